@@ -1,0 +1,260 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// Redacted replaces a secret or personal value.
+const Redacted = "[redacted]"
+
+// Redactor removes secrets and personal data from what is journaled: values
+// of sensitive keys (by name, at any depth of JSON or form bodies), anything
+// that looks like a card number (13–19 digits passing Luhn) or a US SSN, and
+// the values of credential headers.
+type Redactor struct {
+	mu      sync.RWMutex
+	keys    map[string]bool
+	headers map[string]bool
+}
+
+var defaultKeys = []string{
+	"password", "pass", "passwd", "passphrase", "newpassword", "oldpassword", "currentpassword",
+	"secret", "secretkey", "apisecret", "apisignature", "clientsecret",
+	"cardnumber", "cvv", "cvc", "cvv2", "pan", "expirationmonth", "expirationyear", "expmonth", "expyear",
+	"ssn", "socialsecuritynumber", "taxid",
+	"otp", "verificationcode", "validationcode", "validatecode",
+}
+
+var defaultHeaders = []string{
+	"Authorization", "Cv-Auth", "Jwt-Auth", "Signature", "Payload-Signature", "Key",
+	"X-Crm-Signature", "Crm-Pay-Token", "Cookie", "Set-Cookie", "Proxy-Authorization",
+}
+
+// NewRedactor returns a redactor with the default sensitive names.
+func NewRedactor() *Redactor {
+	r := &Redactor{keys: map[string]bool{}, headers: map[string]bool{}}
+	r.AddKeys(defaultKeys...)
+	r.AddHeaders(defaultHeaders...)
+	return r
+}
+
+// AddKeys adds body field names to redact (case, '_' and '-' ignored).
+func (r *Redactor) AddKeys(keys ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		r.keys[normKey(k)] = true
+	}
+}
+
+// AddHeaders adds header names whose values are redacted.
+func (r *Redactor) AddHeaders(names ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, h := range names {
+		r.headers[http.CanonicalHeaderKey(h)] = true
+	}
+}
+
+func normKey(k string) string {
+	k = strings.ToLower(k)
+	k = strings.NewReplacer("_", "", "-", "", "[", "", "]", "").Replace(k)
+	return k
+}
+
+func (r *Redactor) sensitive(key string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.keys[normKey(key)]
+}
+
+// Headers returns the request headers with credential values masked.
+func (r *Redactor) Headers(h http.Header) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(h))
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for k, vs := range h {
+		v := strings.Join(vs, ", ")
+		if r.headers[k] {
+			v = maskCredential(v)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// maskCredential keeps a scheme word and a short prefix, enough to tell
+// which key was used without revealing it.
+func maskCredential(v string) string {
+	scheme := ""
+	if i := strings.IndexByte(v, ' '); i > 0 && i < 12 {
+		scheme, v = v[:i+1], v[i+1:]
+	}
+	if len(v) > 4 {
+		return scheme + v[:4] + "…" + Redacted
+	}
+	return scheme + Redacted
+}
+
+// Query redacts sensitive query parameters.
+func (r *Redactor) Query(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return Redacted
+	}
+	changed := false
+	for k, vs := range q {
+		for i, v := range vs {
+			if nv := r.value(k, v); nv != v {
+				vs[i], changed = nv, true
+			}
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return q.Encode()
+}
+
+var (
+	digitsRE = regexp.MustCompile(`\d[\d -]{11,22}\d`)
+	ssnRE    = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
+)
+
+// value redacts one value under key.
+func (r *Redactor) value(key, v string) string {
+	if r.sensitive(key) {
+		if v == "" {
+			return v
+		}
+		return Redacted
+	}
+	return r.scrub(v)
+}
+
+// scrub masks card numbers and SSNs inside free text.
+func (r *Redactor) scrub(v string) string {
+	v = ssnRE.ReplaceAllString(v, Redacted)
+	return digitsRE.ReplaceAllStringFunc(v, func(m string) string {
+		d := strings.NewReplacer(" ", "", "-", "").Replace(m)
+		if len(d) >= 13 && len(d) <= 19 && luhn(d) {
+			return Redacted
+		}
+		return m
+	})
+}
+
+func luhn(d string) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if double {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// Body returns a redacted, length-bounded copy of a request or response body.
+func (r *Redactor) Body(contentType string, body []byte, limit int) string {
+	if len(body) == 0 {
+		return ""
+	}
+	ct := strings.ToLower(contentType)
+	var out string
+	switch {
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		out = r.Query(string(body))
+	case strings.Contains(ct, "json") || (ct == "" && (body[0] == '{' || body[0] == '[')):
+		out = r.JSON(body)
+	case strings.HasPrefix(ct, "text/") || ct == "":
+		out = r.scrub(string(body))
+	default:
+		return "[" + ct + " body, " + itoa(len(body)) + " bytes]"
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[:limit] + "…"
+	}
+	return out
+}
+
+// JSON redacts a JSON document; a body that is not valid JSON is scrubbed
+// as text.
+func (r *Redactor) JSON(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return r.scrub(string(body))
+	}
+	v = r.walk("", v, 0)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return Redacted
+	}
+	return string(out)
+}
+
+func (r *Redactor) walk(key string, v any, depth int) any {
+	if depth > 64 {
+		return Redacted
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, vv := range x {
+			x[k] = r.walk(k, vv, depth+1)
+		}
+		return x
+	case []any:
+		for i, vv := range x {
+			x[i] = r.walk(key, vv, depth+1)
+		}
+		return x
+	case string:
+		return r.value(key, x)
+	case json.Number:
+		if r.sensitive(key) {
+			return Redacted
+		}
+		if s := r.scrub(x.String()); s != x.String() {
+			return s
+		}
+		return x
+	default:
+		if key != "" && r.sensitive(key) && v != nil {
+			return Redacted
+		}
+		return v
+	}
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

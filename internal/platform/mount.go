@@ -1,0 +1,350 @@
+package platform
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/journal"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+// Config holds the platform settings a provider may read.
+type Config struct {
+	// ExplainAuth puts auth-failure reasons in X-Fakeprovider-Auth-Error.
+	ExplainAuth bool
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// WebhookRetryScale multiplies every provider retry wait (e.g. 0.001 in tests).
+	WebhookRetryScale float64
+}
+
+// EventSink receives provider events inside the transaction that caused
+// them (the scenario engine).
+type EventSink interface {
+	Publish(tx *Tx, ev Event) error
+}
+
+// OutboxSink persists deliveries inside the transaction that caused them.
+type OutboxSink interface {
+	Enqueue(tx *Tx, d Delivery) (id string, err error)
+}
+
+// FaultSource decides whether a verified call must fail or wait (fault
+// rules and scenario steps). It returns nil for a normal call.
+type FaultSource interface {
+	Match(ctx context.Context, provider, tenant string, r *http.Request) *Fault
+}
+
+// Fault is what a matching fault rule does to a call.
+type Fault struct {
+	// Latency is waited before the call proceeds (or fails).
+	Latency time.Duration
+	// Fail, when set, is returned instead of calling the handler.
+	Fail *FaultError
+	// Drop closes the connection without an answer.
+	Drop bool
+	// Rule names the rule, for the journal.
+	Rule string
+}
+
+// Deps are the platform services a provider uses.
+type Deps struct {
+	Store   *store.Store
+	Tenants Tenants
+	Clock   Clock
+	Log     *slog.Logger
+	Config  Config
+	Events  EventSink
+	Outbox  OutboxSink
+	Faults  FaultSource
+	// Redact lets a provider name extra body fields and headers that the
+	// journal must never show in clear.
+	Redact Redactor
+	// Journal records requests; the pipeline adds redacted bodies to entries.
+	Journal *journal.Journal
+}
+
+// Redactor is the journal's redaction list.
+type Redactor interface {
+	AddKeys(keys ...string)
+	AddHeaders(names ...string)
+}
+
+// Route is one provider endpoint.
+type Route struct {
+	// Host is "" for the provider's main host, or the name of a host
+	// declared with Mount.Host.
+	Host   string
+	Method string
+	// Path is a gorilla/mux template at the real path, e.g. "/v3/deposits/{id}".
+	Path    string
+	Verify  Verifier
+	Handler HandlerFunc
+	// HTTP, when set, serves the route directly (pages, redirects); it
+	// bypasses the pipeline but is still journaled.
+	HTTP http.Handler
+	// Idempotency, when set, makes Request.Commit replay first responses.
+	Idempotency *IdempotencyRule
+	// Name labels the route in the journal ("deposits.create").
+	Name string
+}
+
+// IdempotencyRule says where a route's idempotency key is and what a reuse
+// with another request answers.
+type IdempotencyRule struct {
+	Header   string
+	Conflict error
+}
+
+// RouteOption adjusts a route.
+type RouteOption func(*Route)
+
+// Idempotent makes Request.Commit of the route store its first response
+// under the key in header; the same key with another request gets conflict.
+func Idempotent(header string, conflict error) RouteOption {
+	return func(r *Route) { r.Idempotency = &IdempotencyRule{Header: header, Conflict: conflict} }
+}
+
+// Named labels the route.
+func Named(name string) RouteOption { return func(r *Route) { r.Name = name } }
+
+// HostSpec is an extra host of a provider (the real service's other domain),
+// served under /<name>/ on the shared port and on --<name>-addr.
+type HostSpec struct {
+	Name string
+	// Usage describes the host for the flag help.
+	Usage string
+}
+
+// ControlRoute is a provider control endpoint.
+type ControlRoute struct {
+	Method  string
+	Path    string // relative to /_fakeprovider/<provider>, e.g. "/deposits/{id}/status"
+	Handler ControlFunc
+}
+
+// ControlRequest is a call to a provider control endpoint.
+type ControlRequest struct {
+	*http.Request
+	Body []byte
+	// Tenant is the ?tenant= parameter, defaulting to the default tenant.
+	Tenant string
+	mount  *Mount
+}
+
+// Var returns a path variable.
+func (c *ControlRequest) Var(name string) string { return pathVar(c.Request, name) }
+
+// Update runs fn in one write transaction scoped to the request's tenant.
+func (c *ControlRequest) Update(fn func(tx *Tx) error) error {
+	return c.mount.Update(c.Context(), c.Tenant, fn)
+}
+
+// View runs fn in a read transaction scoped to the request's tenant.
+func (c *ControlRequest) View(fn func(tx *Tx) error) error {
+	return c.mount.View(c.Context(), c.Tenant, fn)
+}
+
+// Mount is what a provider declares itself through.
+type Mount struct {
+	provider string
+	deps     Deps
+	writer   Writer
+
+	routes    []Route
+	hosts     []HostSpec
+	controls  []ControlRoute
+	signers   map[string]SignFunc
+	statuses  map[string]StatusFunc
+	events    map[string]string
+	scenarios []fs.FS
+}
+
+// NewMount is called by the server for each provider.
+func NewMount(provider string, deps Deps) *Mount {
+	return &Mount{
+		provider: provider,
+		deps:     deps,
+		signers:  map[string]SignFunc{},
+		statuses: map[string]StatusFunc{},
+		events:   map[string]string{},
+	}
+}
+
+// Provider is the name of the mounted provider.
+func (m *Mount) Provider() string { return m.provider }
+
+// Deps are the platform services.
+func (m *Mount) Deps() Deps { return m.deps }
+
+// SetWriter sets the provider's response writer. Required.
+func (m *Mount) SetWriter(w Writer) { m.writer = w }
+
+// Writer is the provider's response writer.
+func (m *Mount) Writer() Writer { return m.writer }
+
+// Handle declares a route at its real path on the provider's main host.
+func (m *Mount) Handle(method, path string, verify Verifier, h HandlerFunc, opts ...RouteOption) {
+	m.HandleOn("", method, path, verify, h, opts...)
+}
+
+// HandleOn declares a route on a named host.
+func (m *Mount) HandleOn(host, method, path string, verify Verifier, h HandlerFunc, opts ...RouteOption) {
+	rt := Route{Host: host, Method: method, Path: path, Verify: verify, Handler: h}
+	for _, o := range opts {
+		o(&rt)
+	}
+	m.routes = append(m.routes, rt)
+}
+
+// HandleHTTP declares a route served by a plain http.Handler (a page).
+func (m *Mount) HandleHTTP(host, method, path string, h http.Handler, opts ...RouteOption) {
+	rt := Route{Host: host, Method: method, Path: path, HTTP: h}
+	for _, o := range opts {
+		o(&rt)
+	}
+	m.routes = append(m.routes, rt)
+}
+
+// Host declares an extra host of the provider.
+func (m *Mount) Host(spec HostSpec) { m.hosts = append(m.hosts, spec) }
+
+// Control declares a provider control endpoint under /_fakeprovider/<provider>.
+func (m *Mount) Control(method, path string, h ControlFunc) {
+	m.controls = append(m.controls, ControlRoute{Method: method, Path: path, Handler: h})
+}
+
+// Signer registers an outgoing delivery signer by name.
+func (m *Mount) Signer(name string, fn SignFunc) { m.signers[name] = fn }
+
+// StatusTarget registers how scenarios and control calls move a resource
+// kind to a status.
+func (m *Mount) StatusTarget(kind string, fn StatusFunc) { m.statuses[kind] = fn }
+
+// Event declares an event name the provider publishes and its resource kind,
+// so scenario files can be checked against it.
+func (m *Mount) Event(name, kind string) { m.events[name] = kind }
+
+// Scenarios adds built-in scenario files (the provider's folder in scenarios/).
+func (m *Mount) Scenarios(fsys fs.FS) { m.scenarios = append(m.scenarios, fsys) }
+
+// Routes, Hosts, Controls, Signers, StatusTargets, Events and ScenarioFS
+// expose the declarations to the server.
+func (m *Mount) Routes() []Route                      { return m.routes }
+func (m *Mount) Hosts() []HostSpec                    { return m.hosts }
+func (m *Mount) Controls() []ControlRoute             { return m.controls }
+func (m *Mount) Signers() map[string]SignFunc         { return m.signers }
+func (m *Mount) StatusTargets() map[string]StatusFunc { return m.statuses }
+func (m *Mount) Events() map[string]string            { return m.events }
+func (m *Mount) ScenarioFS() []fs.FS                  { return m.scenarios }
+
+// Update runs fn in one write transaction for tenant.
+func (m *Mount) Update(ctx context.Context, tenant string, fn func(tx *Tx) error) error {
+	return m.deps.Store.Update(ctx, func(stx *store.Tx) error {
+		return fn(m.NewTx(stx, tenant))
+	})
+}
+
+// View runs fn in a read transaction for tenant.
+func (m *Mount) View(ctx context.Context, tenant string, fn func(tx *Tx) error) error {
+	return m.deps.Store.View(ctx, func(stx *store.Tx) error {
+		return fn(m.NewTx(stx, tenant))
+	})
+}
+
+// NewTx wraps a store transaction for the provider and tenant.
+func (m *Mount) NewTx(stx *store.Tx, tenant string) *Tx {
+	return &Tx{Tx: stx, Tenant: tenant, mount: m}
+}
+
+// Tx is a store transaction scoped to one provider and tenant, with the
+// provider-facing event and outbox operations.
+type Tx struct {
+	*store.Tx
+	Tenant string
+	mount  *Mount
+}
+
+// Records is the tenant's record scope of the provider.
+func (tx *Tx) Records() store.Scope { return tx.In(tx.Tenant, tx.mount.provider) }
+
+// Now is the scenario time of the tenant.
+func (tx *Tx) Now() time.Time { return tx.mount.deps.Clock.ScenarioNow(tx.Tenant) }
+
+// Provider is the provider's name.
+func (tx *Tx) Provider() string { return tx.mount.provider }
+
+// Mount is the provider's mount.
+func (tx *Tx) Mount() *Mount { return tx.mount }
+
+// Publish reports an event; scenarios matching it are scheduled in tx.
+func (tx *Tx) Publish(ev Event) error {
+	if tx.mount.deps.Events == nil {
+		return nil
+	}
+	return tx.mount.deps.Events.Publish(tx, ev)
+}
+
+// Notify puts a delivery in the outbox; it is sent after tx commits.
+func (tx *Tx) Notify(d Delivery) (string, error) {
+	if tx.mount.deps.Outbox == nil {
+		return "", nil
+	}
+	return tx.mount.deps.Outbox.Enqueue(tx, d)
+}
+
+// SetStatus moves a resource through the provider's registered StatusFunc.
+func (tx *Tx) SetStatus(kind, id, status string, fields map[string]any) error {
+	fn, ok := tx.mount.statuses[kind]
+	if !ok {
+		return BadControl("%s has no status target for %q", tx.mount.provider, kind)
+	}
+	return fn(tx, id, status, fields)
+}
+
+// pathVar reads a route variable set by the router.
+func pathVar(r *http.Request, name string) string {
+	if vars, ok := r.Context().Value(varsKey{}).(map[string]string); ok {
+		return vars[name]
+	}
+	return ""
+}
+
+type varsKey struct{}
+
+// WithVars stores route variables in the request context (set by the server).
+func WithVars(r *http.Request, vars map[string]string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), varsKey{}, vars))
+}
+
+type prefixKey struct{}
+
+// WithPrefix records the mount prefix the request came in under ("/d24" or "").
+func WithPrefix(r *http.Request, prefix string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), prefixKey{}, prefix))
+}
+
+// Prefix is the mount prefix the request came in under: "" at the real path,
+// "/<provider>" (or "/<host>") under the shared port's prefix.
+func Prefix(r *http.Request) string {
+	p, _ := r.Context().Value(prefixKey{}).(string)
+	return p
+}
+
+// BaseURL is the URL a client used to reach the provider, with the mount
+// prefix: "http://localhost:8080/d24". Used for links the provider returns
+// (redirect URLs, checkout pages).
+func BaseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if fwd := r.Header.Get("X-Forwarded-Proto"); fwd == "https" || fwd == "http" {
+		scheme = fwd
+	}
+	return scheme + "://" + r.Host + strings.TrimSuffix(Prefix(r), "/")
+}

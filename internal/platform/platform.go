@@ -1,0 +1,258 @@
+// Package platform is the contract between fakeprovider's shared machinery
+// and the emulated providers.
+//
+// A provider is one value implementing Provider. At start the server calls its
+// Mount with a *Mount, through which the provider declares its routes (each
+// with its own Verifier), its response writer, control endpoints, outgoing
+// notification signers, scenario targets and built-in scenario files. The
+// platform owns listening, the request pipeline, the journal, tenants, the
+// store, the outbox, the scheduler and the control API. Nothing
+// provider-specific lives here, and this package never imports a provider.
+package platform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Provider is one emulated third-party API.
+type Provider interface {
+	// Name is the provider's short name: "d24", "crm", "difitek", "crowdtrust".
+	// It is the /<name>/ path prefix, the control path and the store bucket.
+	Name() string
+	// Credentials describes how the provider's credentials are minted and
+	// how they identify a tenant.
+	Credentials() CredentialSpec
+	// Mount declares the provider's routes and hooks.
+	Mount(m *Mount) error
+}
+
+// Configurable is implemented by providers that have settings of their own.
+// Flags are registered before Mount, each with an env var.
+type Configurable interface {
+	Flags(f *FlagSet)
+}
+
+// CredentialSpec tells the platform how to handle a provider's credentials.
+// The credentials value is the provider's own struct with JSON tags: it is
+// what GET /_fakeprovider/credentials shows under the provider's name.
+type CredentialSpec struct {
+	// Default returns the fixed, documented credentials of the default tenant.
+	Default func() any
+	// New returns fresh random credentials for a new tenant.
+	New func() any
+	// Decode parses the JSON form (from the store or a credentials file).
+	Decode func(raw json.RawMessage) (any, error)
+	// Keys lists the values that identify the tenant in a request (a login,
+	// an API key…); Tenants.Lookup finds the tenant by any of them.
+	Keys func(creds any) []string
+}
+
+// Tenants resolves credentials to tenants.
+type Tenants interface {
+	// Lookup finds the tenant whose credentials of provider have key among
+	// their Keys, and returns those credentials.
+	Lookup(provider, key string) (tenant string, creds any, ok bool)
+	// Credentials returns the credentials of provider for tenant.
+	Credentials(tenant, provider string) (any, bool)
+	// IDs lists the tenant ids.
+	IDs() []string
+}
+
+// Caller is who a verified request comes from.
+type Caller struct {
+	// Tenant owns all state the request touches.
+	Tenant string
+	// Key is the credential that authenticated the request (login, API key).
+	Key string
+	// Env is a provider-defined environment, e.g. "live" or "test".
+	Env string
+	// Creds is the provider's credentials value of the tenant.
+	Creds any
+	// User is a provider-defined authenticated principal, if any.
+	User any
+}
+
+// Verifier checks a request's authentication over the bytes received. It
+// returns the caller, or an error: an *AuthError for an authentication
+// failure, any other error to be rendered by the provider's writer.
+type Verifier func(r *http.Request, body []byte) (Caller, error)
+
+// NoAuth is the Verifier of routes that need no authentication. The caller
+// has no tenant; handlers decide which tenant they act for.
+func NoAuth(*http.Request, []byte) (Caller, error) { return Caller{}, nil }
+
+// AuthError is an authentication failure: what the client sees and why.
+type AuthError struct {
+	// Public is rendered by the provider's writer exactly as the real service
+	// answers; it must not reveal more than the real service does.
+	Public error
+	// Reason is the precise cause for the developer (journal, log and, with
+	// --explain-auth, the X-Fakeprovider-Auth-Error header).
+	Reason string
+	// Tenant is set when the credentials were recognised before failing.
+	Tenant string
+}
+
+func (e *AuthError) Error() string { return "auth: " + e.Reason }
+
+// Unwrap returns the public error.
+func (e *AuthError) Unwrap() error { return e.Public }
+
+// Deny builds an AuthError with a formatted reason.
+func Deny(public error, format string, args ...any) *AuthError {
+	return &AuthError{Public: public, Reason: fmt.Sprintf(format, args...)}
+}
+
+// HandlerFunc handles a verified request. It returns the value to render
+// with the provider's writer (a *Response for a status other than 200, raw
+// bytes or extra headers), or an error the writer renders in the provider's
+// envelope. Handlers never write HTTP themselves.
+type HandlerFunc func(req *Request) (any, error)
+
+// Response is a handler result with explicit status, headers or raw body.
+type Response struct {
+	Status int
+	Header http.Header
+	// Body is rendered by the provider's writer unless Raw is set.
+	Body any
+	// Raw is written as-is with ContentType (PDF, HTML, form bodies).
+	Raw         []byte
+	ContentType string
+}
+
+// Created is a 201 result.
+func Created(v any) *Response { return &Response{Status: http.StatusCreated, Body: v} }
+
+// NoContent is a 204 result.
+func NoContent() *Response { return &Response{Status: http.StatusNoContent} }
+
+// WithStatus is a result with the given status.
+func WithStatus(status int, v any) *Response { return &Response{Status: status, Body: v} }
+
+// RawResponse is a result written verbatim.
+func RawResponse(status int, contentType string, body []byte) *Response {
+	return &Response{Status: status, ContentType: contentType, Raw: body}
+}
+
+// Rendered is a fully encoded HTTP answer.
+type Rendered struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Writer renders a provider's answers in its own envelope.
+type Writer interface {
+	// Success encodes a handler's value with the given status.
+	Success(r *http.Request, status int, v any) Rendered
+	// Error encodes an error: the provider's own error types, an
+	// AuthError's Public error, and the platform errors below (which it must
+	// map to its envelope).
+	Error(r *http.Request, err error) Rendered
+}
+
+// Platform errors a provider's Writer must render in its envelope.
+var (
+	// ErrInternal: a handler panicked or failed unexpectedly (HTTP 500).
+	ErrInternal = errors.New("internal error")
+	// ErrBodyTooLarge: the request body exceeded the limit (HTTP 413).
+	ErrBodyTooLarge = errors.New("request body too large")
+	// ErrNotFound: a resource does not exist for this tenant (HTTP 404).
+	ErrNotFound = errors.New("not found")
+	// ErrUnavailable: the server is shutting down (HTTP 503).
+	ErrUnavailable = errors.New("service unavailable")
+)
+
+// FaultError is returned to a Writer when a fault rule or a scenario step
+// makes a call fail with a given status and body.
+type FaultError struct {
+	Status int
+	// Body is written verbatim when set; otherwise the writer renders its
+	// generic error for Status.
+	Body []byte
+}
+
+func (e *FaultError) Error() string { return fmt.Sprintf("injected fault: status %d", e.Status) }
+
+// Clock is the time source.
+type Clock interface {
+	// Now is the wall clock: auth windows use it, because clients sign with theirs.
+	Now() time.Time
+	// ScenarioNow is the wall clock plus the fast-forward offset of the
+	// tenant ("" for the global offset): scenario timers, expirations,
+	// webhook retries and resource timestamps use it.
+	ScenarioNow(tenant string) time.Time
+}
+
+// Event is something a provider reports happened to a resource. Scenarios
+// subscribe to events by provider and name and match on Fields.
+type Event struct {
+	// Name is the provider's event name, e.g. "deposit.created".
+	Name string `json:"name"`
+	// Kind and ID name the resource the event is about.
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	// Fields are the values scenarios match on (request fields, resource
+	// fields), flattened with dots for nested objects: "payer.last_name".
+	Fields map[string]any `json:"fields,omitempty"`
+}
+
+// Delivery is an outgoing notification (webhook) put in the outbox.
+type Delivery struct {
+	// URL is the receiver. Loopback and plain http are allowed.
+	URL    string      `json:"url"`
+	Method string      `json:"method,omitempty"` // default POST
+	Header http.Header `json:"header,omitempty"`
+	Body   []byte      `json:"body"`
+	// Signer names a signer the provider registered with Mount.Signer; it
+	// is called before every attempt (fresh dates and signatures).
+	Signer string `json:"signer,omitempty"`
+	// Retry lists the waits after each failed attempt; nil means one attempt.
+	Retry []time.Duration `json:"retry,omitempty"`
+	// Timeout bounds one attempt; zero means 5 s.
+	Timeout time.Duration `json:"timeout,omitempty"`
+	// Delay postpones the first attempt (scenario time).
+	Delay time.Duration `json:"delay,omitempty"`
+	// Event, Kind and ResourceID say what the delivery is about.
+	Event      string `json:"event,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	ResourceID string `json:"resource_id,omitempty"`
+}
+
+// SignFunc signs an outgoing delivery before an attempt: it may set headers
+// and rewrite the body (e.g. a form field carrying a signature).
+type SignFunc func(ctx context.Context, tenant string, d *Delivery, now time.Time) error
+
+// StatusFunc moves a resource to a status on behalf of a scenario step or a
+// control call, with extra fields (e.g. a rejection code). It writes the
+// record and enqueues the provider's notification in tx, exactly as the real
+// service does on that change.
+type StatusFunc func(tx *Tx, id, status string, fields map[string]any) error
+
+// ControlFunc handles a provider-specific control endpoint under
+// /_fakeprovider/<provider>/. It returns a JSON value or an error (a
+// *ControlError for a specific status).
+type ControlFunc func(req *ControlRequest) (any, error)
+
+// ControlError is a control API error with its HTTP status.
+type ControlError struct {
+	Status  int
+	Message string
+}
+
+func (e *ControlError) Error() string { return e.Message }
+
+// BadControl is a 400 control error.
+func BadControl(format string, args ...any) *ControlError {
+	return &ControlError{Status: http.StatusBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// ControlNotFound is a 404 control error.
+func ControlNotFound(format string, args ...any) *ControlError {
+	return &ControlError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
+}

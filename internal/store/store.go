@@ -1,0 +1,453 @@
+// Package store keeps fakeprovider's state in one bbolt file.
+//
+// Records live under data/<tenant>/<provider>/<kind>/<id> as JSON, so a state
+// dump shows what the emulated API would return. Every state change is one
+// write transaction: a handler reads, writes its records and appends the
+// events it causes in the same function, and either all of it commits or none.
+//
+// Writes go through a group committer: concurrent Update calls that arrive
+// while a commit is in flight are run together in the next transaction and
+// share one fsync. Unlike bbolt's DB.Batch there is no batching delay, so a
+// lone writer pays no extra latency.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Top-level buckets. Packages of the platform own one each.
+var (
+	bucketData   = []byte("data")
+	bucketIdem   = []byte("idempotency")
+	bucketSystem = []byte("system")
+)
+
+// ErrClosed is returned by Update and View after Close.
+var ErrClosed = errors.New("store: closed")
+
+// Options configure Open.
+type Options struct {
+	// Path is the bbolt file. Empty means a fresh temporary file that Close
+	// removes; such a store skips fsync since its file dies with the process.
+	Path string
+	// NoSync skips fsync on commit even for a persistent file.
+	NoSync bool
+	// Logger receives store diagnostics; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Store is the bbolt-backed state of the emulator.
+type Store struct {
+	db        *bolt.DB
+	path      string
+	temporary bool
+	log       *slog.Logger
+
+	writes chan *write
+	done   chan struct{}
+	wg     sync.WaitGroup
+
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+type write struct {
+	ctx context.Context
+	fn  func(*Tx) error
+	err chan error
+}
+
+// Open opens (or creates) the store described by opts.
+func Open(opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	path, temporary := opts.Path, false
+	if path == "" {
+		f, err := os.CreateTemp("", "fakeprovider-*.db")
+		if err != nil {
+			return nil, fmt.Errorf("store: temporary file: %w", err)
+		}
+		path, temporary = f.Name(), true
+		f.Close()
+		// bbolt refuses an empty non-db file only if it is not empty; a zero
+		// length file is initialised in place.
+	} else if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        2 * time.Second,
+		NoSync:         opts.NoSync || temporary,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if err != nil {
+		if temporary {
+			os.Remove(path)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketData, bucketIdem, bucketSystem} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: init: %w", err)
+	}
+	s := &Store{
+		db:        db,
+		path:      path,
+		temporary: temporary,
+		log:       log,
+		writes:    make(chan *write, 1024),
+		done:      make(chan struct{}),
+		closed:    make(chan struct{}),
+	}
+	s.wg.Add(1)
+	go s.commitLoop()
+	return s, nil
+}
+
+// Path is the bbolt file in use.
+func (s *Store) Path() string { return s.path }
+
+// Temporary reports whether the file is removed on Close.
+func (s *Store) Temporary() bool { return s.temporary }
+
+// Close stops accepting writes, waits for queued ones, closes the database
+// and, in temporary mode, removes the file.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		close(s.done)
+		s.wg.Wait()
+		err = s.db.Close()
+		if s.temporary {
+			if rmErr := os.Remove(s.path); rmErr != nil && err == nil {
+				err = rmErr
+			}
+		}
+	})
+	return err
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	select {
+	case <-s.closed:
+		return ErrClosed
+	default:
+	}
+	return s.db.View(func(btx *bolt.Tx) error {
+		return fn(&Tx{btx: btx, ctx: ctx})
+	})
+}
+
+// Update runs fn in a write transaction and commits it. fn may run more than
+// once when it shares a transaction with another writer that failed, so it
+// must not have effects outside the transaction other than setting values it
+// returns through its closure. An error from fn rolls back fn's writes only.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	w := &write{ctx: ctx, fn: fn, err: make(chan error, 1)}
+	select {
+	case <-s.closed:
+		return ErrClosed
+	case s.writes <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// The write is queued: it will be run (or refused) by the committer, so
+	// wait for its answer even if ctx ends, or its effect would be unknown.
+	return <-w.err
+}
+
+// commitLoop is the single writer: it takes every write queued at the moment
+// and runs them in one transaction, so concurrent writers share a commit.
+func (s *Store) commitLoop() {
+	defer s.wg.Done()
+	const maxBatch = 256
+	batch := make([]*write, 0, maxBatch)
+	for {
+		var first *write
+		select {
+		case first = <-s.writes:
+		case <-s.done:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case w := <-s.writes:
+					s.runBatch([]*write{w})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case w := <-s.writes:
+				batch = append(batch, w)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch commits the writes together; a write whose fn fails is answered
+// with its error and the others are retried without it.
+func (s *Store) runBatch(batch []*write) {
+	for len(batch) > 0 {
+		failed := -1
+		var failErr error
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			for i, w := range batch {
+				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx}); err != nil {
+					failed, failErr = i, err
+					return err
+				}
+			}
+			return nil
+		})
+		if failed >= 0 {
+			batch[failed].err <- failErr
+			batch = append(batch[:failed:failed], batch[failed+1:]...)
+			continue
+		}
+		for _, w := range batch {
+			w.err <- err
+		}
+		return
+	}
+}
+
+// PanicError is returned by Update when fn panicked; the transaction is
+// rolled back and the stack is kept for the log.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("store: panic in transaction: %v", e.Value) }
+
+func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &PanicError{Value: p, Stack: stack()}
+		}
+	}()
+	return fn(tx)
+}
+
+// Tx is one bbolt transaction with helpers for the emulator's layout.
+type Tx struct {
+	btx *bolt.Tx
+	ctx context.Context
+}
+
+// Context is the context of the request that opened the transaction.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Bolt is the underlying transaction, for platform packages that keep their
+// own top-level bucket (outbox, scheduler, tenants).
+func (tx *Tx) Bolt() *bolt.Tx { return tx.btx }
+
+// Writable reports whether the transaction may write.
+func (tx *Tx) Writable() bool { return tx.btx.Writable() }
+
+// SystemBucket returns (creating it in a write transaction) the named bucket
+// under the system bucket. In a read transaction it may return nil.
+func (tx *Tx) SystemBucket(name string) (*bolt.Bucket, error) {
+	sys := tx.btx.Bucket(bucketSystem)
+	if !tx.btx.Writable() {
+		return sys.Bucket([]byte(name)), nil
+	}
+	return sys.CreateBucketIfNotExists([]byte(name))
+}
+
+// In scopes the transaction to one tenant's records of one provider.
+func (tx *Tx) In(tenant, provider string) Scope {
+	return Scope{tx: tx, tenant: tenant, provider: provider}
+}
+
+// Scope is a transaction narrowed to tenant/provider.
+type Scope struct {
+	tx       *Tx
+	tenant   string
+	provider string
+}
+
+// Tenant is the scope's tenant id.
+func (s Scope) Tenant() string { return s.tenant }
+
+// Provider is the scope's provider name.
+func (s Scope) Provider() string { return s.provider }
+
+// Tx is the transaction the scope belongs to.
+func (s Scope) Tx() *Tx { return s.tx }
+
+// ErrReadOnly is returned when a write is attempted in a View.
+var ErrReadOnly = errors.New("store: write in a read-only transaction")
+
+func (s Scope) bucket(kind string, create bool) (*bolt.Bucket, error) {
+	path := [][]byte{[]byte(s.tenant), []byte(s.provider)}
+	if kind != "" {
+		path = append(path, []byte(kind))
+	}
+	b := s.tx.btx.Bucket(bucketData)
+	for _, name := range path {
+		next := b.Bucket(name)
+		if next == nil {
+			if !create {
+				return nil, nil
+			}
+			if !s.tx.btx.Writable() {
+				return nil, ErrReadOnly
+			}
+			var err error
+			if next, err = b.CreateBucket(name); err != nil {
+				return nil, err
+			}
+		}
+		b = next
+	}
+	return b, nil
+}
+
+// GetRaw returns the stored JSON of kind/id, or nil. The slice is valid only
+// during the transaction.
+func (s Scope) GetRaw(kind, id string) []byte {
+	b, _ := s.bucket(kind, false)
+	if b == nil {
+		return nil
+	}
+	return b.Get([]byte(id))
+}
+
+// Get decodes kind/id into v and reports whether it exists.
+func (s Scope) Get(kind, id string, v any) (bool, error) {
+	raw := s.GetRaw(kind, id)
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return true, fmt.Errorf("store: decode %s/%s/%s/%s: %w", s.tenant, s.provider, kind, id, err)
+	}
+	return true, nil
+}
+
+// Put stores v as JSON under kind/id.
+func (s Scope) Put(kind, id string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store: encode %s/%s: %w", kind, id, err)
+	}
+	return s.PutRaw(kind, id, raw)
+}
+
+// PutRaw stores raw JSON under kind/id.
+func (s Scope) PutRaw(kind, id string, raw []byte) error {
+	b, err := s.bucket(kind, true)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(id), raw)
+}
+
+// Delete removes kind/id; a missing record is not an error.
+func (s Scope) Delete(kind, id string) error {
+	b, err := s.bucket(kind, false)
+	if err != nil || b == nil {
+		return err
+	}
+	if !s.tx.btx.Writable() {
+		return ErrReadOnly
+	}
+	return b.Delete([]byte(id))
+}
+
+// ForEach calls fn for every record of kind in key order; returning
+// ErrStop ends the walk without error.
+func (s Scope) ForEach(kind string, fn func(id string, raw []byte) error) error {
+	b, err := s.bucket(kind, false)
+	if err != nil || b == nil {
+		return err
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil { // nested bucket
+			continue
+		}
+		if err := fn(string(k), v); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// ForEachReverse is ForEach from the last key to the first.
+func (s Scope) ForEachReverse(kind string, fn func(id string, raw []byte) error) error {
+	b, err := s.bucket(kind, false)
+	if err != nil || b == nil {
+		return err
+	}
+	c := b.Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if v == nil {
+			continue
+		}
+		if err := fn(string(k), v); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Count is the number of records of kind.
+func (s Scope) Count(kind string) int {
+	b, _ := s.bucket(kind, false)
+	if b == nil {
+		return 0
+	}
+	return b.Stats().KeyN
+}
+
+// ErrStop ends a ForEach early.
+var ErrStop = errors.New("store: stop")
+
+// NextSeq returns the next value (1, 2, …) of the named per-tenant,
+// per-provider sequence.
+func (s Scope) NextSeq(name string) (uint64, error) {
+	b, err := s.bucket("_seq_"+name, true)
+	if err != nil {
+		return 0, err
+	}
+	return b.NextSequence()
+}
