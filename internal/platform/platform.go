@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -255,4 +256,13 @@ func BadControl(format string, args ...any) *ControlError {
 // ControlNotFound is a 404 control error.
 func ControlNotFound(format string, args ...any) *ControlError {
 	return &ControlError{Status: http.StatusNotFound, Message: fmt.Sprintf(format, args...)}
+}
+
+// SignCommander is implemented by providers that extend
+// `fakeprovider sign <provider> …`: it parses its own flags from args and
+// prints the headers a real client would send ("Name: value" lines) and a
+// ready curl command. creds are the default tenant's credentials unless the
+// user passed others.
+type SignCommander interface {
+	SignCommand(args []string, creds any, out io.Writer) error
 }
