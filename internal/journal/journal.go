@@ -205,3 +205,11 @@ func (j *Journal) List(f Filter) []Entry {
 	}
 	return out
 }
+
+// ID is the request id (also sent as X-Request-Id).
+func (r *Recorder) ID() string {
+	if r == nil {
+		return ""
+	}
+	return r.e.ID
+}

@@ -348,3 +348,8 @@ func BaseURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host + strings.TrimSuffix(Prefix(r), "/")
 }
+
+// NewControlRequest is used by the control API to call a ControlFunc.
+func NewControlRequest(r *http.Request, body []byte, tenant string, m *Mount) *ControlRequest {
+	return &ControlRequest{Request: r, Body: body, Tenant: tenant, mount: m}
+}

@@ -266,3 +266,11 @@ func ControlNotFound(format string, args ...any) *ControlError {
 type SignCommander interface {
 	SignCommand(args []string, creds any, out io.Writer) error
 }
+
+// MultiHost is implemented by providers whose real service spans several
+// hosts (e.g. a separate card-payments domain). The command line reads it
+// before Mount to offer a --<host>-addr flag for each; Mount must declare
+// the same hosts with Mount.Host.
+type MultiHost interface {
+	ExtraHosts() []HostSpec
+}

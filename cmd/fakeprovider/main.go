@@ -1,0 +1,77 @@
+// Command fakeprovider emulates the Difitek, D24, CRM Open API and
+// CrowdTrust APIs on localhost for integration tests and development.
+//
+//	fakeprovider [serve] [flags]   run the emulator (default)
+//	fakeprovider health [--addr]   exit 0 when the server at --addr is healthy
+//	fakeprovider version           print the version
+//	fakeprovider sign PROVIDER …   print the headers a real client would send
+//	fakeprovider scenarios lint DIR…  validate scenario files
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a command-line mistake (exit status 2).
+var errUsage = errors.New("usage")
+
+// run is main without the process: testable, no globals.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, stdout, stderr, env)
+	case "health":
+		err = health(ctx, args, stdout, stderr, env)
+	case "version":
+		err = version(stdout)
+	case "sign":
+		err = sign(args, stdout, stderr, env)
+	case "scenarios":
+		err = scenarios(args, stdout, stderr, env)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usageText)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fakeprovider: unknown command %q\n\n%s", cmd, usageText)
+		return 2
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprintf(stderr, "fakeprovider %s: %v\n", cmd, err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "fakeprovider %s: %v\n", cmd, err)
+	return 1
+}
+
+const usageText = `fakeprovider emulates the Difitek, D24, CRM Open API and CrowdTrust APIs on localhost.
+
+Usage:
+  fakeprovider [serve] [flags]        run the emulator (default command)
+  fakeprovider health [--addr ADDR]   exit 0 when the server at ADDR answers healthy
+  fakeprovider version                print the version
+  fakeprovider sign PROVIDER [flags]  print the headers a real client would send (for curl)
+  fakeprovider scenarios lint PATH…   validate scenario files (line-numbered errors)
+
+Run "fakeprovider serve -h" for the flags; each has an environment variable.
+`

@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/app"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/tenant"
+)
+
+// serveFlags are the serve command's settings.
+type serveFlags struct {
+	addr, data, credentials, cors, logFormat, logLevel, scenarios string
+	explain, tls                                                  bool
+	tlsCert, tlsKey                                               string
+	journalSize                                                   int
+	maxBody                                                       int
+	retryScale                                                    float64
+	shutdown                                                      time.Duration
+	hostAddrs                                                     map[string]*string
+	// finish copies the parsed values in; call it after Parse.
+	finish func()
+}
+
+// newServeFlags registers every flag (each with its env var) on fs, the
+// providers' own among them.
+func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers []platform.Provider) (*serveFlags, *platform.FlagSet) {
+	f := platform.NewFlagSet(fs, env)
+	s := &serveFlags{hostAddrs: map[string]*string{}}
+	addrP := f.String("addr", "127.0.0.1:8080", "listen address of the shared port (all providers and the control API)")
+	dataP := f.String("data", "", "bbolt state file; empty: a fresh temporary file removed at exit")
+	explainP := f.Bool("explain-auth", false, "also put the auth-failure reason in the X-Fakeprovider-Auth-Error response header")
+	tlsP := f.Bool("tls", false, "serve HTTPS with a self-signed certificate generated at start (or --tls-cert/--tls-key)")
+	certP := f.String("tls-cert", "", "TLS certificate file (PEM); implies --tls")
+	keyP := f.String("tls-key", "", "TLS private key file (PEM)")
+	corsP := f.String("cors-origins", "*", "comma-separated origins allowed to call the APIs from a browser; empty disables CORS")
+	logFormatP := f.String("log-format", "text", "log format: text or json")
+	logLevelP := f.String("log-level", "info", "log level: debug, info, warn or error")
+	credsP := f.String("credentials", "", "default tenant's credentials: a JSON file (or inline JSON) shaped like GET /_fakeprovider/credentials; given fields override the defaults")
+	journalP := f.Int("journal-size", 1000, "how many recent requests the journal keeps")
+	maxBodyP := f.Int("max-body-bytes", 10<<20, "largest request body accepted")
+	retryP := f.Float("webhook-retry-scale", 1, "multiplies every webhook retry wait (e.g. 0.01 to compress D24's 5/25/125/625 min schedule)")
+	scenP := f.String("scenarios", "", "directory of user scenario files, added to the built-in ones")
+	shutdownP := f.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish at shutdown")
+	for _, p := range providers {
+		s.hostAddrs[p.Name()] = f.String(p.Name()+"-addr", "", "also serve "+p.Name()+" alone on this address, at its real paths")
+		if mh, ok := p.(platform.MultiHost); ok {
+			for _, h := range mh.ExtraHosts() {
+				usage := h.Usage
+				if usage == "" {
+					usage = "also serve the " + h.Name + " host on this address, at its real paths"
+				}
+				s.hostAddrs[h.Name] = f.String(h.Name+"-addr", "", usage)
+			}
+		}
+		if c, ok := p.(platform.Configurable); ok {
+			c.Flags(f)
+		}
+	}
+	s.finish = func() {
+		s.addr = *addrP
+		s.data, s.explain, s.tls = *dataP, *explainP, *tlsP
+		s.tlsCert, s.tlsKey, s.cors = *certP, *keyP, *corsP
+		s.logFormat, s.logLevel, s.credentials = *logFormatP, *logLevelP, *credsP
+		s.journalSize, s.maxBody, s.retryScale = *journalP, *maxBodyP, *retryP
+		s.scenarios, s.shutdown = *scenP, *shutdownP
+	}
+	return s, f
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	providers := app.Providers()
+	fs := flag.NewFlagSet("fakeprovider serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf, f := newServeFlags(fs, env, providers)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if len(f.Errs) > 0 {
+		return fmt.Errorf("%w: %v", errUsage, f.Errs[0])
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	sf.finish()
+	log, err := newLogger(stderr, sf.logFormat, sf.logLevel)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	hostAddrs := map[string]string{}
+	for name, p := range sf.hostAddrs {
+		if *p != "" {
+			hostAddrs[name] = *p
+		}
+	}
+	var cors []string
+	for _, o := range strings.Split(sf.cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cors = append(cors, o)
+		}
+	}
+	started := time.Now()
+	a, err := app.New(ctx, app.Options{
+		Addr:              sf.addr,
+		HostAddrs:         hostAddrs,
+		Data:              sf.data,
+		ExplainAuth:       sf.explain,
+		TLS:               sf.tls,
+		TLSCert:           sf.tlsCert,
+		TLSKey:            sf.tlsKey,
+		CORSOrigins:       cors,
+		Credentials:       sf.credentials,
+		JournalSize:       sf.journalSize,
+		MaxBodyBytes:      int64(sf.maxBody),
+		WebhookRetryScale: sf.retryScale,
+		ScenariosDir:      sf.scenarios,
+		ShutdownTimeout:   sf.shutdown,
+		Logger:            log,
+	}, providers)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", a.URL())
+	for _, name := range a.Server.Names() {
+		fmt.Fprintf(stdout, "  %s on %s\n", name, a.Server.URL(name))
+	}
+	printCredentials(stdout, a)
+	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())
+	err = a.Run(ctx)
+	log.Info("stopped")
+	return err
+}
+
+// printCredentials prints the default tenant's credentials as a short block.
+func printCredentials(w io.Writer, a *app.App) {
+	view, ok := a.Tenants.View(tenant.DefaultID)
+	if !ok {
+		return
+	}
+	fmt.Fprintln(w, "default tenant credentials (also at GET /_fakeprovider/credentials):")
+	names := make([]string, 0, len(view))
+	for k := range view {
+		if k != "tenant" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		raw, _ := json.Marshal(view[name])
+		fmt.Fprintf(w, "  %-11s %s\n", name+":", raw)
+	}
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: %v", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+// health asks a running server whether it is healthy (for Docker's
+// HEALTHCHECK in an image with no curl).
+func health(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	fs := flag.NewFlagSet("fakeprovider health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := platform.NewFlagSet(fs, env)
+	addrP := f.String("addr", "127.0.0.1:8080", "address of the server to check")
+	tlsP := f.Bool("tls", false, "the server speaks HTTPS")
+	certP := f.String("tls-cert", "", "the server's certificate (implies --tls)")
+	timeoutP := f.Duration("timeout", 2*time.Second, "how long to wait for the answer")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	host, port, err := net.SplitHostPort(*addrP)
+	if err != nil {
+		return fmt.Errorf("%w: --addr %q: %v", errUsage, *addrP, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	scheme := "http"
+	client := &http.Client{Timeout: *timeoutP}
+	if *tlsP || *certP != "" {
+		scheme = "https"
+		// The server's certificate is its own (often self-signed): the check
+		// is about liveness, not identity.
+		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	}
+	url := scheme + "://" + net.JoinHostPort(host, port) + "/_fakeprovider/health"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("unhealthy: %v", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status  string `json:"status"`
+		Version string `json:"version"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body); err != nil || resp.StatusCode != http.StatusOK || body.Status != "ok" {
+		return fmt.Errorf("unhealthy: status %d", resp.StatusCode)
+	}
+	fmt.Fprintf(stdout, "ok %s\n", body.Version)
+	return nil
+}
+
+func version(stdout io.Writer) error {
+	fmt.Fprintf(stdout, "fakeprovider %s\n", app.Version)
+	return nil
+}

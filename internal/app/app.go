@@ -1,0 +1,208 @@
+// Package app assembles fakeprovider: the platform (store, tenants, clock,
+// journal, outbox, scenarios, faults, control API, server) and the list of
+// providers. It is used by cmd/fakeprovider and by the in-process test
+// package; imports run one way: app → emulator/* → platform.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/clock"
+	"github.com/fakeprovider/fakeprovider/internal/control"
+	"github.com/fakeprovider/fakeprovider/internal/journal"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/server"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+	"github.com/fakeprovider/fakeprovider/internal/tenant"
+)
+
+// Version is the product version, set at build time with
+// -ldflags "-X github.com/fakeprovider/fakeprovider/internal/app.Version=…".
+var Version = "0.1.0-dev"
+
+// Options configure the emulator. Zero values are the documented defaults.
+type Options struct {
+	// Addr of the shared listener; default 127.0.0.1:8080.
+	Addr string
+	// HostAddrs gives providers (or their extra hosts) listeners of their own.
+	HostAddrs map[string]string
+	// Data is the bbolt file; empty means a temporary file removed at Close.
+	Data string
+	// ExplainAuth adds X-Fakeprovider-Auth-Error to auth failures.
+	ExplainAuth bool
+	// TLS serves HTTPS: with TLSCert/TLSKey, or a self-signed certificate.
+	TLS               bool
+	TLSCert, TLSKey   string
+	CORSOrigins       []string
+	Credentials       string // file path, or inline JSON starting with '{'
+	JournalSize       int
+	MaxBodyBytes      int64
+	WebhookRetryScale float64
+	ScenariosDir      string
+	ShutdownTimeout   time.Duration
+	// Logger; nil means a discarding logger.
+	Logger *slog.Logger
+	// Now is the wall clock; nil means time.Now (tests pin it).
+	Now func() time.Time
+}
+
+// App is an assembled, listening emulator.
+type App struct {
+	Store   *store.Store
+	Tenants *tenant.Registry
+	Clock   *clock.Clock
+	Journal *journal.Journal
+	Server  *server.Server
+	Mounts  []*platform.Mount
+	log     *slog.Logger
+}
+
+// New assembles the emulator with providers (see Providers) and binds its
+// listeners; Run serves.
+func New(ctx context.Context, opts Options, providers []platform.Provider) (a *App, err error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:8080"
+	}
+	if opts.JournalSize <= 0 {
+		opts.JournalSize = 1000
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 10 << 20
+	}
+	if opts.WebhookRetryScale <= 0 {
+		opts.WebhookRetryScale = 1
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	overrides, err := LoadCredentials(opts.Credentials)
+	if err != nil {
+		return nil, err
+	}
+
+	st, err := store.Open(store.Options{Path: opts.Data, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	clk := clock.New(opts.Now)
+	redactor := journal.NewRedactor()
+	jr := journal.New(opts.JournalSize, redactor)
+	tenants := tenant.New(st, providers)
+
+	deps := platform.Deps{
+		Store:   st,
+		Tenants: tenants,
+		Clock:   clk,
+		Log:     log,
+		Config: platform.Config{
+			ExplainAuth:       opts.ExplainAuth,
+			MaxBodyBytes:      opts.MaxBodyBytes,
+			WebhookRetryScale: opts.WebhookRetryScale,
+		},
+		Redact:  redactor,
+		Journal: jr,
+	}
+	var mounts []*platform.Mount
+	seen := map[string]bool{}
+	for _, p := range providers {
+		if seen[p.Name()] {
+			return nil, fmt.Errorf("provider %q listed twice", p.Name())
+		}
+		seen[p.Name()] = true
+		pd := deps
+		pd.Log = log.With("provider", p.Name())
+		m := platform.NewMount(p.Name(), pd)
+		mounts = append(mounts, m)
+	}
+	// Tenants load before Mount, so that providers can see them.
+	if err := tenants.Load(ctx, overrides); err != nil {
+		return nil, err
+	}
+	for i, p := range providers {
+		if err := p.Mount(mounts[i]); err != nil {
+			return nil, fmt.Errorf("mount %s: %w", p.Name(), err)
+		}
+	}
+
+	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log}
+	var tlsConf *tls.Config
+	if opts.TLS || opts.TLSCert != "" {
+		tlsConf, err = tlsConfig(opts.TLSCert, opts.TLSKey)
+		if err != nil {
+			return nil, err
+		}
+	}
+	srv, err := server.New(server.Config{
+		Addr:              opts.Addr,
+		HostAddrs:         opts.HostAddrs,
+		TLS:               tlsConf,
+		CORSOrigins:       opts.CORSOrigins,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ShutdownTimeout:   opts.ShutdownTimeout,
+	}, log, jr, clk.Now, mounts, func(r *mux.Router) { api.Register(r) })
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Listen(); err != nil {
+		return nil, err
+	}
+	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, log: log}, nil
+}
+
+// URL is the shared listener's base URL.
+func (a *App) URL() string { return a.Server.URL("") }
+
+// Run serves until ctx ends, then shuts down gracefully and closes the store
+// (removing it in temporary mode).
+func (a *App) Run(ctx context.Context) error {
+	err := a.Server.Serve(ctx)
+	if cerr := a.Store.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// LoadCredentials reads the default tenant's credential overrides: a JSON
+// object shaped like GET /_fakeprovider/credentials, from a file or inline.
+func LoadCredentials(src string) (map[string]json.RawMessage, error) {
+	if src == "" {
+		return nil, nil
+	}
+	raw := []byte(src)
+	if !strings.HasPrefix(strings.TrimSpace(src), "{") {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return nil, fmt.Errorf("credentials file: %w", err)
+		}
+		raw = b
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("credentials: not a JSON object: %w", err)
+	}
+	delete(m, "tenant")
+	return m, nil
+}
+
+// ErrUsage marks command-line errors.
+var ErrUsage = errors.New("usage")

@@ -1,0 +1,9 @@
+package app
+
+import "github.com/fakeprovider/fakeprovider/internal/platform"
+
+// Providers returns fresh values of every emulated provider, in the order
+// they are mounted. Adding a provider is one line here.
+func Providers() []platform.Provider {
+	return []platform.Provider{}
+}

@@ -1,0 +1,268 @@
+// Package control is the /_fakeprovider API: health, credentials, tenants,
+// reset, the request journal, state dumps, and the control endpoints that
+// providers and platform modules (clock, webhooks, scenarios, faults)
+// register. Its paths and JSON shapes are a public contract.
+package control
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/journal"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+	"github.com/fakeprovider/fakeprovider/internal/tenant"
+)
+
+// Module is a platform part with control endpoints of its own.
+type Module interface {
+	ControlRoutes(r *mux.Router, api *API)
+}
+
+// API serves the control endpoints.
+type API struct {
+	Version string
+	Store   *store.Store
+	Tenants *tenant.Registry
+	Journal *journal.Journal
+	Mounts  []*platform.Mount
+	Log     *slog.Logger
+	Modules []Module
+	// OnReset runs after a reset in the same transaction (scheduler and
+	// outbox state of the tenant); tenant "" means all.
+	OnReset []func(tx *store.Tx, tenant string) error
+}
+
+// Register adds the routes to r (a subrouter at /_fakeprovider).
+func (a *API) Register(r *mux.Router) {
+	r.Handle("/health", a.JSON(a.health)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/credentials", a.JSON(a.credentials)).Methods(http.MethodGet)
+	r.Handle("/tenants", a.JSON(a.listTenants)).Methods(http.MethodGet)
+	r.Handle("/tenants", a.JSON(a.createTenant)).Methods(http.MethodPost)
+	r.Handle("/reset", a.JSON(a.reset)).Methods(http.MethodPost)
+	r.Handle("/requests", a.JSON(a.requests)).Methods(http.MethodGet)
+	r.Handle("/state", a.JSON(a.state)).Methods(http.MethodGet)
+	for _, m := range a.Modules {
+		m.ControlRoutes(r, a)
+	}
+	for _, m := range a.Mounts {
+		for _, c := range m.Controls() {
+			r.Handle("/"+m.Provider()+c.Path, a.providerControl(m, c)).Methods(c.Method)
+		}
+	}
+}
+
+// Func is a control handler: it returns a value for a 200 JSON answer, a
+// *Status for another status, or an error.
+type Func func(r *http.Request) (any, error)
+
+// Status is a control answer with an explicit HTTP status (nil Body: none).
+type Status struct {
+	Code int
+	Body any
+}
+
+// JSON adapts a Func to http.Handler.
+func (a *API) JSON(fn Func) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := fn(r)
+		if err != nil {
+			a.writeError(w, err)
+			return
+		}
+		if st, ok := v.(*Status); ok {
+			if st.Body == nil {
+				w.WriteHeader(st.Code)
+				return
+			}
+			writeJSON(w, st.Code, st.Body)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	})
+}
+
+func (a *API) writeError(w http.ResponseWriter, err error) {
+	var ce *platform.ControlError
+	if errors.As(err, &ce) {
+		writeJSON(w, ce.Status, map[string]string{"error": http.StatusText(ce.Status), "message": ce.Message})
+		return
+	}
+	var ae *platform.AuthError
+	if errors.As(err, &ae) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Bad Request", "message": ae.Reason})
+		return
+	}
+	a.Log.Error("control endpoint failed", "err", err)
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Internal Server Error", "message": err.Error()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"Internal Server Error","message":"encoding failed"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+// TenantParam returns the ?tenant= parameter (the default tenant when
+// absent) and checks that it exists.
+func (a *API) TenantParam(r *http.Request) (string, error) {
+	id := r.URL.Query().Get("tenant")
+	if id == "" {
+		return tenant.DefaultID, nil
+	}
+	if _, ok := a.Tenants.Get(id); !ok {
+		return "", platform.ControlNotFound("no tenant %q", id)
+	}
+	return id, nil
+}
+
+// ReadBody reads a bounded control request body.
+func ReadBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20+1))
+	if err != nil {
+		return nil, platform.BadControl("reading body: %v", err)
+	}
+	if len(body) > 10<<20 {
+		return nil, &platform.ControlError{Status: http.StatusRequestEntityTooLarge, Message: "body over 10 MiB"}
+	}
+	return body, nil
+}
+
+// DecodeBody decodes a JSON control body into v; an empty body leaves v as is.
+func DecodeBody(r *http.Request, v any) error {
+	body, err := ReadBody(r)
+	if err != nil {
+		return err
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytesReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return platform.BadControl("invalid JSON body: %v", err)
+	}
+	return nil
+}
+
+func (a *API) health(r *http.Request) (any, error) {
+	return map[string]string{"status": "ok", "version": a.Version}, nil
+}
+
+func (a *API) credentials(r *http.Request) (any, error) {
+	id, err := a.TenantParam(r)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := a.Tenants.View(id)
+	return v, nil
+}
+
+func (a *API) listTenants(r *http.Request) (any, error) {
+	out := []map[string]any{}
+	for _, id := range a.Tenants.IDs() {
+		v, _ := a.Tenants.View(id)
+		out = append(out, v)
+	}
+	return map[string]any{"tenants": out}, nil
+}
+
+func (a *API) createTenant(r *http.Request) (any, error) {
+	t, err := a.Tenants.Create(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	v, _ := a.Tenants.View(t.ID)
+	return &Status{Code: http.StatusCreated, Body: v}, nil
+}
+
+func (a *API) reset(r *http.Request) (any, error) {
+	id := r.URL.Query().Get("tenant")
+	if id != "" {
+		if _, ok := a.Tenants.Get(id); !ok {
+			return nil, platform.ControlNotFound("no tenant %q", id)
+		}
+	}
+	err := a.Store.Update(r.Context(), func(tx *store.Tx) error {
+		if err := tx.ResetTenant(id); err != nil {
+			return err
+		}
+		for _, fn := range a.OnReset {
+			if err := fn(tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Status{Code: http.StatusNoContent}, nil
+}
+
+func (a *API) requests(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	limit := 100
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, platform.BadControl("limit must be a positive integer")
+		}
+		limit = n
+	}
+	entries := a.Journal.List(journal.Filter{Provider: q.Get("provider"), Tenant: q.Get("tenant"), Limit: limit})
+	return map[string]any{"requests": entries}, nil
+}
+
+func (a *API) state(r *http.Request) (any, error) {
+	id, err := a.TenantParam(r)
+	if err != nil {
+		return nil, err
+	}
+	provider := r.URL.Query().Get("provider")
+	var dump any
+	err = a.Store.View(r.Context(), func(tx *store.Tx) error {
+		dump = tx.Dump(id, provider)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"tenant": id, "state": dump}, nil
+}
+
+// providerControl adapts a provider's ControlFunc.
+func (a *API) providerControl(m *platform.Mount, c platform.ControlRoute) http.Handler {
+	return a.JSON(func(r *http.Request) (any, error) {
+		id, err := a.TenantParam(r)
+		if err != nil {
+			return nil, err
+		}
+		body, err := ReadBody(r)
+		if err != nil {
+			return nil, err
+		}
+		r = platform.WithVars(r, mux.Vars(r))
+		v, err := c.Handler(platform.NewControlRequest(r, body, id, m))
+		if err != nil {
+			return nil, err
+		}
+		if resp, ok := v.(*platform.Response); ok {
+			return &Status{Code: resp.Status, Body: resp.Body}, nil
+		}
+		return v, nil
+	})
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

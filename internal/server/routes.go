@@ -1,0 +1,121 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// routeEntry is a provider route with where it is served.
+type routeEntry struct {
+	mount *platform.Mount
+	route *platform.Route
+	// host is the provider name for main-host routes, or the extra host's name.
+	host string
+	// shared: served at its real path on the shared port (main hosts only).
+	shared bool
+}
+
+var varRE = regexp.MustCompile(`\{[^}]*\}`)
+
+// shape is a route template with variable names erased: two routes with one
+// method and one shape would answer the same requests.
+func shape(path string) string {
+	return strings.TrimSuffix(varRE.ReplaceAllString(path, "{}"), "/")
+}
+
+// specificity orders routes so that literal segments win over variables
+// (D24's /v1/kyc before Difitek's /v1/{network}), then longer paths first.
+func specificity(path string) (literals, segments int) {
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		segments++
+		if !strings.Contains(seg, "{") {
+			literals++
+		}
+	}
+	return
+}
+
+// collectRoutes lists every route and refuses collisions: two providers (or
+// one provider twice) claiming the same method and path shape on the same
+// listener.
+func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
+	var out []routeEntry
+	owner := map[string]string{} // "listener method shape" → provider
+	for _, m := range mounts {
+		if m.Writer() == nil {
+			return nil, fmt.Errorf("provider %s: no writer set in Mount", m.Provider())
+		}
+		hosts := map[string]bool{}
+		for _, h := range m.Hosts() {
+			hosts[h.Name] = true
+		}
+		routes := m.Routes()
+		for i := range routes {
+			rt := &routes[i]
+			if rt.Host != "" && !hosts[rt.Host] {
+				return nil, fmt.Errorf("provider %s: route %s %s on undeclared host %q", m.Provider(), rt.Method, rt.Path, rt.Host)
+			}
+			if rt.Handler == nil && rt.HTTP == nil {
+				return nil, fmt.Errorf("provider %s: route %s %s has no handler", m.Provider(), rt.Method, rt.Path)
+			}
+			if rt.Handler != nil && rt.Verify == nil {
+				return nil, fmt.Errorf("provider %s: route %s %s has no verifier (use platform.NoAuth)", m.Provider(), rt.Method, rt.Path)
+			}
+			if !strings.HasPrefix(rt.Path, "/") {
+				return nil, fmt.Errorf("provider %s: route path %q must start with /", m.Provider(), rt.Path)
+			}
+			e := routeEntry{mount: m, route: rt, host: m.Provider(), shared: rt.Host == ""}
+			if rt.Host != "" {
+				e.host = rt.Host
+			}
+			// Real paths share one listener; prefixed and per-host listeners are per host.
+			listeners := []string{"host:" + e.host}
+			if e.shared {
+				listeners = append(listeners, "shared")
+			}
+			for _, l := range listeners {
+				key := l + " " + rt.Method + " " + shape(rt.Path)
+				if prev, dup := owner[key]; dup {
+					return nil, fmt.Errorf("route collision: %s %s claimed by %s and %s", rt.Method, rt.Path, prev, m.Provider())
+				}
+				owner[key] = m.Provider()
+			}
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		li, si := specificity(out[i].route.Path)
+		lj, sj := specificity(out[j].route.Path)
+		if li != lj {
+			return li > lj
+		}
+		return si > sj
+	})
+	return out, nil
+}
+
+// register adds a route to r at prefix+path and its trailing-slash twin.
+func register(r *mux.Router, prefix string, e routeEntry) {
+	h := e.mount.ServeRoute(e.route)
+	wrapped := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		req = platform.WithVars(req, mux.Vars(req))
+		if prefix != "" {
+			req = platform.WithPrefix(req, prefix)
+		}
+		h.ServeHTTP(w, req)
+	})
+	path := prefix + e.route.Path
+	r.Handle(path, wrapped).Methods(e.route.Method)
+	if strings.HasSuffix(path, "/") {
+		r.Handle(strings.TrimSuffix(path, "/"), wrapped).Methods(e.route.Method)
+	} else {
+		r.Handle(path+"/", wrapped).Methods(e.route.Method)
+	}
+}

@@ -1,0 +1,297 @@
+// Package tenant keeps the emulator's tenants and their credentials for
+// every provider. Credentials identify a tenant: a request's login or API
+// key resolves, through an in-memory index, to the tenant whose state it may
+// see. Tenants are persisted in the store and reloaded at start.
+package tenant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+// DefaultID is the id of the tenant that exists from the start.
+const DefaultID = "default"
+
+const bucketName = "tenants"
+
+// Tenant is one isolated set of credentials and state.
+type Tenant struct {
+	ID      string
+	Created time.Time
+	Creds   map[string]any
+}
+
+type stored struct {
+	ID          string                     `json:"id"`
+	Created     time.Time                  `json:"created"`
+	Credentials map[string]json.RawMessage `json:"credentials"`
+}
+
+// Registry is the set of tenants.
+type Registry struct {
+	st        *store.Store
+	providers []string
+	specs     map[string]platform.CredentialSpec
+
+	mu      sync.RWMutex
+	tenants map[string]*Tenant
+	index   map[string]map[string]string // provider → key → tenant
+}
+
+// New returns a registry for the providers' credential specs.
+func New(st *store.Store, providers []platform.Provider) *Registry {
+	r := &Registry{
+		st:      st,
+		specs:   map[string]platform.CredentialSpec{},
+		tenants: map[string]*Tenant{},
+		index:   map[string]map[string]string{},
+	}
+	for _, p := range providers {
+		r.providers = append(r.providers, p.Name())
+		r.specs[p.Name()] = p.Credentials()
+		r.index[p.Name()] = map[string]string{}
+	}
+	return r
+}
+
+// Providers lists the provider names in mount order.
+func (r *Registry) Providers() []string { return r.providers }
+
+// Load reads the stored tenants, then makes sure the default tenant exists
+// with the default credentials, overlaid by overrides (provider → JSON
+// object of the fields to change).
+func (r *Registry) Load(ctx context.Context, overrides map[string]json.RawMessage) error {
+	var loaded []stored
+	err := r.st.View(ctx, func(tx *store.Tx) error {
+		b, _ := tx.SystemBucket(bucketName)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var s stored
+			if err := json.Unmarshal(v, &s); err != nil {
+				return fmt.Errorf("tenant %s: %w", k, err)
+			}
+			loaded = append(loaded, s)
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range loaded {
+		t := &Tenant{ID: s.ID, Created: s.Created, Creds: map[string]any{}}
+		for _, p := range r.providers {
+			spec := r.specs[p]
+			raw, ok := s.Credentials[p]
+			if !ok { // a provider added since the tenant was stored
+				if s.ID == DefaultID {
+					t.Creds[p] = spec.Default()
+				} else {
+					t.Creds[p] = spec.New()
+				}
+				continue
+			}
+			c, err := spec.Decode(raw)
+			if err != nil {
+				return fmt.Errorf("tenant %s: %s credentials: %w", s.ID, p, err)
+			}
+			t.Creds[p] = c
+		}
+		r.add(t)
+	}
+	for p := range overrides {
+		if _, ok := r.specs[p]; !ok {
+			return fmt.Errorf("credentials override: unknown provider %q (known: %s)", p, strings.Join(r.providers, ", "))
+		}
+	}
+	def, exists := r.Get(DefaultID)
+	if !exists {
+		def = &Tenant{ID: DefaultID, Created: time.Now().UTC(), Creds: map[string]any{}}
+		for _, p := range r.providers {
+			def.Creds[p] = r.specs[p].Default()
+		}
+	}
+	for p, raw := range overrides {
+		merged, err := Overlay(r.specs[p].Default(), raw)
+		if err != nil {
+			return fmt.Errorf("credentials override for %s: %w", p, err)
+		}
+		c, err := r.specs[p].Decode(merged)
+		if err != nil {
+			return fmt.Errorf("credentials override for %s: %w", p, err)
+		}
+		def.Creds[p] = c
+	}
+	if !exists || len(overrides) > 0 {
+		if err := r.save(ctx, def); err != nil {
+			return err
+		}
+	}
+	r.add(def)
+	return nil
+}
+
+// Overlay merges the JSON object patch over base's JSON form.
+func Overlay(base any, patch json.RawMessage) (json.RawMessage, error) {
+	raw, err := json.Marshal(base)
+	if err != nil {
+		return nil, err
+	}
+	var b, p map[string]any
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	mergeMaps(b, p)
+	return json.Marshal(b)
+}
+
+func mergeMaps(dst, src map[string]any) {
+	for k, v := range src {
+		if sm, ok := v.(map[string]any); ok {
+			if dm, ok := dst[k].(map[string]any); ok {
+				mergeMaps(dm, sm)
+				continue
+			}
+		}
+		dst[k] = v
+	}
+}
+
+// Create mints a tenant with fresh random credentials for every provider.
+func (r *Registry) Create(ctx context.Context) (*Tenant, error) {
+	t := &Tenant{
+		ID:      "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16],
+		Created: time.Now().UTC(),
+		Creds:   map[string]any{},
+	}
+	for _, p := range r.providers {
+		t.Creds[p] = r.specs[p].New()
+	}
+	if err := r.save(ctx, t); err != nil {
+		return nil, err
+	}
+	r.add(t)
+	return t, nil
+}
+
+func (r *Registry) save(ctx context.Context, t *Tenant) error {
+	s := stored{ID: t.ID, Created: t.Created, Credentials: map[string]json.RawMessage{}}
+	for p, c := range t.Creds {
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		s.Credentials[p] = raw
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return r.st.Update(ctx, func(tx *store.Tx) error {
+		b, err := tx.SystemBucket(bucketName)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(t.ID), raw)
+	})
+}
+
+// ErrKeyTaken is returned when two tenants would share an identifying key.
+var ErrKeyTaken = errors.New("tenant: credential key already used by another tenant")
+
+func (r *Registry) add(t *Tenant) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.tenants[t.ID]; ok {
+		for p, c := range old.Creds {
+			for _, k := range r.specs[p].Keys(c) {
+				delete(r.index[p], k)
+			}
+		}
+	}
+	r.tenants[t.ID] = t
+	for p, c := range t.Creds {
+		for _, k := range r.specs[p].Keys(c) {
+			if k != "" {
+				r.index[p][k] = t.ID
+			}
+		}
+	}
+}
+
+// Get returns a tenant.
+func (r *Registry) Get(id string) (*Tenant, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	t, ok := r.tenants[id]
+	return t, ok
+}
+
+// Lookup implements platform.Tenants.
+func (r *Registry) Lookup(provider, key string) (string, any, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	id, ok := r.index[provider][key]
+	if !ok {
+		return "", nil, false
+	}
+	return id, r.tenants[id].Creds[provider], true
+}
+
+// Credentials implements platform.Tenants.
+func (r *Registry) Credentials(tenant, provider string) (any, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	t, ok := r.tenants[tenant]
+	if !ok {
+		return nil, false
+	}
+	c, ok := t.Creds[provider]
+	return c, ok
+}
+
+// IDs implements platform.Tenants: the default tenant first, then by id.
+func (r *Registry) IDs() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	ids := make([]string, 0, len(r.tenants))
+	for id := range r.tenants {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if ids[i] == DefaultID || ids[j] == DefaultID {
+			return ids[i] == DefaultID
+		}
+		return ids[i] < ids[j]
+	})
+	return ids
+}
+
+// View is the public JSON form of a tenant's credentials:
+// {"tenant": id, "<provider>": {...}, ...}.
+func (r *Registry) View(id string) (map[string]any, bool) {
+	t, ok := r.Get(id)
+	if !ok {
+		return nil, false
+	}
+	out := map[string]any{"tenant": t.ID}
+	for p, c := range t.Creds {
+		out[p] = c
+	}
+	return out, true
+}
