@@ -11,20 +11,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/fakeprovider/fakeprovider/internal/clock"
 	"github.com/fakeprovider/fakeprovider/internal/control"
+	"github.com/fakeprovider/fakeprovider/internal/faults"
 	"github.com/fakeprovider/fakeprovider/internal/journal"
+	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/scenario"
 	"github.com/fakeprovider/fakeprovider/internal/server"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
+	"github.com/fakeprovider/fakeprovider/scenarios"
 )
 
 // Version is the product version, set at build time with
@@ -55,6 +61,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the wall clock; nil means time.Now (tests pin it).
 	Now func() time.Time
+	// NoListen assembles without binding listeners (scenario lint).
+	NoListen bool
 }
 
 // App is an assembled, listening emulator.
@@ -65,6 +73,9 @@ type App struct {
 	Journal *journal.Journal
 	Server  *server.Server
 	Mounts  []*platform.Mount
+	Outbox  *outbox.Outbox
+	Engine  *scenario.Engine
+	Faults  *faults.Set
 	log     *slog.Logger
 }
 
@@ -105,6 +116,9 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	redactor := journal.NewRedactor()
 	jr := journal.New(opts.JournalSize, redactor)
 	tenants := tenant.New(st, providers)
+	faultSet := faults.New()
+	ob := outbox.New(outbox.Options{Store: st, Clock: clk, Log: log.With("component", "outbox"), RetryScale: opts.WebhookRetryScale})
+	engine := scenario.New(st, clk, log.With("component", "scenarios"), faultSet, ob)
 
 	deps := platform.Deps{
 		Store:   st,
@@ -118,6 +132,9 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		},
 		Redact:  redactor,
 		Journal: jr,
+		Events:  engine,
+		Outbox:  ob,
+		Faults:  faultSet,
 	}
 	var mounts []*platform.Mount
 	seen := map[string]bool{}
@@ -129,6 +146,9 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		pd := deps
 		pd.Log = log.With("provider", p.Name())
 		m := platform.NewMount(p.Name(), pd)
+		if sub, err := fs.Sub(scenarios.FS, p.Name()); err == nil {
+			m.Scenarios(sub)
+		}
 		mounts = append(mounts, m)
 	}
 	// Tenants load before Mount, so that providers can see them.
@@ -141,7 +161,31 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		}
 	}
 
-	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log}
+	signers := map[string]map[string]platform.SignFunc{}
+	for _, m := range mounts {
+		signers[m.Provider()] = m.Signers()
+	}
+	ob.SetSigners(signers)
+	engine.SetMounts(mounts)
+	if err := engine.Load(ctx, opts.ScenariosDir, func(raw []byte) error {
+		var off clock.Offsets
+		if err := json.Unmarshal(raw, &off); err != nil {
+			return fmt.Errorf("stored clock offsets: %w", err)
+		}
+		clk.Restore(off)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := ob.Load(ctx); err != nil {
+		return nil, err
+	}
+
+	async := &control.Async{Clock: clk, Engine: engine, Outbox: ob, Faults: faultSet}
+	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
+		Modules: []control.Module{async},
+		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset},
+	}
 	var tlsConf *tls.Config
 	if opts.TLS || opts.TLSCert != "" {
 		tlsConf, err = tlsConfig(opts.TLSCert, opts.TLSKey)
@@ -163,10 +207,12 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	if err != nil {
 		return nil, err
 	}
-	if err := srv.Listen(); err != nil {
-		return nil, err
+	if !opts.NoListen {
+		if err := srv.Listen(); err != nil {
+			return nil, err
+		}
 	}
-	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, log: log}, nil
+	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil
 }
 
 // URL is the shared listener's base URL.
@@ -175,7 +221,16 @@ func (a *App) URL() string { return a.Server.URL("") }
 // Run serves until ctx ends, then shuts down gracefully and closes the store
 // (removing it in temporary mode).
 func (a *App) Run(ctx context.Context) error {
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.Outbox.Run(bg) }()
+	go func() { defer wg.Done(); a.Engine.Run(bg) }()
 	err := a.Server.Serve(ctx)
+	// Requests are done: stop the workers (attempts in flight finish and are
+	// recorded), then close the store.
+	stop()
+	wg.Wait()
 	if cerr := a.Store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}
@@ -206,3 +261,7 @@ func LoadCredentials(src string) (map[string]json.RawMessage, error) {
 
 // ErrUsage marks command-line errors.
 var ErrUsage = errors.New("usage")
+
+// Close releases an App that will not Run (closes and, in temporary mode,
+// removes the store).
+func (a *App) Close() error { return a.Store.Close() }

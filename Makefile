@@ -1,0 +1,58 @@
+# fakeprovider — build, run and test targets.
+GO        ?= go
+BIN       ?= bin/fakeprovider
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/fakeprovider/fakeprovider/internal/app.Version=$(VERSION)
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+# Short fuzz runs in `make test`; `make fuzz` runs longer.
+FUZZTIME  ?= 5s
+
+.PHONY: build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench crashtest docker clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fakeprovider
+
+run:
+	$(GO) run ./cmd/fakeprovider
+
+# The one command that runs every test: lint, the race-enabled suite and
+# short fuzz runs. It installs staticcheck when missing.
+test: lint unit fuzz-short
+
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@latest
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+unit:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+# Every Fuzz target, each briefly.
+fuzz-short:
+	@./scripts/fuzz.sh $(FUZZTIME)
+
+fuzz:
+	@./scripts/fuzz.sh 2m
+
+bench:
+	$(GO) run ./bench -out bench/results.md
+
+crashtest:
+	FAKEPROVIDER_CRASH_ROUNDS=25 $(GO) test -count=1 -run TestCrash -v ./internal/e2e/
+
+docker:
+	docker build -t fakeprovider:$(VERSION) -t fakeprovider:latest .
+
+clean:
+	rm -rf bin

@@ -1,0 +1,257 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/clock"
+	"github.com/fakeprovider/fakeprovider/internal/faults"
+	"github.com/fakeprovider/fakeprovider/internal/outbox"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/scenario"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+// Async is the control side of the asynchronous machinery: clock,
+// scenarios, webhooks and faults.
+type Async struct {
+	Clock  *clock.Clock
+	Engine *scenario.Engine
+	Outbox *outbox.Outbox
+	Faults *faults.Set
+}
+
+// ControlRoutes implements Module.
+func (m *Async) ControlRoutes(r *mux.Router, a *API) {
+	r.Handle("/clock", a.JSON(m.clockState)).Methods(http.MethodGet)
+	r.Handle("/clock/advance", a.JSON(m.advance(a))).Methods(http.MethodPost)
+	r.Handle("/scenarios", a.JSON(m.listScenarios)).Methods(http.MethodGet)
+	r.Handle("/scenarios", a.JSON(m.loadScenario)).Methods(http.MethodPost)
+	r.Handle("/scenarios/runs", a.JSON(m.runs)).Methods(http.MethodGet)
+	r.Handle("/scenarios/{name}/trigger", a.JSON(m.trigger(a))).Methods(http.MethodPost)
+	r.Handle("/webhooks", a.JSON(m.webhooks)).Methods(http.MethodGet)
+	r.Handle("/webhooks/{id}", a.JSON(m.webhook)).Methods(http.MethodGet)
+	r.Handle("/webhooks/{id}/resend", a.JSON(m.resend)).Methods(http.MethodPost)
+	r.Handle("/faults", a.JSON(m.listFaults)).Methods(http.MethodGet)
+	r.Handle("/faults", a.JSON(m.addFault)).Methods(http.MethodPost)
+	r.Handle("/faults", a.JSON(m.clearFaults)).Methods(http.MethodDelete)
+	r.Handle("/faults/{id}", a.JSON(m.removeFault)).Methods(http.MethodDelete)
+}
+
+// clockView is the JSON shape of GET /_fakeprovider/clock.
+type clockView struct {
+	Wall        time.Time         `json:"wall"`
+	Offset      string            `json:"offset"`
+	ScenarioNow time.Time         `json:"scenario_now"`
+	Tenants     map[string]string `json:"tenants,omitempty"`
+}
+
+func (m *Async) view(tenant string) clockView {
+	snap := m.Clock.Snapshot()
+	v := clockView{Wall: m.Clock.Now().UTC(), Offset: snap.Global.String(), ScenarioNow: m.Clock.ScenarioNow(tenant).UTC(), Tenants: map[string]string{}}
+	for t, d := range snap.Tenants {
+		v.Tenants[t] = d.String()
+	}
+	return v
+}
+
+func (m *Async) clockState(r *http.Request) (any, error) {
+	return m.view(r.URL.Query().Get("tenant")), nil
+}
+
+// SaveClock persists the clock offsets.
+func (m *Async) SaveClock(a *API) func() error {
+	return func() error {
+		raw, err := json.Marshal(m.Clock.Snapshot())
+		if err != nil {
+			return err
+		}
+		return a.Store.Update(context.Background(), func(tx *store.Tx) error { return scenario.SaveClock(tx, raw) })
+	}
+}
+
+func (m *Async) advance(a *API) Func {
+	return func(r *http.Request) (any, error) {
+		var body struct {
+			By     string `json:"by"`
+			Tenant string `json:"tenant"`
+		}
+		if err := DecodeBody(r, &body); err != nil {
+			return nil, err
+		}
+		if body.Tenant == "" {
+			body.Tenant = r.URL.Query().Get("tenant")
+		}
+		if body.Tenant != "" {
+			if _, ok := a.Tenants.Get(body.Tenant); !ok {
+				return nil, platform.ControlNotFound("no tenant %q", body.Tenant)
+			}
+		}
+		if body.By == "" {
+			return nil, platform.BadControl(`body needs "by", e.g. {"by":"15m"}`)
+		}
+		d, err := scenario.ParseDuration(body.By)
+		if err != nil {
+			return nil, platform.BadControl("by: %v", err)
+		}
+		res, err := m.Engine.Advance(r.Context(), body.Tenant, d, m.SaveClock(a))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"clock": m.view(body.Tenant), "steps_run": res.StepsRun, "delivery_attempts": res.DeliveriesAttempts}, nil
+	}
+}
+
+// scenarioView is the JSON shape of a listed scenario.
+type scenarioView struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Provider    string `json:"provider"`
+	On          string `json:"on"`
+	Default     bool   `json:"default"`
+	Priority    int    `json:"priority"`
+	Tenant      string `json:"tenant,omitempty"`
+	Source      string `json:"source"`
+	Steps       int    `json:"steps"`
+	Definition  any    `json:"definition"`
+}
+
+func viewScenario(sc *scenario.Scenario) scenarioView {
+	return scenarioView{Name: sc.Name, Description: sc.Description, Provider: sc.Provider, On: sc.On, Default: sc.Default,
+		Priority: sc.Priority, Tenant: sc.Tenant, Source: sc.Source, Steps: len(sc.Steps), Definition: sc}
+}
+
+func (m *Async) listScenarios(r *http.Request) (any, error) {
+	provider := r.URL.Query().Get("provider")
+	out := []scenarioView{}
+	for _, sc := range m.Engine.List() {
+		if provider == "" || sc.Provider == provider {
+			out = append(out, viewScenario(sc))
+		}
+	}
+	return map[string]any{"scenarios": out}, nil
+}
+
+func (m *Async) loadScenario(r *http.Request) (any, error) {
+	body, err := ReadBody(r)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := m.Engine.AddRuntime(r.Context(), body)
+	if err != nil {
+		var le *scenario.LintError
+		if errors.As(err, &le) {
+			return nil, &platform.ControlError{Status: http.StatusUnprocessableEntity, Message: le.Error()}
+		}
+		return nil, platform.BadControl("%v", err)
+	}
+	return &Status{Code: http.StatusCreated, Body: viewScenario(sc)}, nil
+}
+
+func (m *Async) runs(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	runs, err := m.Engine.Runs(r.Context(), q.Get("tenant"), q.Get("provider"), limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"runs": runs}, nil
+}
+
+func (m *Async) trigger(a *API) Func {
+	return func(r *http.Request) (any, error) {
+		var body struct {
+			ID     string `json:"id"`
+			Tenant string `json:"tenant"`
+		}
+		if err := DecodeBody(r, &body); err != nil {
+			return nil, err
+		}
+		if body.ID == "" {
+			return nil, platform.BadControl(`body needs "id": the resource the scenario applies to`)
+		}
+		tenantID := body.Tenant
+		if tenantID == "" {
+			var err error
+			if tenantID, err = a.TenantParam(r); err != nil {
+				return nil, err
+			}
+		} else if _, ok := a.Tenants.Get(tenantID); !ok {
+			return nil, platform.ControlNotFound("no tenant %q", tenantID)
+		}
+		run, err := m.Engine.Trigger(r.Context(), mux.Vars(r)["name"], tenantID, body.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &Status{Code: http.StatusCreated, Body: run}, nil
+	}
+}
+
+func (m *Async) webhooks(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	limit := 100
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, platform.BadControl("limit must be a positive integer")
+		}
+		limit = n
+	}
+	list, err := m.Outbox.List(r.Context(), outbox.Filter{Tenant: q.Get("tenant"), Provider: q.Get("provider"), Status: q.Get("status"), Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"webhooks": list}, nil
+}
+
+func (m *Async) webhook(r *http.Request) (any, error) {
+	rec, err := m.Outbox.Get(r.Context(), mux.Vars(r)["id"])
+	if errors.Is(err, outbox.ErrNotFound) {
+		return nil, platform.ControlNotFound("no webhook delivery %q", mux.Vars(r)["id"])
+	}
+	return rec, err
+}
+
+func (m *Async) resend(r *http.Request) (any, error) {
+	rec, err := m.Outbox.Resend(r.Context(), mux.Vars(r)["id"])
+	if errors.Is(err, outbox.ErrNotFound) {
+		return nil, platform.ControlNotFound("no webhook delivery %q", mux.Vars(r)["id"])
+	}
+	return rec, err
+}
+
+func (m *Async) listFaults(r *http.Request) (any, error) {
+	return map[string]any{"faults": m.Faults.List()}, nil
+}
+
+func (m *Async) addFault(r *http.Request) (any, error) {
+	var rule faults.Rule
+	if err := DecodeBody(r, &rule); err != nil {
+		return nil, err
+	}
+	rule.Source = "api"
+	added, err := m.Faults.Add(rule)
+	if err != nil {
+		return nil, platform.BadControl("%v", err)
+	}
+	return &Status{Code: http.StatusCreated, Body: added}, nil
+}
+
+func (m *Async) clearFaults(r *http.Request) (any, error) {
+	m.Faults.Clear(strings.TrimSpace(r.URL.Query().Get("tenant")))
+	return &Status{Code: http.StatusNoContent}, nil
+}
+
+func (m *Async) removeFault(r *http.Request) (any, error) {
+	if !m.Faults.Remove(mux.Vars(r)["id"]) {
+		return nil, platform.ControlNotFound("no fault rule %q", mux.Vars(r)["id"])
+	}
+	return &Status{Code: http.StatusNoContent}, nil
+}

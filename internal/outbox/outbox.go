@@ -1,0 +1,644 @@
+// Package outbox is the persisted queue of outgoing webhooks.
+//
+// A provider puts a delivery in the outbox inside the transaction of the
+// state change that causes it (platform.Tx.Notify), so the change and its
+// notification commit together. After the commit a worker sends it with the
+// provider's signer, records every attempt, and on a non-2xx answer or a
+// timeout schedules the provider's next retry in scenario time. Pending
+// deliveries are reloaded at start, so a restart or a crash resumes them:
+// delivery is at least once (an attempt cut off by a crash is sent again).
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+const (
+	bucketDeliveries = "outbox"
+	bucketPolicies   = "webhook_policies"
+)
+
+// Delivery statuses.
+const (
+	StatusPending   = "pending"   // waiting for its first attempt or a retry
+	StatusDelivered = "delivered" // a 2xx answer was received
+	StatusFailed    = "failed"    // every attempt of the provider's schedule failed
+	StatusDropped   = "dropped"   // a scenario step dropped it; never sent
+)
+
+// Attempt is one try to deliver.
+type Attempt struct {
+	Time          time.Time         `json:"time"`
+	ScenarioTime  time.Time         `json:"scenario_time"`
+	URL           string            `json:"url"`
+	Method        string            `json:"method"`
+	RequestHeader map[string]string `json:"request_headers"`
+	RequestBody   string            `json:"request_body"`
+	Status        int               `json:"response_status,omitempty"`
+	ResponseBody  string            `json:"response_body,omitempty"`
+	LatencyMS     float64           `json:"latency_ms"`
+	Error         string            `json:"error,omitempty"`
+	Resend        bool              `json:"resend,omitempty"`
+}
+
+// Record is a delivery with its state and attempts.
+type Record struct {
+	ID       string            `json:"id"`
+	Tenant   string            `json:"tenant"`
+	Provider string            `json:"provider"`
+	Status   string            `json:"status"`
+	Created  time.Time         `json:"created"`
+	NextAt   *time.Time        `json:"next_attempt_at,omitempty"` // scenario time
+	Delivery platform.Delivery `json:"delivery"`
+	Attempts []Attempt         `json:"attempts"`
+}
+
+// Policy changes what happens to a resource's future deliveries (set by a
+// scenario's webhook step).
+type Policy struct {
+	Drop  bool          `json:"drop,omitempty"`
+	Delay time.Duration `json:"delay,omitempty"`
+}
+
+// Clock is the outbox's view of time.
+type Clock interface {
+	Now() time.Time
+	ScenarioNow(tenant string) time.Time
+}
+
+// Options configure an Outbox.
+type Options struct {
+	Store *store.Store
+	Clock Clock
+	Log   *slog.Logger
+	// Signers are the providers' signers: provider → name → func.
+	Signers map[string]map[string]platform.SignFunc
+	// RetryScale multiplies every retry wait.
+	RetryScale float64
+	// Concurrency bounds attempts in flight (default 8).
+	Concurrency int
+	// Client sends the requests (default: a client with no overall timeout;
+	// each attempt has its own).
+	Client *http.Client
+}
+
+// Outbox delivers webhooks.
+type Outbox struct {
+	opts Options
+	sem  chan struct{}
+
+	mu       sync.Mutex
+	pending  map[string]pendingItem // id → due
+	inflight map[string]bool
+	wake     chan struct{}
+	wg       sync.WaitGroup
+}
+
+type pendingItem struct {
+	tenant string
+	due    time.Time // scenario time
+}
+
+// New returns an outbox; call Load then Run.
+func New(opts Options) *Outbox {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 8
+	}
+	if opts.RetryScale <= 0 {
+		opts.RetryScale = 1
+	}
+	if opts.Client == nil {
+		opts.Client = &http.Client{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Outbox{
+		opts:     opts,
+		sem:      make(chan struct{}, opts.Concurrency),
+		pending:  map[string]pendingItem{},
+		inflight: map[string]bool{},
+		wake:     make(chan struct{}, 1),
+	}
+}
+
+// SetSigners sets the providers' signers (after the providers are mounted).
+func (o *Outbox) SetSigners(s map[string]map[string]platform.SignFunc) { o.opts.Signers = s }
+
+// seqKey makes ids that sort in creation order.
+func seqKey(n uint64) string { return fmt.Sprintf("wh_%016x", n) }
+
+// Enqueue implements platform.OutboxSink: it stores the delivery in tx; the
+// worker sees it once tx commits.
+func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
+	b, err := tx.SystemBucket(bucketDeliveries)
+	if err != nil {
+		return "", err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return "", err
+	}
+	if d.Method == "" {
+		d.Method = http.MethodPost
+	}
+	now := tx.Now()
+	rec := Record{
+		ID:       seqKey(seq),
+		Tenant:   tx.Tenant,
+		Provider: tx.Provider(),
+		Status:   StatusPending,
+		Created:  now,
+		Delivery: d,
+		Attempts: []Attempt{},
+	}
+	due := now.Add(d.Delay)
+	if d.Kind != "" && d.ResourceID != "" {
+		if p, ok, err := policyOf(tx.Tx, tx.Tenant, tx.Provider(), d.Kind, d.ResourceID); err != nil {
+			return "", err
+		} else if ok {
+			if p.Drop {
+				rec.Status = StatusDropped
+			}
+			due = due.Add(p.Delay)
+		}
+	}
+	if rec.Status == StatusPending {
+		rec.NextAt = &due
+	}
+	if err := putRecord(b, &rec); err != nil {
+		return "", err
+	}
+	if rec.Status == StatusPending {
+		id, tenant := rec.ID, rec.Tenant
+		tx.Bolt().OnCommit(func() { o.schedule(id, tenant, due) })
+	}
+	return rec.ID, nil
+}
+
+func putRecord(b interface{ Put([]byte, []byte) error }, rec *Record) error {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(rec.ID), raw)
+}
+
+func policyKey(tenant, provider, kind, id string) []byte {
+	return []byte(tenant + "\x00" + provider + "\x00" + kind + "\x00" + id)
+}
+
+func policyOf(tx *store.Tx, tenant, provider, kind, id string) (Policy, bool, error) {
+	b, err := tx.SystemBucket(bucketPolicies)
+	if err != nil || b == nil {
+		return Policy{}, false, err
+	}
+	raw := b.Get(policyKey(tenant, provider, kind, id))
+	if raw == nil {
+		return Policy{}, false, nil
+	}
+	var p Policy
+	err = json.Unmarshal(raw, &p)
+	return p, err == nil, err
+}
+
+// SetPolicy sets the webhook policy of a resource in tx.
+func SetPolicy(tx *store.Tx, tenant, provider, kind, id string, p Policy) error {
+	b, err := tx.SystemBucket(bucketPolicies)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return b.Put(policyKey(tenant, provider, kind, id), raw)
+}
+
+func (o *Outbox) schedule(id, tenant string, due time.Time) {
+	o.mu.Lock()
+	o.pending[id] = pendingItem{tenant: tenant, due: due}
+	o.mu.Unlock()
+	o.Wake()
+}
+
+// Wake makes the worker look for due deliveries now.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Load reads the pending deliveries from the store (at start).
+func (o *Outbox) Load(ctx context.Context) error {
+	return o.opts.Store.View(ctx, func(tx *store.Tx) error {
+		b, _ := tx.SystemBucket(bucketDeliveries)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var rec Record
+			if err := json.Unmarshal(v, &rec); err != nil {
+				o.opts.Log.Error("outbox: unreadable delivery, skipped", "id", string(k), "err", err)
+				return nil
+			}
+			if rec.Status == StatusPending && rec.NextAt != nil {
+				o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, due: *rec.NextAt}
+			}
+			return nil
+		})
+	})
+}
+
+// Run delivers due items until ctx ends, then waits for attempts in flight.
+func (o *Outbox) Run(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		o.dispatchDue(ctx, false)
+		wait := o.untilNext()
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			o.wg.Wait()
+			return
+		case <-o.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// untilNext is the wall time until the earliest pending delivery is due.
+func (o *Outbox) untilNext() time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	next := time.Hour
+	for id, p := range o.pending {
+		if o.inflight[id] {
+			continue
+		}
+		if d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant)); d < next {
+			next = d
+		}
+	}
+	if next < time.Millisecond {
+		next = time.Millisecond
+	}
+	return next
+}
+
+// NextWait is how long until the earliest pending delivery of tenant
+// ("" = any tenant) is due in its tenant's scenario time.
+func (o *Outbox) NextWait(tenant string) (time.Duration, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var best time.Duration
+	found := false
+	for _, p := range o.pending {
+		if tenant != "" && p.tenant != tenant {
+			continue
+		}
+		w := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant))
+		if !found || w < best {
+			best, found = w, true
+		}
+	}
+	return best, found
+}
+
+// dispatchDue starts (or, with wait, runs to completion) every due delivery
+// not already in flight. It returns how many attempts it started.
+func (o *Outbox) dispatchDue(ctx context.Context, wait bool) int {
+	o.mu.Lock()
+	var due []string
+	for id, p := range o.pending {
+		if !o.inflight[id] && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
+			due = append(due, id)
+			o.inflight[id] = true
+		}
+	}
+	o.mu.Unlock()
+	sort.Strings(due) // oldest first
+	var wg sync.WaitGroup
+	for _, id := range due {
+		o.sem <- struct{}{}
+		wg.Add(1)
+		o.wg.Add(1)
+		go func(id string) {
+			defer func() { <-o.sem; wg.Done(); o.wg.Done() }()
+			o.attempt(ctx, id, false)
+			o.mu.Lock()
+			delete(o.inflight, id)
+			o.mu.Unlock()
+		}(id)
+	}
+	if wait {
+		wg.Wait()
+	}
+	return len(due)
+}
+
+// RunDue runs every delivery due now and waits for the attempts (used by
+// clock fast-forward). It repeats until nothing more is due.
+func (o *Outbox) RunDue(ctx context.Context) int {
+	total := 0
+	for {
+		n := o.dispatchDue(ctx, true)
+		// Attempts started by the background worker just before us finish too.
+		o.waitInflight()
+		total += n
+		if n == 0 {
+			return total
+		}
+	}
+}
+
+func (o *Outbox) waitInflight() {
+	for {
+		o.mu.Lock()
+		n := len(o.inflight)
+		o.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// ErrNotFound is returned for an unknown delivery id.
+var ErrNotFound = errors.New("outbox: no such delivery")
+
+// Resend sends a delivery once more now, whatever its status, and returns
+// the updated record. A pending delivery keeps its schedule.
+func (o *Outbox) Resend(ctx context.Context, id string) (*Record, error) {
+	if _, err := o.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	o.attempt(ctx, id, true)
+	return o.Get(ctx, id)
+}
+
+// Get returns one delivery.
+func (o *Outbox) Get(ctx context.Context, id string) (*Record, error) {
+	var rec *Record
+	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
+		b, _ := tx.SystemBucket(bucketDeliveries)
+		if b == nil {
+			return ErrNotFound
+		}
+		raw := b.Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound
+		}
+		rec = &Record{}
+		return json.Unmarshal(raw, rec)
+	})
+	return rec, err
+}
+
+// Filter selects deliveries.
+type Filter struct {
+	Tenant, Provider, Status string
+	Limit                    int
+}
+
+// List returns matching deliveries, newest first.
+func (o *Outbox) List(ctx context.Context, f Filter) ([]Record, error) {
+	out := []Record{}
+	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
+		b, _ := tx.SystemBucket(bucketDeliveries)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var rec Record
+			if err := json.Unmarshal(v, &rec); err != nil {
+				continue
+			}
+			if (f.Tenant != "" && rec.Tenant != f.Tenant) || (f.Provider != "" && rec.Provider != f.Provider) || (f.Status != "" && rec.Status != f.Status) {
+				continue
+			}
+			out = append(out, rec)
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// attempt sends a delivery once and records the outcome in one transaction.
+func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
+	rec, err := o.Get(ctx, id)
+	if err != nil {
+		o.forget(id)
+		return
+	}
+	if !resend && rec.Status != StatusPending {
+		o.forget(id)
+		return
+	}
+	d := rec.Delivery
+	d.Header = d.Header.Clone()
+	if d.Header == nil {
+		d.Header = http.Header{}
+	}
+	att := Attempt{Time: o.opts.Clock.Now().UTC(), ScenarioTime: o.opts.Clock.ScenarioNow(rec.Tenant).UTC(), URL: d.URL, Method: d.Method, Resend: resend}
+	if d.Signer != "" {
+		sign := o.opts.Signers[rec.Provider][d.Signer]
+		if sign == nil {
+			att.Error = fmt.Sprintf("no signer %q registered by %s", d.Signer, rec.Provider)
+		} else if err := sign(ctx, rec.Tenant, &d, o.opts.Clock.Now()); err != nil {
+			att.Error = "signing: " + err.Error()
+		}
+	}
+	if att.Error == "" {
+		o.send(ctx, &d, &att)
+	}
+	att.RequestHeader = flatten(d.Header)
+	att.RequestBody = string(d.Body)
+
+	ok := att.Status >= 200 && att.Status < 300
+	err = o.opts.Store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		b, err := tx.SystemBucket(bucketDeliveries)
+		if err != nil {
+			return err
+		}
+		var cur Record
+		raw := b.Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound // reset while in flight
+		}
+		if err := json.Unmarshal(raw, &cur); err != nil {
+			return err
+		}
+		cur.Attempts = append(cur.Attempts, att)
+		switch {
+		case ok:
+			cur.Status, cur.NextAt = StatusDelivered, nil
+		case resend:
+			// A manual resend does not change the retry schedule.
+		default:
+			failures := 0
+			for _, a := range cur.Attempts {
+				if !a.Resend {
+					failures++
+				}
+			}
+			if failures-1 < len(cur.Delivery.Retry) {
+				wait := time.Duration(float64(cur.Delivery.Retry[failures-1]) * o.opts.RetryScale)
+				next := att.ScenarioTime.Add(wait)
+				cur.NextAt = &next
+			} else {
+				cur.Status, cur.NextAt = StatusFailed, nil
+			}
+		}
+		return putRecord(b, &cur)
+	})
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			o.opts.Log.Error("outbox: recording attempt", "id", id, "err", err)
+		}
+		o.forget(id)
+		return
+	}
+	cur, err := o.Get(ctx, id)
+	if err != nil || cur.Status != StatusPending || cur.NextAt == nil {
+		o.forget(id)
+		return
+	}
+	o.mu.Lock()
+	o.pending[id] = pendingItem{tenant: cur.Tenant, due: *cur.NextAt}
+	o.mu.Unlock()
+}
+
+func (o *Outbox) forget(id string) {
+	o.mu.Lock()
+	delete(o.pending, id)
+	o.mu.Unlock()
+}
+
+// send performs the HTTP request of an attempt.
+func (o *Outbox) send(ctx context.Context, d *platform.Delivery, att *Attempt) {
+	timeout := d.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, d.Method, d.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		att.Error = err.Error()
+		return
+	}
+	req.Header = d.Header.Clone()
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "fakeprovider-webhooks")
+	}
+	start := time.Now()
+	resp, err := o.opts.Client.Do(req)
+	att.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		att.Error = err.Error()
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	att.Status = resp.StatusCode
+	att.ResponseBody = string(body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		att.Error = "receiver answered " + strconv.Itoa(resp.StatusCode)
+	}
+}
+
+func flatten(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		out[k] = joinValues(vs)
+	}
+	return out
+}
+
+func joinValues(vs []string) string {
+	if len(vs) == 1 {
+		return vs[0]
+	}
+	var b bytes.Buffer
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// Reset deletes the deliveries (and webhook policies) of tenant, or all
+// when tenant is "", in tx; the in-memory schedule follows on commit.
+func (o *Outbox) Reset(tx *store.Tx, tenant string) error {
+	for _, name := range []string{bucketDeliveries, bucketPolicies} {
+		b, err := tx.SystemBucket(name)
+		if err != nil {
+			return err
+		}
+		var del [][]byte
+		err = b.ForEach(func(k, v []byte) error {
+			if tenant == "" {
+				del = append(del, append([]byte(nil), k...))
+				return nil
+			}
+			if name == bucketPolicies {
+				if bytes.HasPrefix(k, []byte(tenant+"\x00")) {
+					del = append(del, append([]byte(nil), k...))
+				}
+				return nil
+			}
+			var rec Record
+			if json.Unmarshal(v, &rec) == nil && rec.Tenant == tenant {
+				del = append(del, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range del {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	tx.Bolt().OnCommit(func() {
+		o.mu.Lock()
+		for id, p := range o.pending {
+			if tenant == "" || p.tenant == tenant {
+				delete(o.pending, id)
+			}
+		}
+		o.mu.Unlock()
+	})
+	return nil
+}

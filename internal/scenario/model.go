@@ -1,0 +1,403 @@
+// Package scenario plays back scripted provider behaviour: a scenario file
+// names the provider event it reacts to, the requests it matches and a
+// timeline of steps (change a resource's status, fail or slow the next calls,
+// drop or delay its webhooks, stop). Runs are stored in bbolt with the step
+// each resource is at, so they resume after a restart; their timers use
+// scenario time, which tests fast-forward.
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// CurrentVersion is the newest scenario file format.
+const CurrentVersion = 1
+
+// Scenario is one parsed scenario file.
+type Scenario struct {
+	Version     int         `yaml:"version" json:"version"`
+	Name        string      `yaml:"name" json:"name"`
+	Description string      `yaml:"description" json:"description,omitempty"`
+	Provider    string      `yaml:"provider" json:"provider"`
+	On          string      `yaml:"on" json:"on"`
+	Default     bool        `yaml:"default" json:"default,omitempty"`
+	Priority    int         `yaml:"priority" json:"priority,omitempty"`
+	Tenant      string      `yaml:"tenant" json:"tenant,omitempty"`
+	Match       []Condition `yaml:"match" json:"match,omitempty"`
+	Steps       []Step      `yaml:"steps" json:"steps"`
+
+	// Source says where the scenario came from: "builtin:<path>",
+	// "file:<path>" or "runtime".
+	Source string `yaml:"-" json:"source"`
+	// Raw is the file's text, kept to persist run-time scenarios.
+	Raw  []byte `yaml:"-" json:"-"`
+	line int
+}
+
+// Condition is one match rule over an event's fields.
+type Condition struct {
+	Field   string `yaml:"field" json:"field,omitempty"`
+	Equals  any    `yaml:"equals" json:"equals,omitempty"`
+	Matches string `yaml:"matches" json:"matches,omitempty"`
+	Range   *Range `yaml:"range" json:"range,omitempty"`
+	Tenant  string `yaml:"tenant" json:"tenant,omitempty"`
+	re      *regexp.Regexp
+	line    int
+	hasEq   bool
+	opCount int
+}
+
+// Range is an inclusive numeric interval; a nil bound is open.
+type Range struct {
+	Min *float64 `yaml:"min" json:"min,omitempty"`
+	Max *float64 `yaml:"max" json:"max,omitempty"`
+}
+
+// Step is one point of a scenario's timeline.
+type Step struct {
+	// After is the wait since the previous step (scenario time).
+	After    Duration       `yaml:"after" json:"after,omitempty"`
+	Status   string         `yaml:"status" json:"status,omitempty"`
+	Fields   map[string]any `yaml:"fields" json:"fields,omitempty"`
+	FailNext *FailNext      `yaml:"fail_next" json:"fail_next,omitempty"`
+	Latency  *Latency       `yaml:"latency" json:"latency,omitempty"`
+	Webhook  *Webhook       `yaml:"webhook" json:"webhook,omitempty"`
+	Stop     bool           `yaml:"stop" json:"stop,omitempty"`
+	line     int
+}
+
+// FailNext makes the next Count matching calls of the tenant fail.
+type FailNext struct {
+	Count  int    `yaml:"count" json:"count"`
+	Status int    `yaml:"status" json:"status"`
+	Body   string `yaml:"body" json:"body,omitempty"`
+	Method string `yaml:"method" json:"method,omitempty"`
+	// Path may contain {id}, replaced by the resource id.
+	Path string `yaml:"path" json:"path,omitempty"`
+}
+
+// Latency slows the next Count matching calls of the tenant.
+type Latency struct {
+	Duration Duration `yaml:"duration" json:"duration"`
+	Count    int      `yaml:"count" json:"count"`
+	Method   string   `yaml:"method" json:"method,omitempty"`
+	Path     string   `yaml:"path" json:"path,omitempty"`
+}
+
+// Webhook changes the resource's deliveries enqueued from then on.
+type Webhook struct {
+	Drop  bool     `yaml:"drop" json:"drop,omitempty"`
+	Delay Duration `yaml:"delay" json:"delay,omitempty"`
+}
+
+// Duration is a time.Duration written "10s", "15m", "2h" or "3d".
+type Duration time.Duration
+
+var dayRE = regexp.MustCompile(`^(\d+)d(.*)$`)
+
+// ParseDuration parses a Go duration, also accepting a leading whole number
+// of days ("3d", "1d12h").
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var days time.Duration
+	if m := dayRE.FindStringSubmatch(s); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			return 0, err
+		}
+		days, s = time.Duration(n)*24*time.Hour, m[2]
+		if s == "" {
+			return days, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use 10s, 15m, 2h, 3d)", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("negative duration %q", s)
+	}
+	return days + d, nil
+}
+
+// UnmarshalYAML reads a duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: a duration is a string like 10s", n.Line)
+	}
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.Quote(time.Duration(d).String())), nil
+}
+
+// UnmarshalYAML records the line of a condition and checks its shape.
+func (c *Condition) UnmarshalYAML(n *yaml.Node) error {
+	type plain Condition
+	var p plain
+	if err := decodeStrict(n, &p); err != nil {
+		return err
+	}
+	*c = Condition(p)
+	c.line = n.Line
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch n.Content[i].Value {
+		case "equals":
+			c.hasEq = true
+			c.opCount++
+		case "matches", "range", "tenant":
+			c.opCount++
+		}
+	}
+	return nil
+}
+
+// UnmarshalYAML records the line of a step.
+func (s *Step) UnmarshalYAML(n *yaml.Node) error {
+	type plain Step
+	var p plain
+	if err := decodeStrict(n, &p); err != nil {
+		return err
+	}
+	*s = Step(p)
+	s.line = n.Line
+	return nil
+}
+
+// decodeStrict decodes n refusing unknown keys, with line numbers.
+func decodeStrict(n *yaml.Node, v any) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: expected a mapping", n.Line)
+	}
+	known := knownKeys(v)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if known != nil && !known[k.Value] {
+			return fmt.Errorf("line %d: unknown key %q", k.Line, k.Value)
+		}
+	}
+	return n.Decode(v)
+}
+
+// LintError is a problem in a scenario file, with its line.
+type LintError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *LintError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Parse reads one scenario file (YAML, or JSON which is YAML too) and checks
+// its structure. events lists, per provider, the known event names and
+// their resource kinds (nil skips that check).
+func Parse(file string, data []byte, events map[string]map[string]string) (*Scenario, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, lintErr(file, 0, err)
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, &LintError{File: file, Line: doc.Line, Msg: "a scenario file is one YAML (or JSON) mapping"}
+	}
+	root := doc.Content[0]
+	version, vline := 0, root.Line
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "version" {
+			vline = root.Content[i].Line
+			v, err := strconv.Atoi(root.Content[i+1].Value)
+			if err != nil {
+				return nil, &LintError{File: file, Line: vline, Msg: "version must be an integer"}
+			}
+			version = v
+		}
+	}
+	if version == 0 {
+		return nil, &LintError{File: file, Line: root.Line, Msg: "missing version (the current version is 1)"}
+	}
+	if version > CurrentVersion {
+		return nil, &LintError{File: file, Line: vline, Msg: fmt.Sprintf("version %d is newer than this fakeprovider understands (%d)", version, CurrentVersion)}
+	}
+	// Older versions would be upgraded here, one version at a time.
+	var sc Scenario
+	if err := decodeStrict(root, &sc); err != nil {
+		return nil, lintErr(file, root.Line, err)
+	}
+	sc.line = root.Line
+	sc.Raw = append([]byte(nil), data...)
+	if err := sc.validate(events, lineOf(root)); err != nil {
+		var le *LintError
+		if errors.As(err, &le) {
+			le.File = file
+			return nil, le
+		}
+		return nil, lintErr(file, root.Line, err)
+	}
+	return &sc, nil
+}
+
+func lineErr(line int, format string, args ...any) *LintError {
+	return &LintError{Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func lintErr(file string, line int, err error) *LintError {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &LintError{File: file, Line: n, Msg: m[2]}
+	}
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		if m := lineRE.FindStringSubmatch(te.Errors[0]); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return &LintError{File: file, Line: n, Msg: m[2]}
+		}
+	}
+	return &LintError{File: file, Line: line, Msg: msg}
+}
+
+// lineOf returns the line of a top-level key (the mapping's line if absent).
+func lineOf(root *yaml.Node) func(key string) int {
+	return func(key string) int {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == key {
+				return root.Content[i].Line
+			}
+		}
+		return root.Line
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+func (sc *Scenario) validate(events map[string]map[string]string, line func(string) int) error {
+	if sc.Name == "" || !nameRE.MatchString(sc.Name) {
+		return lineErr(line("name"), "name must be kebab-case letters, digits and dashes, e.g. d24-deposit-declined")
+	}
+	if sc.Provider == "" {
+		return lineErr(line("provider"), "missing provider")
+	}
+	if sc.On == "" {
+		return lineErr(line("on"), "missing on: the event the scenario reacts to")
+	}
+	if events != nil {
+		known, ok := events[sc.Provider]
+		if !ok {
+			return lineErr(line("provider"), "unknown provider %q", sc.Provider)
+		}
+		if _, ok := known[sc.On]; !ok {
+			return lineErr(line("on"), "provider %s has no event %q (known: %s)", sc.Provider, sc.On, strings.Join(sortedKeys(known), ", "))
+		}
+	}
+	if sc.Default && (len(sc.Match) > 0 || sc.Tenant != "") {
+		return lineErr(line("default"), "a default scenario applies when no other matches: it takes no match or tenant")
+	}
+	for i := range sc.Match {
+		c := &sc.Match[i]
+		if c.opCount != 1 {
+			return lineErr(c.line, "a condition has exactly one of equals, matches, range or tenant")
+		}
+		if c.Tenant == "" && c.Field == "" {
+			return lineErr(c.line, "a condition needs a field")
+		}
+		if c.Matches != "" {
+			re, err := regexp.Compile(c.Matches)
+			if err != nil {
+				return lineErr(c.line, "matches: %v", err)
+			}
+			c.re = re
+		}
+		if c.Range != nil && c.Range.Min == nil && c.Range.Max == nil {
+			return lineErr(c.line, "range needs min, max or both")
+		}
+	}
+	if len(sc.Steps) == 0 {
+		return lineErr(line("steps"), "a scenario needs at least one step")
+	}
+	for i := range sc.Steps {
+		st := &sc.Steps[i]
+		actions := 0
+		if st.Status != "" {
+			actions++
+		}
+		if st.FailNext != nil {
+			actions++
+			if st.FailNext.Count < 1 {
+				return lineErr(st.line, "fail_next.count must be ≥ 1")
+			}
+			if st.FailNext.Status < 100 || st.FailNext.Status > 599 {
+				return lineErr(st.line, "fail_next.status must be an HTTP status")
+			}
+		}
+		if st.Latency != nil {
+			actions++
+			if st.Latency.Count < 1 || st.Latency.Duration <= 0 {
+				return lineErr(st.line, "latency needs a duration and a count ≥ 1")
+			}
+		}
+		if st.Webhook != nil {
+			actions++
+			if !st.Webhook.Drop && st.Webhook.Delay == 0 {
+				return lineErr(st.line, "webhook needs drop: true or a delay")
+			}
+		}
+		if st.Stop {
+			actions++
+		}
+		if len(st.Fields) > 0 && st.Status == "" {
+			return lineErr(st.line, "fields go with status")
+		}
+		if actions > 1 {
+			return lineErr(st.line, "one action per step: status, fail_next, latency, webhook or stop")
+		}
+		if actions == 0 && st.After == 0 {
+			return lineErr(st.line, "a step needs an action or an after")
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+// knownKeys lists the yaml keys of the struct v points to.
+func knownKeys(v any) map[string]bool {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	keys := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys[name] = true
+		}
+	}
+	return keys
+}
