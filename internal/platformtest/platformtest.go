@@ -25,6 +25,9 @@ type Harness struct {
 	App *app.App
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:41234".
 	URL string
+
+	stopOnce sync.Once
+	stop     func()
 }
 
 // Option adjusts the harness's app options.
@@ -35,6 +38,9 @@ func WithOptions(fn func(*app.Options)) Option { return Option(fn) }
 
 // WithNow pins the wall clock.
 func WithNow(now func() time.Time) Option { return func(o *app.Options) { o.Now = now } }
+
+// WithScenarios adds a user scenario directory.
+func WithScenarios(dir string) Option { return func(o *app.Options) { o.ScenariosDir = dir } }
 
 // WithData uses a persistent store file.
 func WithData(path string) Option { return func(o *app.Options) { o.Data = path } }
@@ -61,14 +67,20 @@ func New(t testing.TB, providers []platform.Provider, opts ...Option) *Harness {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
+	h := &Harness{t: t, App: a, URL: a.URL()}
+	h.stop = func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("platformtest: run: %v", err)
 		}
-	})
-	return &Harness{t: t, App: a, URL: a.URL()}
+	}
+	t.Cleanup(h.Stop)
+	return h
 }
+
+// Stop shuts the emulator down gracefully (as on SIGTERM) and waits; a
+// persistent store can then be opened by another harness (a restart).
+func (h *Harness) Stop() { h.stopOnce.Do(h.stop) }
 
 // Credentials returns the default tenant's credentials of provider (the
 // provider's own struct).
