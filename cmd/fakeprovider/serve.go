@@ -28,6 +28,7 @@ type serveFlags struct {
 	maxBody                                                       int
 	retryScale                                                    float64
 	shutdown                                                      time.Duration
+	readHeader, read, write, idle                                 time.Duration
 	hostAddrs                                                     map[string]*string
 	// finish copies the parsed values in; call it after Parse.
 	finish func()
@@ -53,6 +54,10 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	retryP := f.Float("webhook-retry-scale", 1, "multiplies every webhook retry wait (e.g. 0.01 to compress D24's 5/25/125/625 min schedule)")
 	scenP := f.String("scenarios", "", "directory of user scenario files, added to the built-in ones")
 	shutdownP := f.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may take to finish at shutdown")
+	readHeaderP := f.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send request headers (cuts off slow clients)")
+	readP := f.Duration("read-timeout", 60*time.Second, "how long a client may take to send a whole request")
+	writeP := f.Duration("write-timeout", 60*time.Second, "how long writing an answer may take")
+	idleP := f.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	for _, p := range providers {
 		s.hostAddrs[p.Name()] = f.String(p.Name()+"-addr", "", "also serve "+p.Name()+" alone on this address, at its real paths")
 		if mh, ok := p.(platform.MultiHost); ok {
@@ -75,6 +80,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 		s.logFormat, s.logLevel, s.credentials = *logFormatP, *logLevelP, *credsP
 		s.journalSize, s.maxBody, s.retryScale = *journalP, *maxBodyP, *retryP
 		s.scenarios, s.shutdown = *scenP, *shutdownP
+		s.readHeader, s.read, s.write, s.idle = *readHeaderP, *readP, *writeP, *idleP
 	}
 	return s, f
 }
@@ -129,6 +135,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		WebhookRetryScale: sf.retryScale,
 		ScenariosDir:      sf.scenarios,
 		ShutdownTimeout:   sf.shutdown,
+		ReadHeaderTimeout: sf.readHeader,
+		ReadTimeout:       sf.read,
+		WriteTimeout:      sf.write,
+		IdleTimeout:       sf.idle,
 		Logger:            log,
 	}, providers)
 	if err != nil {

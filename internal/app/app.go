@@ -57,6 +57,8 @@ type Options struct {
 	WebhookRetryScale float64
 	ScenariosDir      string
 	ShutdownTimeout   time.Duration
+	// Server timeouts; zero values are the defaults (10s, 60s, 60s, 120s).
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// Logger; nil means a discarding logger.
 	Logger *slog.Logger
 	// Now is the wall clock; nil means time.Now (tests pin it).
@@ -198,10 +200,10 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		HostAddrs:         opts.HostAddrs,
 		TLS:               tlsConf,
 		CORSOrigins:       opts.CORSOrigins,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: orDefault(opts.ReadHeaderTimeout, 10*time.Second),
+		ReadTimeout:       orDefault(opts.ReadTimeout, 60*time.Second),
+		WriteTimeout:      orDefault(opts.WriteTimeout, 60*time.Second),
+		IdleTimeout:       orDefault(opts.IdleTimeout, 120*time.Second),
 		ShutdownTimeout:   opts.ShutdownTimeout,
 	}, log, jr, clk.Now, mounts, func(r *mux.Router) { api.Register(r) })
 	if err != nil {
@@ -265,3 +267,10 @@ var ErrUsage = errors.New("usage")
 // Close releases an App that will not Run (closes and, in temporary mode,
 // removes the store).
 func (a *App) Close() error { return a.Store.Close() }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}

@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -63,10 +64,7 @@ func widgetCall(t *testing.T, h *platformtest.Harness, method, path string, body
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	req, _ := http.NewRequest(method, h.URL+path, nil)
-	if raw != nil {
-		req, _ = http.NewRequest(method, h.URL+path, bytesReader(raw))
-	}
+	req, _ := http.NewRequest(method, h.URL+path, bytes.NewReader(raw))
 	req.Header.Set("X-Key", "widget-key")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -102,7 +100,7 @@ func verifySignature(t *testing.T, r platformtest.Received) {
 // reaches the receiver signed.
 func TestScenarioMovesResourceUnderFastForward(t *testing.T) {
 	dir := scenarioDir(t, map[string]string{"settle.yaml": settleScenario, "decline.yaml": declineScenario})
-	h := platformtest.New(t, []platform.Provider{&widget{}}, platformtest.WithScenarios(dir))
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(dir))
 	rcv := platformtest.NewReceiver(t)
 
 	var w struct{ ID, Status string }
@@ -151,7 +149,7 @@ func TestScenarioMovesResourceUnderFastForward(t *testing.T) {
 // that matches nothing stays as it is.
 func TestScenarioMatching(t *testing.T) {
 	dir := scenarioDir(t, map[string]string{"settle.yaml": settleScenario, "decline.yaml": declineScenario})
-	h := platformtest.New(t, []platform.Provider{&widget{}}, platformtest.WithScenarios(dir))
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(dir))
 	cases := []struct {
 		name   string
 		amount float64
@@ -180,7 +178,7 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 	rcv := platformtest.NewReceiver(t)
 	rcv.SetStatus(http.StatusServiceUnavailable)
 
-	h := platformtest.New(t, []platform.Provider{&widget{}}, platformtest.WithScenarios(dir), platformtest.WithData(data))
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(dir), platformtest.WithData(data))
 	var w struct{ ID string }
 	widgetCall(t, h, http.MethodPost, "/widgets", map[string]any{"name": "gear", "amount": 20, "callback_url": rcv.URL}, &w)
 	h.Advance(time.Minute) // processing: attempt 1 fails
@@ -193,7 +191,7 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 	h.Advance(time.Minute) // +5m since attempt 1: attempt 2 (and "approved" is due at 6m too)
 	h.Stop()
 
-	h2 := platformtest.New(t, []platform.Provider{&widget{}}, platformtest.WithScenarios(dir), platformtest.WithData(data))
+	h2 := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(dir), platformtest.WithData(data))
 	var before struct{ Webhooks []outbox.Record }
 	h2.Control(http.MethodGet, "/webhooks?tenant=default", nil, &before)
 	var first *outbox.Record
@@ -231,7 +229,7 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 
 // A fault rule makes exactly N matching calls fail, then calls succeed.
 func TestFaultRuleFailsExactlyN(t *testing.T) {
-	h := platformtest.New(t, []platform.Provider{&widget{}})
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()})
 	var w struct{ ID string }
 	widgetCall(t, h, http.MethodPost, "/widgets", map[string]any{"name": "gear"}, &w)
 	var rule map[string]any
@@ -281,7 +279,7 @@ steps:
   - after: 1m
     status: done
 `
-	h := platformtest.New(t, []platform.Provider{&widget{}}, platformtest.WithScenarios(scenarioDir(t, map[string]string{"flaky.yaml": sc})))
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(scenarioDir(t, map[string]string{"flaky.yaml": sc})))
 	rcv := platformtest.NewReceiver(t)
 	var w struct{ ID string }
 	widgetCall(t, h, http.MethodPost, "/widgets", map[string]any{"name": "gear", "callback_url": rcv.URL}, &w)
@@ -311,7 +309,7 @@ steps:
 // Trigger applies a scenario to an existing resource; a run-time scenario
 // is validated and listed.
 func TestTriggerAndRuntimeScenario(t *testing.T) {
-	h := platformtest.New(t, []platform.Provider{&widget{}})
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()})
 	var w struct{ ID string }
 	widgetCall(t, h, http.MethodPost, "/widgets", map[string]any{"name": "gear"}, &w)
 	var errBody map[string]string

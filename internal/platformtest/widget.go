@@ -1,7 +1,6 @@
-package scenario_test
+package platformtest
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -15,17 +14,31 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
-// widget is a minimal provider for the engine's tests: widgets are created
-// with a callback URL, scenarios move their status, and every status change
-// notifies the callback with an HMAC-signed body, retried at 5, 25 and 125
-// minutes like a real provider's schedule.
-type widget struct{ deps platform.Deps }
+// Widget is a minimal asynchronous provider for platform tests: widgets are
+// created with a callback URL (POST /widgets, header X-Key), scenarios move
+// their status (event "widget.created", kind "widget"), and every status
+// change notifies the callback with a body signed by X-Signature = hex
+// HMAC-SHA256(key, body), retried at 5, 25 and 125 minutes like a real
+// provider's schedule. The default key is WidgetKey.
+type Widget struct {
+	// DeliveryTimeout bounds one webhook attempt (zero: the platform's 5 s).
+	DeliveryTimeout time.Duration
+	deps            platform.Deps
+}
 
-type widgetCreds struct {
+// WidgetKey is the default tenant's Widget key.
+const WidgetKey = "widget-key"
+
+// NewWidget returns a Widget provider.
+func NewWidget() *Widget { return &Widget{} }
+
+// WidgetCreds are the Widget credentials.
+type WidgetCreds struct {
 	Key string `json:"key"`
 }
 
-type widgetRecord struct {
+// WidgetRecord is a stored widget.
+type WidgetRecord struct {
 	ID          string  `json:"id"`
 	Name        string  `json:"name"`
 	Amount      float64 `json:"amount"`
@@ -36,17 +49,19 @@ type widgetRecord struct {
 
 var widgetRetry = []time.Duration{5 * time.Minute, 25 * time.Minute, 125 * time.Minute}
 
-func (w *widget) Name() string { return "widget" }
+// Name implements platform.Provider.
+func (w *Widget) Name() string { return "widget" }
 
-func (w *widget) Credentials() platform.CredentialSpec {
+// Credentials implements platform.Provider.
+func (w *Widget) Credentials() platform.CredentialSpec {
 	return platform.CredentialSpec{
-		Default: func() any { return &widgetCreds{Key: "widget-key"} },
-		New:     func() any { return &widgetCreds{Key: "widget-" + strconv.FormatInt(time.Now().UnixNano(), 36)} },
+		Default: func() any { return &WidgetCreds{Key: WidgetKey} },
+		New:     func() any { return &WidgetCreds{Key: "widget-" + strconv.FormatInt(time.Now().UnixNano(), 36)} },
 		Decode: func(raw json.RawMessage) (any, error) {
-			var c widgetCreds
+			var c WidgetCreds
 			return &c, json.Unmarshal(raw, &c)
 		},
-		Keys: func(c any) []string { return []string{c.(*widgetCreds).Key} },
+		Keys: func(c any) []string { return []string{c.(*WidgetCreds).Key} },
 	}
 }
 
@@ -84,7 +99,7 @@ func (widgetWriter) Error(r *http.Request, err error) platform.Rendered {
 
 var errUnauthorized = &widgetError{http.StatusUnauthorized, "unauthorized"}
 
-func (w *widget) verify(r *http.Request, body []byte) (platform.Caller, error) {
+func (w *Widget) verify(r *http.Request, body []byte) (platform.Caller, error) {
 	key := r.Header.Get("X-Key")
 	tenant, creds, ok := w.deps.Tenants.Lookup("widget", key)
 	if !ok {
@@ -93,7 +108,8 @@ func (w *widget) verify(r *http.Request, body []byte) (platform.Caller, error) {
 	return platform.Caller{Tenant: tenant, Key: key, Creds: creds}, nil
 }
 
-func (w *widget) Mount(m *platform.Mount) error {
+// Mount implements platform.Provider.
+func (w *Widget) Mount(m *platform.Mount) error {
 	w.deps = m.Deps()
 	m.SetWriter(widgetWriter{})
 	m.Event("widget.created", "widget")
@@ -102,7 +118,7 @@ func (w *widget) Mount(m *platform.Mount) error {
 	m.StatusTarget("widget", w.setStatus)
 	m.Signer("hmac", func(ctx context.Context, tenant string, d *platform.Delivery, now time.Time) error {
 		c, _ := w.deps.Tenants.Credentials(tenant, "widget")
-		mac := hmac.New(sha256.New, []byte(c.(*widgetCreds).Key))
+		mac := hmac.New(sha256.New, []byte(c.(*WidgetCreds).Key))
 		mac.Write(d.Body)
 		d.Header.Set("X-Signature", hex.EncodeToString(mac.Sum(nil)))
 		d.Header.Set("Content-Type", "application/json")
@@ -111,8 +127,8 @@ func (w *widget) Mount(m *platform.Mount) error {
 	return nil
 }
 
-func (w *widget) create(req *platform.Request) (any, error) {
-	var in widgetRecord
+func (w *Widget) create(req *platform.Request) (any, error) {
+	var in WidgetRecord
 	if err := json.Unmarshal(req.Body, &in); err != nil || in.Name == "" {
 		return nil, &widgetError{http.StatusBadRequest, "invalid widget"}
 	}
@@ -121,7 +137,7 @@ func (w *widget) create(req *platform.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		rec := widgetRecord{ID: strconv.FormatUint(seq, 10), Name: in.Name, Amount: in.Amount, Status: "new", CallbackURL: in.CallbackURL}
+		rec := WidgetRecord{ID: strconv.FormatUint(seq, 10), Name: in.Name, Amount: in.Amount, Status: "new", CallbackURL: in.CallbackURL}
 		if err := tx.Records().Put("widget", rec.ID, rec); err != nil {
 			return nil, err
 		}
@@ -133,8 +149,8 @@ func (w *widget) create(req *platform.Request) (any, error) {
 	})
 }
 
-func (w *widget) get(req *platform.Request) (any, error) {
-	var rec widgetRecord
+func (w *Widget) get(req *platform.Request) (any, error) {
+	var rec WidgetRecord
 	err := req.View(func(tx *platform.Tx) error {
 		ok, err := tx.Records().Get("widget", req.Var("id"), &rec)
 		if err == nil && !ok {
@@ -145,8 +161,8 @@ func (w *widget) get(req *platform.Request) (any, error) {
 	return rec, err
 }
 
-func (w *widget) setStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
-	var rec widgetRecord
+func (w *Widget) setStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+	var rec WidgetRecord
 	ok, err := tx.Records().Get("widget", id, &rec)
 	if err != nil {
 		return err
@@ -165,9 +181,7 @@ func (w *widget) setStatus(tx *platform.Tx, id, status string, fields map[string
 		return nil
 	}
 	body, _ := json.Marshal(map[string]string{"id": id, "status": status})
-	_, err = tx.Notify(platform.Delivery{URL: rec.CallbackURL, Body: body, Signer: "hmac", Retry: widgetRetry,
+	_, err = tx.Notify(platform.Delivery{URL: rec.CallbackURL, Body: body, Signer: "hmac", Retry: widgetRetry, Timeout: w.DeliveryTimeout,
 		Event: "widget." + status, Kind: "widget", ResourceID: id})
 	return err
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
