@@ -185,7 +185,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 
 	async := &control.Async{Clock: clk, Engine: engine, Outbox: ob, Faults: faultSet}
 	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
-		Modules: []control.Module{async},
+		Modules: controlModules(async),
 		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset},
 	}
 	var tlsConf *tls.Config

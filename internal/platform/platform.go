@@ -267,6 +267,41 @@ type SignCommander interface {
 	SignCommand(args []string, creds any, out io.Writer) error
 }
 
+// ClientSigner is implemented by providers that can sign an outgoing
+// request exactly as a real client library does. The load generator,
+// the signature mutation tests and the in-process test package use it, so
+// they stay independent of each provider's scheme. creds are the provider's
+// own credentials value; now is the client's wall clock. SignRequest sets
+// every auth header on r (and may read r.URL and r.Method); body is the exact
+// body that will be sent.
+type ClientSigner interface {
+	SignRequest(r *http.Request, body []byte, creds any, now time.Time) error
+}
+
+// Example is a representative valid request of a provider, used by the
+// generic robustness sweeps and the load generator. Path is the real path
+// (without the /<provider> prefix); {id} in Path is replaced by the id that
+// the example named by From returned (its JSON answer's IDField).
+type Example struct {
+	Name   string
+	Method string
+	Path   string
+	Body   []byte
+	// Host is the extra host the route lives on ("" for the main one).
+	Host string
+	// From names an earlier example whose answer provides {id}; IDField is
+	// a dotted JSON path into that answer (e.g. "deposit_id", "data.id").
+	From    string
+	IDField string
+}
+
+// Exampler is implemented by providers that describe representative valid
+// requests: at least one create and one read per auth scheme, in the order
+// they must run.
+type Exampler interface {
+	Examples() []Example
+}
+
 // MultiHost is implemented by providers whose real service spans several
 // hosts (e.g. a separate card-payments domain). The command line reads it
 // before Mount to offer a --<host>-addr flag for each; Mount must declare
