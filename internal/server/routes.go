@@ -101,8 +101,9 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 	return out, nil
 }
 
-// register adds a route to r at prefix+path and its trailing-slash twin.
-func register(r *mux.Router, prefix string, e routeEntry) {
+// patternsOf returns a route's templates at prefix+path and its
+// trailing-slash twin.
+func patternsOf(prefix string, e routeEntry) []pattern {
 	h := e.mount.ServeRoute(e.route)
 	wrapped := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		req = platform.WithVars(req, mux.Vars(req))
@@ -112,10 +113,12 @@ func register(r *mux.Router, prefix string, e routeEntry) {
 		h.ServeHTTP(w, req)
 	})
 	path := prefix + e.route.Path
-	r.Handle(path, wrapped).Methods(e.route.Method)
+	twin := path + "/"
 	if strings.HasSuffix(path, "/") {
-		r.Handle(strings.TrimSuffix(path, "/"), wrapped).Methods(e.route.Method)
-	} else {
-		r.Handle(path+"/", wrapped).Methods(e.route.Method)
+		twin = strings.TrimSuffix(path, "/")
+	}
+	return []pattern{
+		{path: path, method: e.route.Method, handler: wrapped},
+		{path: twin, method: e.route.Method, handler: wrapped},
 	}
 }

@@ -87,26 +87,27 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 	}
 	s := &Server{cfg: cfg, log: log, journal: j, now: now, perHost: map[string]http.Handler{}, listeners: map[string]net.Listener{}}
 
-	root := newRouter()
-	control(root.PathPrefix(ControlPrefix).Subrouter())
+	ctl := newRouter()
+	control(ctl.PathPrefix(ControlPrefix).Subrouter())
+	var shared []pattern
 	for _, e := range entries {
-		register(root, "/"+e.host, e)
+		shared = append(shared, patternsOf("/"+e.host, e)...)
 	}
 	for _, e := range entries {
 		if e.shared {
-			register(root, "", e)
+			shared = append(shared, patternsOf("", e)...)
 		}
 	}
-	s.shared = s.middleware(root)
+	s.shared = s.middleware(newDispatcher(ctl, shared))
 
 	for name := range cfg.HostAddrs {
-		r := newRouter()
+		var own []pattern
 		for _, e := range entries {
 			if e.host == name {
-				register(r, "", e)
+				own = append(own, patternsOf("", e)...)
 			}
 		}
-		s.perHost[name] = s.middleware(r)
+		s.perHost[name] = s.middleware(newDispatcher(nil, own))
 	}
 	return s, nil
 }

@@ -1,0 +1,136 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gorilla/mux"
+)
+
+// dispatchDepth is how many leading path segments select a bucket.
+const dispatchDepth = 4
+
+// pattern is one registered route template with its handler.
+type pattern struct {
+	path    string
+	method  string
+	handler http.Handler
+}
+
+// dispatcher picks a small gorilla router by the request's leading path
+// segments before gorilla matches. gorilla tries routes one by one (a
+// regexp each), so one router holding every provider's routes under every
+// prefix costs time linear in all routes. A request's leading segments are
+// reduced to a key: a segment stays as is when some template has that
+// literal at that position, and becomes "*" otherwise (an id, a network
+// name). The key's bucket holds, in the original order, every template that
+// could match such a path, so answers (404 and 405 included) are those of
+// one big router. Buckets are built on first use: the number of keys is
+// bounded by the templates' literals, not by the ids clients send.
+type dispatcher struct {
+	control  http.Handler // /_fakeprovider/…, or nil
+	patterns []pattern
+	literals []map[string]bool // literal segments by position
+
+	mu      sync.RWMutex
+	buckets map[string]*mux.Router
+}
+
+// segments splits an escaped path into its segments ("/a/b/" → a, b, "").
+func segments(path string) []string {
+	return strings.Split(strings.TrimPrefix(path, "/"), "/")
+}
+
+func isVar(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }
+
+// newDispatcher dispatches to patterns (in match order) and routes the
+// control API to control.
+func newDispatcher(control http.Handler, patterns []pattern) *dispatcher {
+	d := &dispatcher{control: control, patterns: patterns, buckets: map[string]*mux.Router{}}
+	d.literals = make([]map[string]bool, dispatchDepth)
+	for i := range d.literals {
+		d.literals[i] = map[string]bool{}
+	}
+	for _, p := range patterns {
+		for i, seg := range segments(p.path) {
+			if i == dispatchDepth {
+				break
+			}
+			if !isVar(seg) {
+				d.literals[i][seg] = true
+			}
+		}
+	}
+	return d
+}
+
+// key reduces a request path to its bucket key. A path of at most
+// dispatchDepth segments is closed with "$": only templates of exactly that
+// many segments can match it.
+func (d *dispatcher) key(path string) (key []string) {
+	segs := segments(path)
+	for i, seg := range segs {
+		if i == dispatchDepth {
+			return key
+		}
+		if !d.literals[i][seg] {
+			seg = "*"
+		}
+		key = append(key, seg)
+	}
+	return append(key, "$")
+}
+
+// compatible reports whether template could match a path reduced to key.
+// Over-inclusion is harmless (gorilla then does not match); exclusion is
+// only for a literal that differs or a length that cannot match.
+func compatible(template string, key []string) bool {
+	tpl := segments(template)
+	for i, k := range key {
+		if k == "$" {
+			return len(tpl) == i
+		}
+		if i >= len(tpl) {
+			return false
+		}
+		if seg := tpl[i]; !isVar(seg) && seg != k {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *dispatcher) bucket(path string) *mux.Router {
+	key := d.key(path)
+	name := strings.Join(key, "/")
+	d.mu.RLock()
+	b, ok := d.buckets[name]
+	d.mu.RUnlock()
+	if ok {
+		return b
+	}
+	b = newRouter()
+	for _, p := range d.patterns {
+		if compatible(p.path, key) {
+			b.Handle(p.path, p.handler).Methods(p.method)
+		}
+	}
+	d.mu.Lock()
+	if prev, ok := d.buckets[name]; ok {
+		b = prev
+	} else {
+		d.buckets[name] = b
+	}
+	d.mu.Unlock()
+	return b
+}
+
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.EscapedPath()
+	if d.control != nil && (path == ControlPrefix || strings.HasPrefix(path, ControlPrefix+"/")) {
+		d.control.ServeHTTP(w, r)
+		return
+	}
+	d.bucket(path).ServeHTTP(w, r)
+}
