@@ -30,6 +30,7 @@ type serveFlags struct {
 	shutdown                                                      time.Duration
 	readHeader, read, write, idle                                 time.Duration
 	hostAddrs                                                     map[string]*string
+	pprof                                                         bool
 	// finish copies the parsed values in; call it after Parse.
 	finish func()
 }
@@ -57,6 +58,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	readHeaderP := f.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send request headers (cuts off slow clients)")
 	readP := f.Duration("read-timeout", 60*time.Second, "how long a client may take to send a whole request")
 	writeP := f.Duration("write-timeout", 60*time.Second, "how long writing an answer may take")
+	pprofP := f.Bool("pprof", false, "serve Go runtime profiles at /_fakeprovider/debug/pprof/ (for performance work)")
 	idleP := f.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	for _, p := range providers {
 		s.hostAddrs[p.Name()] = f.String(p.Name()+"-addr", "", "also serve "+p.Name()+" alone on this address, at its real paths")
@@ -81,6 +83,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 		s.journalSize, s.maxBody, s.retryScale = *journalP, *maxBodyP, *retryP
 		s.scenarios, s.shutdown = *scenP, *shutdownP
 		s.readHeader, s.read, s.write, s.idle = *readHeaderP, *readP, *writeP, *idleP
+		s.pprof = *pprofP
 	}
 	return s, f
 }
@@ -125,6 +128,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		HostAddrs:         hostAddrs,
 		Data:              sf.data,
 		ExplainAuth:       sf.explain,
+		Pprof:             sf.pprof,
 		TLS:               sf.tls,
 		TLSCert:           sf.tlsCert,
 		TLSKey:            sf.tlsKey,

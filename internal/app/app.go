@@ -63,6 +63,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the wall clock; nil means time.Now (tests pin it).
 	Now func() time.Time
+	// Pprof serves net/http/pprof under /_fakeprovider/debug/pprof/.
+	Pprof bool
 	// NoListen assembles without binding listeners (scenario lint).
 	NoListen bool
 }
@@ -205,7 +207,12 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		WriteTimeout:      orDefault(opts.WriteTimeout, 60*time.Second),
 		IdleTimeout:       orDefault(opts.IdleTimeout, 120*time.Second),
 		ShutdownTimeout:   opts.ShutdownTimeout,
-	}, log, jr, clk.Now, mounts, func(r *mux.Router) { api.Register(r) })
+	}, log, jr, clk.Now, mounts, func(r *mux.Router) {
+		api.Register(r)
+		if opts.Pprof {
+			registerPprof(r)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
