@@ -1,9 +1,14 @@
 package app
 
-import "github.com/fakeprovider/fakeprovider/internal/platform"
+import (
+	"github.com/fakeprovider/fakeprovider/emulator/difitek"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
 
 // Providers returns fresh values of every emulated provider, in the order
 // they are mounted. Adding a provider is one line here.
 func Providers() []platform.Provider {
-	return []platform.Provider{}
+	return []platform.Provider{
+		difitek.New(),
+	}
 }

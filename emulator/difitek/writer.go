@@ -1,0 +1,79 @@
+package difitek
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// successEnvelope is a success answer; key order as in the API reference.
+type successEnvelope struct {
+	Outcome string `json:"outcome"`
+	Data    any    `json:"data"`
+	Status  int    `json:"status"`
+}
+
+// errorEnvelope is an error answer; key order as in the introduction.
+type errorEnvelope struct {
+	Status  int       `json:"status"`
+	Outcome string    `json:"outcome"`
+	Data    errorData `json:"data"`
+}
+
+type errorData struct {
+	Code             int            `json:"code"`
+	DeveloperMessage string         `json:"developer_message"`
+	UserMessage      string         `json:"user_message"`
+	Fields           map[string]any `json:"fields"`
+}
+
+type writer struct{}
+
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+// Success implements platform.Writer.
+func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
+	if v == nil {
+		v = map[string]any{}
+	}
+	body, err := json.Marshal(successEnvelope{Outcome: "success", Data: v, Status: status})
+	if err != nil {
+		return writer{}.Error(r, errInternal)
+	}
+	return platform.Rendered{Status: status, Header: jsonHeader.Clone(), Body: body}
+}
+
+// Error implements platform.Writer.
+func (writer) Error(r *http.Request, err error) platform.Rendered {
+	e := toAPIError(err)
+	fields := e.Fields
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	body, _ := json.Marshal(errorEnvelope{Status: e.Status, Outcome: "error", Data: errorData{
+		Code: e.Code, DeveloperMessage: e.DeveloperMessage, UserMessage: e.UserMessage, Fields: fields,
+	}})
+	return platform.Rendered{Status: e.Status, Header: jsonHeader.Clone(), Body: body}
+}
+
+// toAPIError maps any error a handler or the platform returns to the envelope.
+func toAPIError(err error) *APIError {
+	var ae *APIError
+	var fe *platform.FaultError
+	switch {
+	case errors.As(err, &ae):
+		return ae
+	case errors.As(err, &fe):
+		return statusError(fe.Status)
+	case errors.Is(err, platform.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, platform.ErrBodyTooLarge):
+		return errTooLarge
+	case errors.Is(err, platform.ErrUnavailable):
+		return errUnavailable
+	default:
+		return errInternal
+	}
+}
