@@ -16,7 +16,7 @@ import (
 // Auth is the auth verdict of a request.
 type Auth struct {
 	OK     bool   `json:"ok"`
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Entry is one journaled request.

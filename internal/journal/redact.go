@@ -129,8 +129,12 @@ func (r *Redactor) Query(raw string) string {
 }
 
 var (
-	digitsRE = regexp.MustCompile(`\d[\d -]{11,22}\d`)
-	ssnRE    = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
+	digitsRE = regexp.MustCompile(`\d(?:[ -]{0,3}\d)+`)
+	// keyRE finds a "key": in text that is not valid JSON; the value after
+	// it is a string (possibly unterminated) or a bare token (valueRE).
+	keyRE   = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*`)
+	valueRE = regexp.MustCompile(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
+	ssnRE   = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
 )
 
 // value redacts one value under key.
@@ -144,16 +148,75 @@ func (r *Redactor) value(key, v string) string {
 	return r.scrub(v)
 }
 
-// scrub masks card numbers and SSNs inside free text.
+// scrub masks card numbers and SSNs inside free text. A run of digit groups
+// (separated by spaces or dashes) is searched for any consecutive groups
+// holding 13–19 digits that pass Luhn, so a card number next to a CVV, an
+// expiry or another card is still found.
 func (r *Redactor) scrub(v string) string {
 	v = ssnRE.ReplaceAllString(v, Redacted)
-	return digitsRE.ReplaceAllStringFunc(v, func(m string) string {
-		d := strings.NewReplacer(" ", "", "-", "").Replace(m)
-		if len(d) >= 13 && len(d) <= 19 && luhn(d) {
-			return Redacted
+	return digitsRE.ReplaceAllStringFunc(v, scrubCards)
+}
+
+func scrubCards(m string) string {
+	// Digit groups of the run: m[locs[k][0]:locs[k][1]].
+	var locs [][2]int
+	total := 0
+	for i := 0; i < len(m); {
+		if m[i] < '0' || m[i] > '9' {
+			i++
+			continue
 		}
+		j := i
+		for j < len(m) && m[j] >= '0' && m[j] <= '9' {
+			j++
+		}
+		locs = append(locs, [2]int{i, j})
+		total += j - i
+		i = j
+	}
+	if total < 13 {
 		return m
-	})
+	}
+	var covered []bool
+	var buf [19]byte
+	for i := range locs {
+		n := 0
+		for j := i; j < len(locs); j++ {
+			g := m[locs[j][0]:locs[j][1]]
+			if n+len(g) > len(buf) {
+				break
+			}
+			n += copy(buf[n:], g)
+			if n >= 13 && luhn(string(buf[:n])) {
+				if covered == nil {
+					covered = make([]bool, len(locs))
+				}
+				for k := i; k <= j; k++ {
+					covered[k] = true
+				}
+			}
+		}
+	}
+	if covered == nil {
+		return m
+	}
+	var out strings.Builder
+	prev := 0
+	for i := 0; i < len(locs); i++ {
+		if !covered[i] {
+			continue
+		}
+		j := i
+		for j+1 < len(locs) && covered[j+1] {
+			j++
+		}
+		out.WriteString(m[prev:locs[i][0]])
+		out.WriteString(Redacted)
+		prev = locs[j][1]
+		i = j
+	}
+	out.WriteString(m[prev:])
+	return out.String()
 }
 
 func luhn(d string) bool {
@@ -185,6 +248,11 @@ func (r *Redactor) Body(contentType string, body []byte, limit int) string {
 	case strings.Contains(ct, "json") || (ct == "" && (body[0] == '{' || body[0] == '[')):
 		out = r.JSON(body)
 	case strings.HasPrefix(ct, "text/") || ct == "":
+		// Only the kept prefix is scrubbed (plus enough for a card number
+		// across the cut): the work stays bounded for large bodies.
+		if limit > 0 && len(body) > limit+64 {
+			body = body[:limit+64]
+		}
 		out = r.scrub(string(body))
 	default:
 		return "[" + ct + " body, " + itoa(len(body)) + " bytes]"
@@ -202,7 +270,26 @@ func (r *Redactor) JSON(body []byte) string {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return r.scrub(string(body))
+		// Truncated or broken JSON: still mask the values of sensitive
+		// keys before scrubbing the text.
+		text := string(body)
+		var out strings.Builder
+		prev := 0
+		for _, loc := range keyRE.FindAllStringSubmatchIndex(text, -1) {
+			if loc[0] < prev || !r.sensitive(text[loc[2]:loc[3]]) {
+				continue
+			}
+			val := valueRE.FindString(text[loc[1]:])
+			if val == "" {
+				continue
+			}
+			out.WriteString(text[prev:loc[1]])
+			out.WriteString(`"` + Redacted + `"`)
+			prev = loc[1] + len(val)
+		}
+		out.WriteString(text[prev:])
+		text = out.String()
+		return r.scrub(text)
 	}
 	v = r.walk("", v, 0)
 	out, err := json.Marshal(v)

@@ -59,6 +59,11 @@ type Store struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
+	// closeMu orders enqueueing against Close: Update holds it shared while
+	// it queues a write, Close takes it exclusively to mark the store closed,
+	// so no write can be queued after the committer's final drain.
+	closeMu  sync.RWMutex
+	isClosed bool
 }
 
 type write struct {
@@ -137,7 +142,10 @@ func (s *Store) Temporary() bool { return s.temporary }
 func (s *Store) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
+		s.closeMu.Lock()
+		s.isClosed = true
 		close(s.closed)
+		s.closeMu.Unlock()
 		close(s.done)
 		s.wg.Wait()
 		err = s.db.Close()
@@ -168,13 +176,20 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 // returns through its closure. An error from fn rolls back fn's writes only.
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	w := &write{ctx: ctx, fn: fn, err: make(chan error, 1)}
-	select {
-	case <-s.closed:
+	// A select on closed and writes together would pick at random when both
+	// are ready, queueing a write after the committer stopped (a hang).
+	s.closeMu.RLock()
+	if s.isClosed {
+		s.closeMu.RUnlock()
 		return ErrClosed
+	}
+	select {
 	case s.writes <- w:
 	case <-ctx.Done():
+		s.closeMu.RUnlock()
 		return ctx.Err()
 	}
+	s.closeMu.RUnlock()
 	// The write is queued: it will be run (or refused) by the committer, so
 	// wait for its answer even if ctx ends, or its effect would be unknown.
 	return <-w.err

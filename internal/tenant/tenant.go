@@ -116,12 +116,16 @@ func (r *Registry) Load(ctx context.Context, overrides map[string]json.RawMessag
 			return fmt.Errorf("credentials override: unknown provider %q (known: %s)", p, strings.Join(r.providers, ", "))
 		}
 	}
-	def, exists := r.Get(DefaultID)
-	if !exists {
-		def = &Tenant{ID: DefaultID, Created: time.Now().UTC(), Creds: map[string]any{}}
-		for _, p := range r.providers {
-			def.Creds[p] = r.specs[p].Default()
-		}
+	// The default tenant's credentials are always the documented defaults
+	// overlaid by this start's overrides: an override dropped at a restart
+	// with the same --data gives the documented values back.
+	stored, exists := r.Get(DefaultID)
+	def := &Tenant{ID: DefaultID, Created: time.Now().UTC(), Creds: map[string]any{}}
+	if exists {
+		def.Created = stored.Created
+	}
+	for _, p := range r.providers {
+		def.Creds[p] = r.specs[p].Default()
 	}
 	for p, raw := range overrides {
 		merged, err := Overlay(r.specs[p].Default(), raw)
@@ -134,13 +138,32 @@ func (r *Registry) Load(ctx context.Context, overrides map[string]json.RawMessag
 		}
 		def.Creds[p] = c
 	}
-	if !exists || len(overrides) > 0 {
+	if !exists || !sameCreds(stored, def) {
 		if err := r.save(ctx, def); err != nil {
 			return err
 		}
 	}
 	r.add(def)
 	return nil
+}
+
+// sameCreds reports whether two tenants have the same credentials.
+func sameCreds(a, b *Tenant) bool {
+	if len(a.Creds) != len(b.Creds) {
+		return false
+	}
+	for p, ca := range a.Creds {
+		cb, ok := b.Creds[p]
+		if !ok {
+			return false
+		}
+		ra, err1 := json.Marshal(ca)
+		rb, err2 := json.Marshal(cb)
+		if err1 != nil || err2 != nil || string(ra) != string(rb) {
+			return false
+		}
+	}
+	return true
 }
 
 // Overlay merges the JSON object patch over base's JSON form.
