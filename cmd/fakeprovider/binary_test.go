@@ -231,7 +231,6 @@ func TestBinaryEnvSettings(t *testing.T) {
 // proxy's probe) must not hold up SIGTERM: http.Server.Shutdown treats such
 // connections as active for 5 s.
 func TestBinarySIGTERMWithUnusedConnection(t *testing.T) {
-	t.Skip("known bug: internal/server/server.go Serve: Shutdown waits ~5s for connections in http.StateNew; track ConnState and close StateNew connections when shutdown starts")
 	p := platformtest.StartBinary(t)
 	c, err := net.Dial("tcp", p.Addr)
 	if err != nil {

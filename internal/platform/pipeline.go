@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/journal"
@@ -230,7 +231,10 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 	if rt.Idempotency != nil {
 		if key := r.Header.Get(rt.Idempotency.Header); key != "" {
 			sum := sha256.New()
-			io.WriteString(sum, r.Method+" "+r.URL.Path+"\n")
+			// The same request through /<provider>/ or with a trailing slash
+			// is the same request.
+			path := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, Prefix(r)), "/")
+			io.WriteString(sum, r.Method+" "+path+"\n")
 			sum.Write(body)
 			req.idemKey, req.idemFP = key, hex.EncodeToString(sum.Sum(nil))
 		}

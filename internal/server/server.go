@@ -88,7 +88,9 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 	s := &Server{cfg: cfg, log: log, journal: j, now: now, perHost: map[string]http.Handler{}, listeners: map[string]net.Listener{}}
 
 	ctl := newRouter()
-	control(ctl.PathPrefix(ControlPrefix).Subrouter())
+	// A plain router behind StripPrefix: a PathPrefix subrouter would answer
+	// a wrong method with 404 instead of 405.
+	control(ctl)
 	var shared []pattern
 	for _, e := range entries {
 		shared = append(shared, patternsOf("/"+e.host, e)...)
@@ -98,7 +100,7 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 			shared = append(shared, patternsOf("", e)...)
 		}
 	}
-	s.shared = s.middleware(newDispatcher(ctl, shared))
+	s.shared = s.middleware(newDispatcher(http.StripPrefix(ControlPrefix, ctl), shared))
 
 	for name := range cfg.HostAddrs {
 		var own []pattern
@@ -314,6 +316,7 @@ func (s *Server) Names() []string {
 func (s *Server) Serve(ctx context.Context) error {
 	s.mu.Lock()
 	errc := make(chan error, len(s.listeners))
+	fresh := newFreshConns()
 	for name, ln := range s.listeners {
 		h := s.shared
 		if name != "" {
@@ -327,7 +330,12 @@ func (s *Server) Serve(ctx context.Context) error {
 			IdleTimeout:       s.cfg.IdleTimeout,
 			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 			BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+			ConnState:         fresh.track,
 		}
+		// Shutdown waits up to 5 s for connections that never sent a request
+		// (a client pool's spare connection); nothing is in flight on them.
+		// Hooks run after the listeners are closed.
+		srv.RegisterOnShutdown(fresh.closeAll)
 		s.servers = append(s.servers, srv)
 		go func(ln net.Listener) {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -361,4 +369,32 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	wg.Wait()
 	return serveErr
+}
+
+// freshConns tracks connections that have not sent a request yet.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+func newFreshConns() *freshConns { return &freshConns{conns: map[net.Conn]bool{}} }
+
+func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state == http.StateNew {
+		f.conns[c] = true
+	} else {
+		delete(f.conns, c)
+	}
+}
+
+// closeAll closes the connections that have not sent a request yet.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		c.Close()
+		delete(f.conns, c)
+	}
 }
