@@ -241,8 +241,14 @@ func (r *Redactor) Body(contentType string, body []byte, limit int) string {
 		return ""
 	}
 	ct := strings.ToLower(contentType)
+	trimmed := bytes.TrimSpace(body)
+	// Clients often send JSON under another type (curl -d sends form
+	// encoding): what parses as JSON is redacted as JSON.
+	looksJSON := len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed)
 	var out string
 	switch {
+	case looksJSON:
+		out = r.JSON(body)
 	case strings.Contains(ct, "x-www-form-urlencoded"):
 		out = r.Query(string(body))
 	case strings.Contains(ct, "json") || (ct == "" && (body[0] == '{' || body[0] == '[')):

@@ -200,3 +200,14 @@ func FuzzRedactTextNeverLeaksCard(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactJSONUnderOtherContentTypes(t *testing.T) {
+	r := journal.NewRedactor()
+	body := []byte(`{"email":"a@b.c","password":"hunter2","card":"4111111111111111"}`)
+	for _, ct := range []string{"application/x-www-form-urlencoded", "text/plain", "", "application/octet-stream"} {
+		got := r.Body(ct, body, 4096)
+		if strings.Contains(got, "hunter2") || strings.Contains(got, "4111111111111111") {
+			t.Errorf("content type %q: journaled %s", ct, got)
+		}
+	}
+}
