@@ -1,6 +1,8 @@
 package app
 
 import (
+	"github.com/fakeprovider/fakeprovider/emulator/crm"
+	"github.com/fakeprovider/fakeprovider/emulator/crowdtrust"
 	"github.com/fakeprovider/fakeprovider/emulator/difitek"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -10,5 +12,7 @@ import (
 func Providers() []platform.Provider {
 	return []platform.Provider{
 		difitek.New(),
+		crm.New(),
+		crowdtrust.New(),
 	}
 }

@@ -298,3 +298,14 @@ func sanitizeHeader(s string) string {
 	}
 	return string(b)
 }
+
+// NotFound answers a path that no route of the provider matches with the
+// provider's own not-found error, as the real service does for an unknown
+// path under its base URL.
+func (m *Mount) NotFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := journal.From(r.Context())
+		rec.SetProvider(m.provider, "not_found")
+		m.write(w, r, m.writer.Error(r, ErrNotFound), nil, rec)
+	})
+}

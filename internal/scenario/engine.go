@@ -296,8 +296,50 @@ func (e *Engine) Publish(tx *platform.Tx, ev platform.Event) error {
 	if kind == "" {
 		kind = e.events[tx.Provider()][ev.Name]
 	}
-	_, err := e.startRun(tx.Tx, sc, tx.Tenant, kind, ev.ID, tx.Now())
-	return err
+	r, err := e.startRun(tx.Tx, sc, tx.Tenant, kind, ev.ID, tx.Now())
+	if err != nil || sc.Steps[0].After != 0 {
+		return err
+	}
+	// Leading steps due now run inside the publishing transaction, so the
+	// API's answer already shows them (a check that completes at once).
+	b, err := tx.SystemBucket(bucketRuns)
+	if err != nil {
+		return err
+	}
+	var newFaults []faults.Rule
+	if err := e.runDue(tx.Tx, r, sc, r.Created, &newFaults); err != nil {
+		return err
+	}
+	if len(newFaults) > 0 {
+		tx.Bolt().OnCommit(func() {
+			for _, f := range newFaults {
+				if _, err := e.faults.Add(f); err != nil {
+					e.log.Warn("scenario fault rule refused", "run", r.ID, "err", err)
+				}
+			}
+		})
+	}
+	return putRun(b, r)
+}
+
+// runDue applies r's steps that are due at now, in tx.
+func (e *Engine) runDue(tx *store.Tx, r *Run, sc *Scenario, now time.Time, newFaults *[]faults.Rule) error {
+	m := e.mounts[r.Provider]
+	for r.Status == RunActive && !r.DueAt.After(now) && r.Step < len(sc.Steps) {
+		st := sc.Steps[r.Step]
+		action, err := e.apply(tx, m, r, st, newFaults)
+		if err != nil {
+			return fmt.Errorf("step %d (%s): %w", r.Step+1, action, err)
+		}
+		r.History = append(r.History, StepOutcome{Step: r.Step + 1, Time: now, Action: action})
+		r.Step++
+		if st.Stop || r.Step >= len(sc.Steps) {
+			r.Status = RunDone
+			break
+		}
+		r.DueAt = r.DueAt.Add(time.Duration(sc.Steps[r.Step].After))
+	}
+	return nil
 }
 
 func (e *Engine) match(provider, tenant string, ev platform.Event) *Scenario {
@@ -580,21 +622,8 @@ func (e *Engine) step(ctx context.Context, id string) {
 			r.Status, r.Error = RunFailed, "scenario "+r.Scenario+" is no longer loaded"
 			return putRun(b, &r)
 		}
-		m := e.mounts[r.Provider]
-		now := e.clock.ScenarioNow(r.Tenant)
-		for r.Status == RunActive && !r.DueAt.After(now) && r.Step < len(sc.Steps) {
-			st := sc.Steps[r.Step]
-			action, err := e.apply(tx, m, &r, st, &newFaults)
-			if err != nil {
-				return fmt.Errorf("step %d (%s): %w", r.Step+1, action, err)
-			}
-			r.History = append(r.History, StepOutcome{Step: r.Step + 1, Time: now, Action: action})
-			r.Step++
-			if st.Stop || r.Step >= len(sc.Steps) {
-				r.Status = RunDone
-				break
-			}
-			r.DueAt = r.DueAt.Add(time.Duration(sc.Steps[r.Step].After))
+		if err := e.runDue(tx, &r, sc, e.clock.ScenarioNow(r.Tenant), &newFaults); err != nil {
+			return err
 		}
 		if r.Status == RunActive {
 			next = &pendingRun{tenant: r.Tenant, due: r.DueAt}

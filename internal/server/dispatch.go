@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
 // dispatchDepth is how many leading path segments select a bucket.
@@ -33,8 +35,61 @@ type dispatcher struct {
 	patterns []pattern
 	literals []map[string]bool // literal segments by position
 
+	// owners answers unknown paths by their first segment (a provider's
+	// prefix or a first segment only it uses) with that provider's own
+	// not-found error; only does so for every unknown path (a provider's
+	// own listener). Other unknown paths get the neutral 404.
+	owners map[string]http.Handler
+	only   http.Handler
+
 	mu      sync.RWMutex
 	buckets map[string]*mux.Router
+}
+
+// owners maps first path segments to the provider that alone uses them:
+// "/<host>" prefixes, and the first literal segment of real paths that no
+// other provider shares (D24's "v3", CrowdTrust's "bacapi").
+func owners(entries []routeEntry) map[string]http.Handler {
+	out := map[string]http.Handler{}
+	byFirst := map[string]map[*platform.Mount]bool{}
+	for _, e := range entries {
+		if _, ok := out[e.host]; !ok {
+			out[e.host] = e.mount.NotFound()
+		}
+		if !e.shared {
+			continue
+		}
+		first := segments(e.route.Path)[0]
+		if isVar(first) {
+			continue
+		}
+		if byFirst[first] == nil {
+			byFirst[first] = map[*platform.Mount]bool{}
+		}
+		byFirst[first][e.mount] = true
+	}
+	for first, ms := range byFirst {
+		if _, taken := out[first]; taken || len(ms) != 1 {
+			continue
+		}
+		for m := range ms {
+			out[first] = m.NotFound()
+		}
+	}
+	return out
+}
+
+// notFound answers a path no route matches.
+func (d *dispatcher) notFound(w http.ResponseWriter, r *http.Request) {
+	if d.only != nil {
+		d.only.ServeHTTP(w, r)
+		return
+	}
+	if h, ok := d.owners[segments(r.URL.EscapedPath())[0]]; ok {
+		h.ServeHTTP(w, r)
+		return
+	}
+	neutralNotFound(w, r)
 }
 
 // segments splits an escaped path into its segments ("/a/b/" → a, b, "").
@@ -111,6 +166,7 @@ func (d *dispatcher) bucket(path string) *mux.Router {
 		return b
 	}
 	b = newRouter()
+	b.NotFoundHandler = http.HandlerFunc(d.notFound)
 	for _, p := range d.patterns {
 		if compatible(p.path, key) {
 			b.Handle(p.path, p.handler).Methods(p.method)

@@ -100,7 +100,9 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 			shared = append(shared, patternsOf("", e)...)
 		}
 	}
-	s.shared = s.middleware(newDispatcher(http.StripPrefix(ControlPrefix, ctl), shared))
+	d := newDispatcher(http.StripPrefix(ControlPrefix, ctl), shared)
+	d.owners = owners(entries)
+	s.shared = s.middleware(d)
 
 	for name := range cfg.HostAddrs {
 		var own []pattern
@@ -109,20 +111,30 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 				own = append(own, patternsOf("", e)...)
 			}
 		}
-		s.perHost[name] = s.middleware(newDispatcher(nil, own))
+		hd := newDispatcher(nil, own)
+		for _, e := range entries {
+			if e.host == name {
+				hd.only = e.mount.NotFound()
+				break
+			}
+		}
+		s.perHost[name] = s.middleware(hd)
 	}
 	return s, nil
 }
 
 func newRouter() *mux.Router {
 	r := mux.NewRouter().SkipClean(true).UseEncodedPath()
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "message": "no route for " + r.Method + " " + r.URL.Path})
-	})
+	r.NotFoundHandler = http.HandlerFunc(neutralNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method_not_allowed", "message": r.Method + " is not allowed on " + r.URL.Path})
 	})
 	return r
+}
+
+// neutralNotFound is the 404 of paths no provider owns.
+func neutralNotFound(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "message": "no route for " + r.Method + " " + r.URL.Path})
 }
 
 // Handler is the shared listener's handler (all providers and the control API).
