@@ -46,7 +46,7 @@ fuzz:
 	@./scripts/fuzz.sh 2m
 
 bench:
-	$(GO) run ./bench -out bench/results.md
+	$(GO) run ./bench -out docs/bench-latest.md
 
 crashtest:
 	FAKEPROVIDER_CRASH_ROUNDS=25 $(GO) test -count=1 -run TestCrash -v ./internal/e2e/

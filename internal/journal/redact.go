@@ -62,10 +62,12 @@ func (r *Redactor) AddHeaders(names ...string) {
 	}
 }
 
+// keyNormalizer is built once: a Replacer per call was a quarter of the
+// CPU of an authenticated GET. Replacers are safe for concurrent use.
+var keyNormalizer = strings.NewReplacer("_", "", "-", "", "[", "", "]", "")
+
 func normKey(k string) string {
-	k = strings.ToLower(k)
-	k = strings.NewReplacer("_", "", "-", "", "[", "", "]", "").Replace(k)
-	return k
+	return keyNormalizer.Replace(strings.ToLower(k))
 }
 
 func (r *Redactor) sensitive(key string) bool {

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// baselineEnv makes this executable serve the bare hello-world baseline
+// on the address it holds instead of running the benchmark.
+const baselineEnv = "FAKEPROVIDER_BENCH_BASELINE"
+
+// serveBaseline is the bare net/http baseline: the smallest handler.
+func serveBaseline(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	fmt.Println("baseline ready")
+	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("hello, world\n"))
+	}))
+}
+
+// proc is a child process serving HTTP.
+type proc struct {
+	cmd  *exec.Cmd
+	URL  string
+	done chan struct{}
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// startProc runs cmd (whose --addr is addr) and waits until path answers
+// 200; it returns the time from Start to the first healthy answer.
+func startProc(cmd *exec.Cmd, addr, path string) (*proc, time.Duration, error) {
+	cmd.Stdout = nil
+	var stderr strings.Builder
+	cmd.Stderr = &lockedWriter{b: &stderr}
+	p := &proc{cmd: cmd, URL: "http://" + addr, done: make(chan struct{})}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: time.Second}
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, 0, err
+	}
+	go func() { cmd.Wait(); close(p.done) }()
+	for {
+		resp, err := client.Get(p.URL + path)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p, time.Since(t0), nil
+			}
+		}
+		select {
+		case <-p.done:
+			return nil, 0, fmt.Errorf("%s exited before healthy: %s", cmd.Path, stderr.String())
+		default:
+		}
+		if time.Since(t0) > 30*time.Second {
+			p.Kill()
+			return nil, 0, fmt.Errorf("%s not healthy after 30s: %s", cmd.Path, stderr.String())
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}
+
+// Kill ends the process (SIGKILL) and waits.
+func (p *proc) Kill() {
+	if p == nil {
+		return
+	}
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+// Stop ends the process gracefully (SIGINT) and waits up to 10 s.
+func (p *proc) Stop() {
+	p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.Kill()
+	}
+}
+
+// RSS is the resident set size in bytes (VmRSS), 0 if unknown.
+func (p *proc) RSS() int64 { return rssOf(p.cmd.Process.Pid) }
+
+func rssOf(pid int) int64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			fs := strings.Fields(rest)
+			if len(fs) > 0 {
+				kb, _ := strconv.ParseInt(fs[0], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.b.Len() < 64<<10 {
+		w.b.Write(p)
+	}
+	return len(p), nil
+}
+
+// startBaseline runs this executable as the baseline server.
+func startBaseline() (*proc, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), baselineEnv+"="+addr)
+	p, _, err := startProc(cmd, addr, "/")
+	return p, err
+}
+
+// buildBinary builds cmd/fakeprovider into dir.
+func buildBinary(ctx context.Context, dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "fakeprovider")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./cmd/fakeprovider")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", err
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("not inside the fakeprovider module")
+	}
+	return filepath.Dir(mod), nil
+}
+
+// startBinary runs the fakeprovider binary with extra args on a free port.
+func startBinary(bin string, args ...string) (*proc, time.Duration, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, 0, err
+	}
+	cmd := exec.Command(bin, append([]string{"--addr", addr}, args...)...)
+	cmd.Env = append(os.Environ(), "FAKEPROVIDER_LOG_LEVEL=error")
+	return startProc(cmd, addr, "/_fakeprovider/health")
+}
+
+// startupMedian starts and kills the binary n times (temporary mode) and
+// returns the median time to the first healthy answer.
+func startupMedian(bin string, n int) (time.Duration, []time.Duration, error) {
+	var ds []time.Duration
+	for range n {
+		p, d, err := startBinary(bin)
+		if err != nil {
+			return 0, nil, err
+		}
+		p.Stop()
+		ds = append(ds, d)
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2], ds, nil
+}
+
+// fsyncLimit measures the disk's raw write+fsync rate in dir with workers
+// goroutines, each rewriting its own 4 KiB file.
+func fsyncLimit(dir string, workers int, d time.Duration) (float64, error) {
+	var n atomic.Int64
+	var firstErr atomic.Value
+	deadline := time.Now().Add(d)
+	buf := make([]byte, 4096)
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := os.Create(filepath.Join(dir, fmt.Sprintf("fsync-%d", i)))
+			if err != nil {
+				firstErr.CompareAndSwap(nil, err)
+				return
+			}
+			defer f.Close()
+			for time.Now().Before(deadline) {
+				if _, err := f.WriteAt(buf, 0); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				if err := f.Sync(); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				n.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if e, ok := firstErr.Load().(error); ok {
+		return 0, e
+	}
+	return float64(n.Load()) / time.Since(t0).Seconds(), nil
+}
