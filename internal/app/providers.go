@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/fakeprovider/fakeprovider/emulator/crm"
 	"github.com/fakeprovider/fakeprovider/emulator/crowdtrust"
+	"github.com/fakeprovider/fakeprovider/emulator/d24"
 	"github.com/fakeprovider/fakeprovider/emulator/difitek"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -12,6 +13,7 @@ import (
 func Providers() []platform.Provider {
 	return []platform.Provider{
 		difitek.New(),
+		d24.New(),
 		crm.New(),
 		crowdtrust.New(),
 	}

@@ -1,0 +1,254 @@
+package d24
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// cashoutIDBase makes cashout ids look like the real ones ("8405147").
+const cashoutIDBase = 8400000
+
+type cashoutRequest struct {
+	ExternalID          string          `json:"external_id"`
+	Country             string          `json:"country"`
+	Currency            string          `json:"currency"`
+	Amount              Amount          `json:"amount"`
+	DocumentID          string          `json:"document_id"`
+	DocumentType        string          `json:"document_type"`
+	BeneficiaryName     string          `json:"beneficiary_name"`
+	BeneficiaryLastname string          `json:"beneficiary_lastname"`
+	BankCode            json.RawMessage `json:"bank_code"`
+	BankAccount         string          `json:"bank_account"`
+	BankBranch          string          `json:"bank_branch"`
+	AccountType         string          `json:"account_type"`
+	Email               string          `json:"email"`
+	Phone               string          `json:"phone"`
+	NotificationURL     string          `json:"notification_url"`
+	Comments            string          `json:"comments"`
+	OnHold              bool            `json:"on_hold"`
+}
+
+// bankCode reads bank_code as sent: "001" and 1 are both accepted.
+func bankCode(body []byte) string {
+	var raw struct {
+		BankCode json.RawMessage `json:"bank_code"`
+	}
+	json.Unmarshal(body, &raw)
+	s := strings.Trim(string(raw.BankCode), `"`)
+	if s == "null" {
+		return ""
+	}
+	return s
+}
+
+func (in *cashoutRequest) validate(code string) error {
+	c, known := countries[in.Country]
+	switch {
+	case in.ExternalID == "" || len(in.ExternalID) > 100:
+		return invalidParam("external_id", "(required, at most 100 characters)")
+	case !known:
+		return &CashoutError{HTTP: 412, Code: 518, Message: "Country not available"}
+	case in.Currency != "" && in.Currency != c.Currency && in.Currency != "USD":
+		return &CashoutError{HTTP: 412, Code: 526, Message: "Invalid currency"}
+	case in.Amount.Bad || !in.Amount.Set || in.Amount.Value <= 0 || !twoDecimals(in.Amount.Value):
+		return invalidParam("amount", "(a positive number with at most 2 decimals)")
+	case in.DocumentID == "":
+		return invalidParam("document_id", "(required)")
+	case in.BeneficiaryName == "" || len(in.BeneficiaryName) > 100 || len(in.BeneficiaryLastname) > 100:
+		return invalidParam("beneficiary_name", "(required, at most 100 characters)")
+	case in.NotificationURL == "":
+		return invalidParam("notification_url", "(required)")
+	case len(in.Comments) > 200:
+		return invalidParam("comments", "(at most 200 characters)")
+	}
+	if problem := documentProblem(in.Country, in.DocumentID, in.DocumentType); problem != "" {
+		return invalidParam("document_id", problem)
+	}
+	pix := in.Country == "BR" && (code == "10000" || code == "10001" || code == "10002")
+	if code != "" && !pix && !c.hasBank(code) && !(in.Country == "MX" && code == "") {
+		return errCashoutBankCode
+	}
+	if (in.Country == "CL" || in.Country == "BR" || in.Country == "CO") && code == "" {
+		return errCashoutBankCode
+	}
+	if in.AccountType != "" && !strings.Contains("CSVM", in.AccountType) || len(in.AccountType) > 1 {
+		return invalidParam("account_type", "(C, S, V or M)")
+	}
+	if !pix {
+		if problem := bankAccountProblem(in.Country, code, in.BankAccount); problem != "" {
+			return &CashoutError{HTTP: 400, Code: 300, Message: "bankAccount: Invalid or missing Bank account"}
+		}
+	}
+	return nil
+}
+
+func (p *Provider) createCashout(req *platform.Request) (any, error) {
+	var in cashoutRequest
+	if err := json.Unmarshal(req.Body, &in); err != nil {
+		return nil, errCashoutBadBody
+	}
+	code := bankCode(req.Body)
+	if err := in.validate(code); err != nil {
+		return nil, err
+	}
+	return req.Commit(func(tx *platform.Tx) (any, error) {
+		var existing string
+		if ok, err := tx.Records().Get(kindCashoutEx, in.ExternalID, &existing); err != nil {
+			return nil, err
+		} else if ok {
+			return nil, errCashoutExternalID
+		}
+		seq, err := tx.Records().NextSeq(kindCashout)
+		if err != nil {
+			return nil, err
+		}
+		c := Cashout{CashoutID: strconv.FormatInt(cashoutIDBase+int64(seq), 10), ExternalID: in.ExternalID, Country: in.Country,
+			Currency: in.Currency, Amount: in.Amount.Value, Status: cashoutPending, BankCode: code,
+			Comments: in.Comments, NotificationURL: in.NotificationURL, Created: tx.Now()}
+		if c.Currency == "" {
+			c.Currency = countries[in.Country].Currency
+		}
+		if in.OnHold {
+			c.Status = cashoutOnHold
+		}
+		if err := tx.Records().Put(kindCashout, c.CashoutID, c); err != nil {
+			return nil, err
+		}
+		if err := tx.Records().Put(kindCashoutEx, c.ExternalID, c.CashoutID); err != nil {
+			return nil, err
+		}
+		if err := tx.Publish(platform.Event{Name: "cashout.created", Kind: kindCashout, ID: c.CashoutID, Fields: map[string]any{
+			"amount": c.Amount, "country": c.Country, "currency": c.Currency, "external_id": c.ExternalID,
+			"bank_code": code, "beneficiary_name": in.BeneficiaryName, "comments": in.Comments, "on_hold": in.OnHold,
+		}}); err != nil {
+			return nil, err
+		}
+		return map[string]any{"cashout_id": c.CashoutID}, nil
+	})
+}
+
+// cashoutRef names a cashout by id and/or external id.
+type cashoutRef struct {
+	CashoutID  Amount `json:"cashout_id"`
+	ExternalID string `json:"external_id"`
+	Status     string `json:"status"`
+}
+
+func (r cashoutRef) id() string {
+	if !r.CashoutID.Set {
+		return ""
+	}
+	return strconv.FormatInt(int64(r.CashoutID.Value), 10)
+}
+
+// find loads the cashout named by ref (both given: they must agree).
+func findCashout(tx *platform.Tx, ref cashoutRef) (Cashout, error) {
+	var c Cashout
+	id := ref.id()
+	if id == "" {
+		var byExt string
+		ok, err := tx.Records().Get(kindCashoutEx, ref.ExternalID, &byExt)
+		if err != nil {
+			return c, err
+		}
+		if !ok {
+			return c, errCashoutNotFound
+		}
+		id = byExt
+	}
+	ok, err := tx.Records().Get(kindCashout, id, &c)
+	if err != nil {
+		return c, err
+	}
+	if !ok || (ref.ExternalID != "" && ref.ExternalID != c.ExternalID) {
+		return c, errCashoutNotFound
+	}
+	return c, nil
+}
+
+func parseRef(body []byte) (cashoutRef, error) {
+	var ref cashoutRef
+	if err := json.Unmarshal(body, &ref); err != nil {
+		return ref, errCashoutBadBody
+	}
+	if ref.CashoutID.Bad {
+		return ref, invalidParam("cashout_id", "(a number)")
+	}
+	return ref, nil
+}
+
+func (p *Provider) cashoutStatus(req *platform.Request) (any, error) {
+	ref, err := parseRef(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if ref.id() == "" && ref.ExternalID == "" {
+		return nil, invalidParam("cashout_id", "(cashout_id or external_id is required)")
+	}
+	var c Cashout
+	err = req.View(func(tx *platform.Tx) error {
+		c, err = findCashout(tx, ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c.statusView(), nil
+}
+
+func (p *Provider) updateCashoutStatus(req *platform.Request) (any, error) {
+	ref, err := parseRef(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	target, ok := map[string]int{"PENDING": cashoutPending, "ON_HOLD": cashoutOnHold}[strings.ToUpper(ref.Status)]
+	if !ok {
+		return nil, invalidParam("status", "(PENDING or ON_HOLD)")
+	}
+	if ref.id() == "" && ref.ExternalID == "" {
+		return nil, invalidParam("cashout_id", "(required)")
+	}
+	return req.Commit(func(tx *platform.Tx) (any, error) {
+		c, err := findCashout(tx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if c.Status != cashoutPending && c.Status != cashoutOnHold {
+			return nil, errCashoutTransition
+		}
+		c.Status = target
+		if err := tx.Records().Put(kindCashout, c.CashoutID, c); err != nil {
+			return nil, err
+		}
+		return c.statusView(), nil
+	})
+}
+
+func (p *Provider) cancelCashout(req *platform.Request) (any, error) {
+	ref, err := parseRef(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if ref.id() == "" {
+		return nil, invalidParam("cashout_id", "(required)")
+	}
+	if ref.ExternalID == "" {
+		return nil, invalidParam("external_id", "(required)")
+	}
+	return req.Commit(func(tx *platform.Tx) (any, error) {
+		c, err := findCashout(tx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if c.Status != cashoutPending && c.Status != cashoutOnHold {
+			return nil, errCashoutTransition
+		}
+		if err := p.setCashoutStatus(tx, c.CashoutID, "CANCELLED", nil); err != nil {
+			return nil, err
+		}
+		return map[string]any{"cashout_status": cashoutCancelled, "cashout_status_description": cashoutDescriptions[cashoutCancelled]}, nil
+	})
+}

@@ -1,0 +1,100 @@
+package d24
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"net/http"
+	"path"
+	"strconv"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// checkoutTemplate is the hosted checkout: the sandbox's pay / decline /
+// expire buttons, usable with a plain form POST (action=pay|decline|expire).
+var checkoutTemplate = template.Must(template.New("checkout").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>D24 checkout {{.DepositID}}</title>
+<style>body{font-family:sans-serif;max-width:32rem;margin:3rem auto}button{margin-right:.5rem;padding:.5rem 1rem}</style></head>
+<body><h1>D24 sandbox checkout</h1>
+<p>Deposit <b id="deposit-id">{{.DepositID}}</b> · invoice {{.InvoiceID}}</p>
+<p>Amount <b>{{printf "%.2f" .LocalAmount}} {{.Currency}}</b> · status <b id="status">{{.Status}}</b></p>
+{{if .Open}}<form method="post">
+<button name="action" value="pay">Pay</button>
+<button name="action" value="decline">Decline</button>
+<button name="action" value="expire">Let it expire</button>
+</form>{{else}}<p>This deposit can no longer be paid.</p>{{end}}
+</body></html>`))
+
+// checkoutView feeds the template.
+type checkoutView struct {
+	Deposit
+	Open bool
+}
+
+// checkoutDeposit finds the tenant and deposit of a checkout URL.
+func (p *Provider) checkoutDeposit(ctx context.Context, r *http.Request) (string, Deposit, error) {
+	token := path.Base(r.URL.Path)
+	var d Deposit
+	tenant, ok := tokenTenant(token)
+	if !ok {
+		return "", d, platform.ErrNotFound
+	}
+	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
+		var id int64
+		if ok, err := tx.Records().Get(kindCheckout, token, &id); err != nil || !ok {
+			if err == nil {
+				err = platform.ErrNotFound
+			}
+			return err
+		}
+		_, err := tx.Records().Get(kindDeposit, strconv.FormatInt(id, 10), &d)
+		return err
+	})
+	return tenant, d, err
+}
+
+func open(status string) bool {
+	switch status {
+	case "CREATED", "INITIATED", "PENDING", "EARLY_RELEASED":
+		return true
+	}
+	return false
+}
+
+func (p *Provider) checkoutPage(w http.ResponseWriter, r *http.Request) {
+	_, d, err := p.checkoutDeposit(r.Context(), r)
+	if err != nil {
+		http.Error(w, "checkout not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	checkoutTemplate.Execute(w, checkoutView{Deposit: d, Open: open(d.Status)})
+}
+
+// checkoutAction pays, declines or expires the deposit, as the payer (or
+// the sandbox panel) would, then shows the page again.
+func (p *Provider) checkoutAction(w http.ResponseWriter, r *http.Request) {
+	tenant, d, err := p.checkoutDeposit(r.Context(), r)
+	if err != nil {
+		http.Error(w, "checkout not found", http.StatusNotFound)
+		return
+	}
+	status := map[string]string{"pay": "COMPLETED", "decline": "CANCELLED", "expire": "EXPIRED"}[r.FormValue("action")]
+	if status == "" {
+		http.Error(w, "action must be pay, decline or expire", http.StatusBadRequest)
+		return
+	}
+	if !open(d.Status) {
+		http.Error(w, "deposit is "+d.Status, http.StatusConflict)
+		return
+	}
+	err = p.mount.Update(r.Context(), tenant, func(tx *platform.Tx) error {
+		return p.setDepositStatus(tx, strconv.FormatInt(d.DepositID, 10), status, nil)
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		http.Error(w, "could not update the deposit", http.StatusInternalServerError)
+		return
+	}
+	http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+}

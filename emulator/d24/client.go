@@ -1,0 +1,125 @@
+package d24
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// scheme is the auth family of a path.
+type scheme int
+
+const (
+	schemeDeposit scheme = iota
+	schemeReadOnly
+	schemeCashout
+)
+
+func schemeOf(path string) scheme {
+	switch {
+	case strings.Contains(path, "/v3/cashout"):
+		return schemeCashout
+	case strings.Contains(path, "/v3/payment_methods"), strings.Contains(path, "/v3/exchange_rates"),
+		strings.Contains(path, "/v3/banks"), strings.Contains(path, "/v3/states"):
+		return schemeReadOnly
+	}
+	return schemeDeposit
+}
+
+// SignRequest implements platform.ClientSigner: the headers a real SDK
+// sends for r's path. Cashout bodies must already carry login and pass.
+func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
+	c, ok := creds.(*Credentials)
+	if !ok {
+		return fmt.Errorf("d24: credentials are %T, not *d24.Credentials", creds)
+	}
+	switch schemeOf(r.URL.Path) {
+	case schemeReadOnly:
+		r.Header.Set("Authorization", "Bearer "+c.ReadOnlyKey)
+	case schemeCashout:
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Payload-Signature", SignPayload(c.CashoutSecretKey, body))
+	default:
+		xDate := now.UTC().Format(XDateLayout)
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Date", xDate)
+		r.Header.Set("X-Login", c.Login)
+		r.Header.Set("Authorization", "D24 "+SignDeposit(c.SecretKey, xDate, c.Login, body))
+	}
+	return nil
+}
+
+// Examples implements platform.Exampler. The cashout bodies carry the
+// default tenant's cashout login and pass.
+func (p *Provider) Examples() []platform.Example {
+	c := DefaultCredentials()
+	cashout := fmt.Sprintf(`{"login":%q,"pass":%q,"external_id":"ex-%d","country":"BR","currency":"BRL","amount":100,"document_id":"84932568207","beneficiary_name":"Ana","beneficiary_lastname":"Souza","bank_code":"001","bank_account":"3423422-7","bank_branch":"1234","account_type":"C","notification_url":"http://127.0.0.1:1/notify"}`,
+		c.CashoutLogin, c.CashoutPass, time.Now().UnixNano())
+	return []platform.Example{
+		{Name: "deposit.create", Method: http.MethodPost, Path: "/v3/deposits",
+			Body: []byte(`{"invoice_id":"inv-example","amount":100,"country":"BR","currency":"BRL","payment_method":"IX","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"}}`)},
+		{Name: "deposit.status", Method: http.MethodGet, Path: "/v3/deposits/{id}", From: "deposit.create", IDField: "deposit_id"},
+		{Name: "cashout.create", Method: http.MethodPost, Path: "/v3/cashout", Body: []byte(cashout)},
+		{Name: "lookup.banks", Method: http.MethodGet, Path: "/v3/banks?country=BR"},
+	}
+}
+
+// SignCommand implements `fakeprovider sign d24`.
+func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
+	fs := flag.NewFlagSet("sign d24", flag.ContinueOnError)
+	fs.SetOutput(out)
+	method := fs.String("method", "GET", "HTTP method")
+	path := fs.String("path", "/v3/deposits", "request path (the family is chosen from it: /v3/cashout… Payload-Signature, lookups Bearer, others D24 HMAC)")
+	body := fs.String("body", "", "exact request body (for cashouts, login and pass are added when absent)")
+	base := fs.String("base", "http://127.0.0.1:8080/d24", "base URL for the curl line")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, ok := creds.(*Credentials)
+	if !ok {
+		return fmt.Errorf("d24: unexpected credentials %T", creds)
+	}
+	raw := []byte(*body)
+	if schemeOf(*path) == schemeCashout {
+		var m map[string]any
+		if len(raw) == 0 {
+			m = map[string]any{}
+		} else if err := json.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("cashout body: %w", err)
+		}
+		if _, ok := m["login"]; !ok {
+			m["login"], m["pass"] = c.CashoutLogin, c.CashoutPass
+			raw, _ = json.Marshal(m)
+		}
+	}
+	req, err := http.NewRequest(strings.ToUpper(*method), strings.TrimSuffix(*base, "/")+*path, bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	if err := p.SignRequest(req, raw, c, time.Now()); err != nil {
+		return err
+	}
+	var names []string
+	for _, k := range []string{"Content-Type", "X-Date", "X-Login", "Authorization", "Payload-Signature"} {
+		if v := req.Header.Get(k); v != "" {
+			fmt.Fprintf(out, "%s: %s\n", k, v)
+			names = append(names, fmt.Sprintf("-H '%s: %s'", k, v))
+		}
+	}
+	line := fmt.Sprintf("curl -sS -X %s %s", req.Method, strings.Join(names, " "))
+	if len(raw) > 0 {
+		line += " --data-raw '" + strings.ReplaceAll(string(raw), "'", `'\''`) + "'"
+	}
+	fmt.Fprintf(out, "%s '%s'\n", line, req.URL.String())
+	if schemeOf(*path) == schemeDeposit {
+		fmt.Fprintln(out, "# X-Date is valid for 5 seconds: run the curl line at once.")
+	}
+	return nil
+}

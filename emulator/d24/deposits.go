@@ -1,0 +1,224 @@
+package d24
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// depositExpiry is how long a deposit's payment instructions stay valid;
+// the built-in default scenario expires unpaid deposits after it.
+const depositExpiry = 24 * time.Hour
+
+// depositIDBase makes deposit ids look like the real ones (300000001…).
+const depositIDBase = 300000000
+
+var (
+	invoiceRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	payerIDRE = regexp.MustCompile(`^[A-Za-z0-9]{0,128}$`)
+)
+
+// depositRequest is POST /v3/deposits; unknown fields are ignored.
+type depositRequest struct {
+	InvoiceID       string       `json:"invoice_id"`
+	Amount          Amount       `json:"amount"`
+	Currency        string       `json:"currency"`
+	Country         string       `json:"country"`
+	PaymentMethod   string       `json:"payment_method"`
+	Payer           *Payer       `json:"payer"`
+	BankAccount     *BankAccount `json:"bank_account"`
+	NotificationURL string       `json:"notification_url"`
+	Language        string       `json:"language"`
+	BonusAmount     Amount       `json:"bonus_amount"`
+	BonusRelative   bool         `json:"bonus_relative"`
+}
+
+// validate returns the first deposit error of the request, or nil.
+func (in *depositRequest) validate() error {
+	var details []string
+	if in.InvoiceID == "" || !invoiceRE.MatchString(in.InvoiceID) {
+		details = append(details, "invoice_id: must match ^[A-Za-z0-9-_]*$ (1 to 128 characters)")
+	}
+	switch {
+	case in.Amount.Bad:
+		details = append(details, "amount: must be a number")
+	case !in.Amount.Set || in.Amount.Value <= 0:
+		details = append(details, "amount: must be greater than 0")
+	case !twoDecimals(in.Amount.Value):
+		details = append(details, "amount: at most 2 decimals")
+	}
+	c, known := countries[in.Country]
+	if !known {
+		details = append(details, "country: must be a supported ISO-3166 alpha-2 code")
+	} else if in.Currency != c.Currency && in.Currency != "USD" {
+		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
+	}
+	if in.Payer != nil && !payerIDRE.MatchString(in.Payer.ID) {
+		details = append(details, "payer.id: must match ^[A-Za-z0-9]*$")
+	}
+	switch in.Language {
+	case "", "es", "en", "pt", "ja":
+	default:
+		details = append(details, "language: must be one of es, en, pt, ja")
+	}
+	if len(details) > 0 {
+		return validation(details...)
+	}
+	if in.Payer != nil {
+		if problem := documentProblem(in.Country, in.Payer.Document, in.Payer.DocumentType); problem != "" {
+			return &APIError{HTTP: 400, Code: 411, Description: "Invalid user document: " + problem, Type: "INVALID_USER_DOCUMENT"}
+		}
+	}
+	if in.PaymentMethod != "" {
+		if _, ok := c.method(in.PaymentMethod); !ok {
+			return &APIError{HTTP: 400, Code: 401, Description: "Payment method not found", Type: "PAYMENT_METHOD_NOT_FOUND"}
+		}
+	}
+	return nil
+}
+
+// oneShot: the method and the payer data are complete, so the payer gets
+// payment instructions directly instead of the hosted checkout.
+func (in *depositRequest) oneShot() bool {
+	p := in.Payer
+	return in.PaymentMethod != "" && p != nil && p.Document != "" && p.FirstName != "" && p.LastName != "" && p.Email != ""
+}
+
+// checkoutToken names a deposit in a checkout URL; it carries the tenant,
+// since the page is opened without credentials.
+func checkoutToken(tenant string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(tenant)) + "." + strings.ReplaceAll(uuid.NewString(), "-", "")
+}
+
+func tokenTenant(token string) (string, bool) {
+	enc, _, ok := strings.Cut(token, ".")
+	if !ok {
+		return "", false
+	}
+	t, err := base64.RawURLEncoding.DecodeString(enc)
+	return string(t), err == nil && len(t) > 0
+}
+
+func (p *Provider) createDeposit(req *platform.Request) (any, error) {
+	var in depositRequest
+	if err := json.Unmarshal(req.Body, &in); err != nil {
+		return nil, validation("request body: malformed JSON")
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	c := countries[in.Country]
+	oneShot := in.oneShot()
+	token := checkoutToken(req.Tenant())
+	base := req.BaseURL()
+	return req.Commit(func(tx *platform.Tx) (any, error) {
+		seq, err := tx.Records().NextSeq(kindDeposit)
+		if err != nil {
+			return nil, err
+		}
+		now := tx.Now()
+		local, usd := in.Amount.Value, round2(in.Amount.Value/c.Rate)
+		if in.Currency == "USD" {
+			local, usd = round2(in.Amount.Value*c.Rate), in.Amount.Value
+		}
+		d := Deposit{
+			UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
+			Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
+			BonusAmount: in.BonusAmount.Value, BonusRelative: in.BonusRelative,
+			Status: "CREATED", CurrentPayerVerification: "NO_CURRENT_PAYER_DATA",
+			CheckoutType: "HOSTED", NotificationURL: in.NotificationURL, Token: token, Created: now,
+		}
+		if in.Payer != nil {
+			d.Payer = *in.Payer
+		}
+		answer := map[string]any{
+			"checkout_type": "HOSTED", "redirect_url": base + "/checkout/" + token, "iframe": true,
+			"deposit_id": d.DepositID, "user_id": d.UserID, "merchant_invoice_id": d.InvoiceID,
+		}
+		if oneShot {
+			m, _ := c.method(in.PaymentMethod)
+			fee := round2(usd * 0.025)
+			d.Status, d.CheckoutType = "PENDING", "ONE_SHOT"
+			d.PaymentMethod, d.PaymentType, d.FeeAmount, d.FeeCurrency = m.Code, m.Type, &fee, "USD"
+			d.CurrentPayerVerification = "UNMATCHED"
+			d.Info = &PaymentInfo{Type: m.Type, PaymentMethod: m.Code, PaymentMethodName: m.Name, Amount: local, Currency: c.Currency,
+				ExpirationDate: now.Add(depositExpiry).UTC().Format(dateLayout), CreatedAt: now.UTC().Format(dateLayout),
+				Metadata: metadata(m, d.DepositID, d.Payer)}
+			answer["checkout_type"], answer["payment_info"] = "ONE_SHOT", d.Info
+		}
+		if err := tx.Records().Put(kindDeposit, strconv.FormatInt(d.DepositID, 10), d); err != nil {
+			return nil, err
+		}
+		if err := tx.Records().Put(kindCheckout, token, d.DepositID); err != nil {
+			return nil, err
+		}
+		if err := tx.Publish(platform.Event{Name: "deposit.created", Kind: kindDeposit, ID: strconv.FormatInt(d.DepositID, 10), Fields: depositFields(&d, &in)}); err != nil {
+			return nil, err
+		}
+		return answer, nil
+	})
+}
+
+// userID is the payer's id, or one derived from the document.
+func userID(p *Payer) string {
+	if p == nil {
+		return ""
+	}
+	if p.ID != "" {
+		return p.ID
+	}
+	return onlyDigits(p.Document)
+}
+
+// metadata is the method-specific part of payment_info.
+func metadata(m method, id int64, p Payer) map[string]string {
+	ref := strconv.FormatInt(id, 10)
+	switch {
+	case m.Code == "IX":
+		return map[string]string{"qr_code": "00020126580014br.gov.bcb.pix0136" + uuid.NewSHA1(uuid.NameSpaceOID, []byte(ref)).String() + "5204000053039865802BR6304ABCD"}
+	case m.Code == "BL":
+		line := "34191.79001 01043.510047 91020.150008 8 " + ref
+		return map[string]string{"bar_code": onlyDigits(line), "digitable_line": line}
+	case m.Type == "VOUCHER":
+		return map[string]string{"reference": ref, "payment_method_code": m.Code}
+	case m.Type == "BANK_DEPOSIT", m.Type == "BANK_TRANSFER":
+		return map[string]string{"beneficiary_name": "D24 Payments", "agency": "3229-X", "account": "253393-4", "reference": ref}
+	}
+	return map[string]string{"enabled_redirect": "true"}
+}
+
+// depositFields are the event fields scenarios match on.
+func depositFields(d *Deposit, in *depositRequest) map[string]any {
+	return map[string]any{
+		"amount": in.Amount.Value, "currency": in.Currency, "country": d.Country, "invoice_id": d.InvoiceID,
+		"payment_method": d.PaymentMethod, "checkout_type": d.CheckoutType, "status": d.Status,
+		"payer.first_name": d.Payer.FirstName, "payer.last_name": d.Payer.LastName,
+		"payer.email": d.Payer.Email, "payer.document": d.Payer.Document,
+	}
+}
+
+func (p *Provider) getDeposit(req *platform.Request) (any, error) {
+	id := req.Var("id")
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return nil, validation("deposit_id: must be a number")
+	}
+	var d Deposit
+	err := req.View(func(tx *platform.Tx) error {
+		ok, err := tx.Records().Get(kindDeposit, id, &d)
+		if err == nil && !ok {
+			err = errResourceNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d.statusView(), nil
+}

@@ -1,0 +1,147 @@
+package d24
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// APIError is a deposits-family error: {"code","description","type"[,"details"]}.
+type APIError struct {
+	HTTP        int      `json:"-"`
+	Code        int      `json:"code"`
+	Description string   `json:"description"`
+	Type        string   `json:"type,omitempty"`
+	Details     []string `json:"details,omitempty"`
+}
+
+func (e *APIError) Error() string { return e.Description }
+
+// CashoutError is a cashout error: {"code","message"[,"reason","reason_code"]}.
+type CashoutError struct {
+	HTTP       int    `json:"-"`
+	Code       int    `json:"code"`
+	Message    string `json:"message"`
+	Reason     string `json:"reason,omitempty"`
+	ReasonCode int    `json:"reason_code,omitempty"`
+}
+
+func (e *CashoutError) Error() string { return e.Message }
+
+var (
+	errInvalidCredentials = &APIError{HTTP: 401, Code: 100, Description: "Invalid credentials", Type: "INVALID_CREDENTIALS"}
+	errInvalidSignature   = &APIError{HTTP: 400, Code: 102, Description: "Invalid signature", Type: "INVALID_SIGNATURE"}
+	errInvalidDateRange   = &APIError{HTTP: 400, Code: 103, Description: "X-Date header is outside the allowed range", Type: "INVALID_DATE_RANGE"}
+	errIdempotencyKeyUsed = &APIError{HTTP: 400, Code: 104, Description: "Idempotency key has been already used", Type: "IDEMPOTENCY_KEY_ALREADY_USED"}
+	errResourceNotFound   = &APIError{HTTP: 404, Code: 208, Description: "Resource not found", Type: "RESOURCE_NOT_FOUND"}
+	errInvalidRefund      = &APIError{HTTP: 400, Code: 802, Description: "Amount to refund not valid", Type: "INVALID_AMOUNT_TO_REFUND"}
+	errMissingBankAccount = &APIError{HTTP: 400, Code: 804, Description: "Missing bank account", Type: "MISSING_BANK_ACCOUNT"}
+
+	errCashoutBadBody     = &CashoutError{HTTP: 400, Code: 502, Message: "Invalid request body"}
+	errCashoutCredentials = &CashoutError{HTTP: 401, Code: 401, Message: "Invalid credentials"}
+	errCashoutControl     = &CashoutError{HTTP: 401, Code: 302, Message: "Invalid control string"}
+	errCashoutNotFound    = &CashoutError{HTTP: 412, Code: 509, Message: "Cashout not found with this ID"}
+	errCashoutTransition  = &CashoutError{HTTP: 412, Code: 510, Message: "Invalid status transition"}
+	errCashoutExternalID  = &CashoutError{HTTP: 412, Code: 511, Message: "External ID already used"}
+	errCashoutBankCode    = &CashoutError{HTTP: 412, Code: 303, Message: "Invalid bank code"}
+)
+
+// missingHeader is error 101 naming the header.
+func missingHeader(name string) *APIError {
+	return &APIError{HTTP: 400, Code: 101, Description: "Missing or invalid format for required header " + name, Type: "MISSING_REQUIRED_HEADER"}
+}
+
+// emptyHeader is error 105 naming the header.
+func emptyHeader(name string) *APIError {
+	return &APIError{HTTP: 400, Code: 105, Description: "Empty value for header " + name, Type: "EMPTY_HEADER_VALUE"}
+}
+
+// validation is error 201 with one detail per problem.
+func validation(details ...string) *APIError {
+	return &APIError{HTTP: 400, Code: 201, Description: "Invalid request body", Type: "BEAN_VALIDATION_ERROR", Details: details}
+}
+
+// invalidParam is cashout error 300 naming the parameter.
+func invalidParam(param, reason string) *CashoutError {
+	msg := "Invalid params " + param
+	if reason != "" {
+		msg += " " + reason
+	}
+	return &CashoutError{HTTP: 400, Code: 300, Message: msg}
+}
+
+func quote(s string) string { return strconv.Quote(s) }
+func itoa(n int) string     { return strconv.Itoa(n) }
+
+// writer renders D24's answers: bare JSON objects on success, and the
+// deposits-family or the cashout envelope on errors (by path).
+type writer struct{}
+
+func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return writer{}.Error(r, platform.ErrInternal)
+	}
+	return platform.Rendered{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+}
+
+func isCashoutPath(r *http.Request) bool {
+	return strings.Contains(r.URL.Path, "/v3/cashout")
+}
+
+func (writer) Error(r *http.Request, err error) platform.Rendered {
+	var ae *platform.AuthError
+	if errors.As(err, &ae) && ae.Public != nil {
+		err = ae.Public
+	}
+	var apiErr *APIError
+	var coErr *CashoutError
+	var fault *platform.FaultError
+	switch {
+	case errors.As(err, &apiErr):
+		return render(apiErr.HTTP, apiErr)
+	case errors.As(err, &coErr):
+		return render(coErr.HTTP, coErr)
+	case errors.As(err, &fault):
+		if fault.Body != nil {
+			return platform.Rendered{Status: fault.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: fault.Body}
+		}
+		return generic(r, fault.Status)
+	case errors.Is(err, platform.ErrBodyTooLarge):
+		return generic(r, http.StatusRequestEntityTooLarge)
+	case errors.Is(err, platform.ErrNotFound):
+		if isCashoutPath(r) {
+			return render(errCashoutNotFound.HTTP, errCashoutNotFound)
+		}
+		return render(errResourceNotFound.HTTP, errResourceNotFound)
+	case errors.Is(err, platform.ErrUnavailable):
+		return generic(r, http.StatusServiceUnavailable)
+	}
+	return generic(r, http.StatusInternalServerError)
+}
+
+// generic renders a status that has no documented body of its own.
+func generic(r *http.Request, status int) platform.Rendered {
+	if isCashoutPath(r) {
+		code := 500
+		if status == http.StatusRequestEntityTooLarge {
+			code = 502
+		}
+		return render(status, &CashoutError{Code: code, Message: http.StatusText(status)})
+	}
+	typ := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+	code := 501
+	if status == http.StatusRequestEntityTooLarge {
+		code = 201
+	}
+	return render(status, &APIError{Code: code, Description: http.StatusText(status), Type: typ})
+}
+
+func render(status int, v any) platform.Rendered {
+	body, _ := json.Marshal(v)
+	return platform.Rendered{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
+}

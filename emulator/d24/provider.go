@@ -1,0 +1,143 @@
+// Package d24 emulates the D24 (Directa24) payments API: deposits v3,
+// refunds, cashouts v3, read-only lookups and their notifications, with
+// the real signature schemes, error envelopes and status lifecycles.
+package d24
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// Name is the provider's name in paths, flags and the control API.
+const Name = "d24"
+
+// Credentials are a merchant's D24 credentials: the deposit API key
+// (X-Login) and API Signature (HMAC key), the read-only API key, and the
+// cashout API key, passphrase and API Signature.
+type Credentials struct {
+	Login            string `json:"login"`
+	SecretKey        string `json:"secret_key"`
+	ReadOnlyKey      string `json:"read_only_key"`
+	CashoutLogin     string `json:"cashout_login"`
+	CashoutPass      string `json:"cashout_pass"`
+	CashoutSecretKey string `json:"cashout_secret_key"`
+}
+
+// DefaultCredentials are the default tenant's fixed credentials: the
+// public dummy values of the official SDKs' tests, so the spec's test
+// vectors verify unchanged.
+func DefaultCredentials() *Credentials {
+	return &Credentials{
+		Login:            "gFNQnUZXSE",
+		SecretKey:        "gUfmqFBEGvIemZhzcpkfpBMcHhyoXUxFp",
+		ReadOnlyKey:      "EgIECaVuyW",
+		CashoutLogin:     "cashout_login",
+		CashoutPass:      "cashout_pass",
+		CashoutSecretKey: "cashout_secret_key",
+	}
+}
+
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomKey returns n random alphanumeric characters.
+func randomKey(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// Provider is the D24 emulator.
+type Provider struct {
+	deps       platform.Deps
+	mount      *platform.Mount
+	dateWindow *time.Duration
+}
+
+// New returns a D24 provider with default settings.
+func New() *Provider {
+	window := 5 * time.Second
+	return &Provider{dateWindow: &window}
+}
+
+// Name implements platform.Provider.
+func (p *Provider) Name() string { return Name }
+
+// Credentials implements platform.Provider.
+func (p *Provider) Credentials() platform.CredentialSpec {
+	return platform.CredentialSpec{
+		Default: func() any { return DefaultCredentials() },
+		New: func() any {
+			return &Credentials{
+				Login: randomKey(10), SecretKey: randomKey(33), ReadOnlyKey: randomKey(10),
+				CashoutLogin: randomKey(32), CashoutPass: randomKey(32), CashoutSecretKey: randomKey(33),
+			}
+		},
+		Decode: func(raw json.RawMessage) (any, error) {
+			var c Credentials
+			err := json.Unmarshal(raw, &c)
+			return &c, err
+		},
+		Keys: func(creds any) []string {
+			c := creds.(*Credentials)
+			return []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
+		},
+	}
+}
+
+// Flags implements platform.Configurable.
+func (p *Provider) Flags(f *platform.FlagSet) {
+	p.dateWindow = f.Duration("d24-date-window", 5*time.Second, "how far X-Date may be from the server clock, either way (D24 refuses beyond 5 s)")
+}
+
+// Mount implements platform.Provider.
+func (p *Provider) Mount(m *platform.Mount) error {
+	p.deps, p.mount = m.Deps(), m
+	if p.deps.Redact != nil {
+		p.deps.Redact.AddKeys("pass", "document", "document_id", "bank_account", "account_number", "beneficiary_name", "beneficiary_lastname")
+		p.deps.Redact.AddHeaders("Payload-Signature")
+	}
+	m.SetWriter(writer{})
+	p.routes(m)
+	p.notifications(m)
+	p.controls(m)
+	return nil
+}
+
+// creds returns the tenant's credentials.
+func (p *Provider) creds(tenant string) *Credentials {
+	c, ok := p.deps.Tenants.Credentials(tenant, Name)
+	if !ok {
+		return DefaultCredentials()
+	}
+	return c.(*Credentials)
+}
+
+// routes declares every endpoint at its real path.
+func (p *Provider) routes(m *platform.Mount) {
+	idem := platform.Idempotent("X-Idempotency-Key", errIdempotencyKeyUsed)
+	m.Handle(http.MethodPost, "/v3/deposits", p.verifyDeposit, p.createDeposit, idem, platform.Named("deposit.create"))
+	m.Handle(http.MethodGet, "/v3/deposits/{id}", p.verifyDeposit, p.getDeposit, platform.Named("deposit.status"))
+	m.Handle(http.MethodPost, "/v3/refunds", p.verifyDeposit, p.createRefund, idem, platform.Named("refund.create"))
+	m.Handle(http.MethodGet, "/v3/refunds/{id}", p.verifyDeposit, p.getRefund, platform.Named("refund.status"))
+
+	m.Handle(http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCashout, platform.Named("cashout.create"))
+	m.Handle(http.MethodPost, "/v3/cashout/status", p.verifyCashout, p.cashoutStatus, platform.Named("cashout.status"))
+	m.Handle(http.MethodPut, "/v3/cashout/status", p.verifyCashout, p.updateCashoutStatus, platform.Named("cashout.update"))
+	m.Handle(http.MethodDelete, "/v3/cashout/cancel", p.verifyCashout, p.cancelCashout, platform.Named("cashout.cancel"))
+
+	m.Handle(http.MethodGet, "/v3/payment_methods", p.verifyReadOnly, p.paymentMethods, platform.Named("lookup.payment_methods"))
+	m.Handle(http.MethodGet, "/v3/exchange_rates", p.verifyReadOnly, p.exchangeRates, platform.Named("lookup.exchange_rates"))
+	m.Handle(http.MethodGet, "/v3/exchange_rates/crypto", p.verifyReadOnly, p.cryptoRates, platform.Named("lookup.crypto"))
+	m.Handle(http.MethodGet, "/v3/banks", p.verifyReadOnly, p.banks, platform.Named("lookup.banks"))
+	m.Handle(http.MethodGet, "/v3/states", p.verifyReadOnly, p.states, platform.Named("lookup.states"))
+
+	m.HandleHTTP("", http.MethodGet, "/checkout/{token}", http.HandlerFunc(p.checkoutPage), platform.Named("checkout.page"))
+	m.HandleHTTP("", http.MethodPost, "/checkout/{token}", http.HandlerFunc(p.checkoutAction), platform.Named("checkout.action"))
+}
