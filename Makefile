@@ -8,7 +8,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 # Short fuzz runs in `make test`; `make fuzz` runs longer.
 FUZZTIME  ?= 5s
 
-.PHONY: build run test lint vet fmt-check staticcheck unit fuzz-short fuzz bench crashtest docker clean
+.PHONY: build run test lint vet fmt-check staticcheck browser unit fuzz-short fuzz bench crashtest screenshot docker clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fakeprovider
@@ -35,8 +35,14 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
-unit:
-	$(GO) test -race -count=1 -timeout 20m ./...
+# Chromium for the inspector's browser test (Debian package; needs root or
+# sudo). Without it the browser test skips, unless
+# FAKEPROVIDER_REQUIRE_BROWSER=1 (CI) makes it fail.
+browser:
+	-@sh scripts/install-browser.sh
+
+unit: browser
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # Every Fuzz target, each briefly.
 fuzz-short:
@@ -50,6 +56,10 @@ bench:
 
 crashtest:
 	FAKEPROVIDER_CRASH_ROUNDS=25 $(GO) test -count=1 -run TestCrash -v ./internal/e2e/
+
+# Regenerates docs/inspector.png from the browser test.
+screenshot: browser
+	$(GO) test -count=1 -run TestInspectorInBrowser ./internal/inspector -update-screenshot
 
 docker:
 	docker build -t fakeprovider:$(VERSION) -t fakeprovider:latest .

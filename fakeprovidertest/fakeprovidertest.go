@@ -1,0 +1,591 @@
+// Package fakeprovidertest starts the whole fakeprovider emulator inside a
+// Go test, in the style of net/http/httptest.
+//
+//	func TestCheckout(t *testing.T) {
+//		srv := fakeprovidertest.Start(t)
+//		client := mysdk.New(srv.URL("d24"), srv.CredentialsJSON()["d24"])
+//		// … exercise your code, then:
+//		srv.Advance(15 * time.Minute)
+//		for _, d := range srv.Webhooks() { … }
+//	}
+//
+// Start runs every provider on a loopback port with a temporary state file;
+// both disappear on t.Cleanup. For fast parallel tests, many tests share one
+// server and each gets its own tenant (fresh credentials, isolated data and
+// clock offset): call Shared(t), with Main in TestMain so that the shared
+// server is stopped and its state removed when the test binary ends.
+//
+// Everything here goes through the control API (/_fakeprovider/…), the same
+// one the web inspector and other languages use.
+package fakeprovidertest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/app"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/tenant"
+)
+
+// Option configures a server started by Start.
+type Option func(*config)
+
+type config struct {
+	opts app.Options
+	// extra providers beside app.Providers() (this package's tests add a
+	// minimal provider with webhooks; see export_test.go).
+	extra []platform.Provider
+}
+
+// WithNow pins the emulator's wall clock (auth windows use it; scenario time
+// is this clock plus the fast-forward offsets).
+func WithNow(now func() time.Time) Option { return func(c *config) { c.opts.Now = now } }
+
+// WithScenariosDir adds a directory of your scenario files to the built-in ones.
+func WithScenariosDir(dir string) Option { return func(c *config) { c.opts.ScenariosDir = dir } }
+
+// WithCredentials overrides the default tenant's credentials: inline JSON
+// shaped like GET /_fakeprovider/credentials, or a file path.
+func WithCredentials(src string) Option { return func(c *config) { c.opts.Credentials = src } }
+
+// WithWebhookRetryScale multiplies every webhook retry wait.
+func WithWebhookRetryScale(f float64) Option {
+	return func(c *config) { c.opts.WebhookRetryScale = f }
+}
+
+// WithExplainAuth sets --explain-auth (on by default in tests: auth failures
+// carry the reason in the X-Fakeprovider-Auth-Error header).
+func WithExplainAuth(on bool) Option { return func(c *config) { c.opts.ExplainAuth = on } }
+
+// WithLogger sends the emulator's logs to l (default: warnings and errors to
+// t.Log for Start, discarded for the shared server).
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.opts.Logger = l } }
+
+// Server is a running emulator. Its embedded *Tenant is the default tenant,
+// so srv.Advance, srv.Webhooks… act on it (Advance and Reset on the whole
+// server).
+type Server struct {
+	*Tenant
+
+	// BaseURL is the shared listener, e.g. "http://127.0.0.1:41234": every
+	// provider at its real paths and the control API at /_fakeprovider.
+	BaseURL string
+
+	app       *app.App
+	providers map[string]platform.Provider
+	names     []string
+	client    *http.Client
+	stopOnce  sync.Once
+	stopFn    func() error
+}
+
+// Start starts the emulator with every provider on 127.0.0.1:0. It stops,
+// and removes its state, at the end of the test.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	c := config{opts: app.Options{
+		ExplainAuth: true,
+		Logger:      slog.New(slog.NewTextHandler(tbWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}}
+	for _, o := range opts {
+		o(&c)
+	}
+	s, err := start(c)
+	if err != nil {
+		t.Fatalf("fakeprovidertest: start: %v", err)
+	}
+	s.Tenant.t = t
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("fakeprovidertest: stop: %v", err)
+		}
+	})
+	return s
+}
+
+func start(c config) (*Server, error) {
+	c.opts.Addr = "127.0.0.1:0"
+	c.opts.Data = "" // temporary file, removed when the server stops
+	if c.opts.ShutdownTimeout == 0 {
+		c.opts.ShutdownTimeout = 5 * time.Second
+	}
+	providers := append(app.Providers(), c.extra...)
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, c.opts, providers)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	s := &Server{
+		BaseURL:   a.URL(),
+		app:       a,
+		providers: map[string]platform.Provider{},
+		client:    &http.Client{Timeout: 60 * time.Second},
+	}
+	for _, p := range providers {
+		s.providers[p.Name()] = p
+		s.names = append(s.names, p.Name())
+	}
+	s.stopFn = func() error { cancel(); return <-done }
+	s.Tenant = &Tenant{srv: s, ID: tenant.DefaultID, global: true}
+	return s, nil
+}
+
+// Close stops the server gracefully and removes its state. Start registers
+// it with t.Cleanup; calling it again is harmless.
+func (s *Server) Close() error {
+	var err error
+	s.stopOnce.Do(func() {
+		if s.stopFn != nil {
+			err = s.stopFn()
+		}
+	})
+	return err
+}
+
+// URL returns the base URL of provider ("d24", "crm", "difitek",
+// "crowdtrust"): BaseURL + "/" + provider. URL("") is BaseURL.
+func (s *Server) URL(provider string) string {
+	if provider == "" {
+		return s.BaseURL
+	}
+	return s.BaseURL + "/" + provider
+}
+
+// Providers lists the names of the emulated providers, in mount order.
+func (s *Server) Providers() []string { return append([]string(nil), s.names...) }
+
+// For returns the same tenant handle bound to another test (e.g. a subtest
+// of the test that started the server): its helpers report failures on t.
+func (tn *Tenant) For(t testing.TB) *Tenant {
+	c := *tn
+	c.t = t
+	return &c
+}
+
+// Tenant is one tenant of a server with helpers scoped to it: its
+// credentials, requests, webhook deliveries, state, clock offset and reset.
+// Helpers report failures with t.Fatalf on the test the handle belongs to.
+type Tenant struct {
+	// ID is the tenant id ("default" for the default tenant).
+	ID string
+
+	srv    *Server
+	t      testing.TB
+	global bool // Advance/Reset act on the whole server (Start's handle)
+}
+
+// Server returns the server the tenant lives on.
+func (tn *Tenant) Server() *Server { return tn.srv }
+
+// URL is Server().URL(provider).
+func (tn *Tenant) URL(provider string) string { return tn.srv.URL(provider) }
+
+// NewTenant mints a tenant with fresh random credentials for every provider.
+// Its data, webhooks and clock offset are isolated from every other tenant.
+func (tn *Tenant) NewTenant() *Tenant {
+	tn.t.Helper()
+	var v map[string]json.RawMessage
+	tn.control(http.MethodPost, "/tenants", nil, &v, http.StatusCreated)
+	var id string
+	if err := json.Unmarshal(v["tenant"], &id); err != nil || id == "" {
+		tn.t.Fatalf("fakeprovidertest: new tenant: no id in %s", v["tenant"])
+	}
+	return &Tenant{ID: id, srv: tn.srv, t: tn.t}
+}
+
+// Credentials returns the tenant's credentials of provider: the provider's
+// own struct (e.g. *difitek.Credentials), or nil when there is no such
+// provider. Use CredentialsJSON for the wire form.
+func (tn *Tenant) Credentials(provider string) any {
+	if tn.srv.app == nil {
+		return tn.remoteCredentials(provider)
+	}
+	c, ok := tn.srv.app.Tenants.Credentials(tn.ID, provider)
+	if !ok {
+		return nil
+	}
+	return c
+}
+
+// remoteCredentials decodes the control API's JSON form with the
+// provider's own decoder (servers attached with Connect).
+func (tn *Tenant) remoteCredentials(provider string) any {
+	p, ok := tn.srv.providers[provider]
+	if !ok {
+		return nil
+	}
+	var v map[string]json.RawMessage
+	st, _, err := tn.srv.call(http.MethodGet, "/credentials?tenant="+url.QueryEscape(tn.ID), nil, &v)
+	if err != nil || st != http.StatusOK || len(v[provider]) == 0 {
+		return nil
+	}
+	c, err := p.Credentials().Decode(v[provider])
+	if err != nil {
+		return nil
+	}
+	return c
+}
+
+func (s *Server) now() time.Time {
+	if s.app == nil {
+		return time.Now()
+	}
+	return s.app.Clock.Now()
+}
+
+// CredentialsJSON returns the tenant's credentials as
+// GET /_fakeprovider/credentials?tenant=ID shows them, keyed by provider.
+func (tn *Tenant) CredentialsJSON() map[string]json.RawMessage {
+	tn.t.Helper()
+	var v map[string]json.RawMessage
+	tn.control(http.MethodGet, "/credentials?tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
+	delete(v, "tenant")
+	return v
+}
+
+// Advance fast-forwards scenario time by d and returns once every scenario
+// step and webhook attempt that falls due has run, in order. On the handle
+// returned by Start it moves the whole server's clock; on a tenant made by
+// NewTenant or Shared, only that tenant's.
+func (tn *Tenant) Advance(d time.Duration) AdvanceResult {
+	tn.t.Helper()
+	body := map[string]string{"by": d.String()}
+	if !tn.global {
+		body["tenant"] = tn.ID
+	}
+	var res AdvanceResult
+	tn.control(http.MethodPost, "/clock/advance", body, &res, http.StatusOK)
+	return res
+}
+
+// AdvanceResult is the answer of POST /_fakeprovider/clock/advance.
+type AdvanceResult struct {
+	StepsRun         int `json:"steps_run"`
+	DeliveryAttempts int `json:"delivery_attempts"`
+	Clock            struct {
+		Wall        time.Time `json:"wall"`
+		Offset      string    `json:"offset"`
+		ScenarioNow time.Time `json:"scenario_now"`
+	} `json:"clock"`
+}
+
+// Trigger applies the scenario named scenario to the tenant's existing
+// resource resourceID (e.g. a deposit id), as
+// POST /_fakeprovider/scenarios/{name}/trigger does, and returns the run.
+func (tn *Tenant) Trigger(scenario, resourceID string) Run {
+	tn.t.Helper()
+	var run Run
+	tn.control(http.MethodPost, "/scenarios/"+url.PathEscape(scenario)+"/trigger",
+		map[string]string{"id": resourceID, "tenant": tn.ID}, &run, http.StatusCreated)
+	return run
+}
+
+// Run is a scenario run: which step a resource is at.
+type Run struct {
+	ID         string    `json:"id"`
+	Tenant     string    `json:"tenant"`
+	Provider   string    `json:"provider"`
+	Scenario   string    `json:"scenario"`
+	Kind       string    `json:"kind"`
+	ResourceID string    `json:"resource_id"`
+	Step       int       `json:"step"`
+	DueAt      time.Time `json:"due_at"`
+	Status     string    `json:"status"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// Runs lists the tenant's scenario runs.
+func (tn *Tenant) Runs() []Run {
+	tn.t.Helper()
+	var v struct {
+		Runs []Run `json:"runs"`
+	}
+	tn.control(http.MethodGet, "/scenarios/runs?tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
+	return v.Runs
+}
+
+// Delivery is an outgoing webhook with every attempt.
+type Delivery struct {
+	ID       string     `json:"id"`
+	Tenant   string     `json:"tenant"`
+	Provider string     `json:"provider"`
+	Status   string     `json:"status"` // pending, delivered, failed, dropped
+	Created  time.Time  `json:"created"`
+	NextAt   *time.Time `json:"next_attempt_at,omitempty"`
+	Delivery struct {
+		URL        string `json:"url"`
+		Method     string `json:"method,omitempty"`
+		Body       []byte `json:"body"`
+		Event      string `json:"event,omitempty"`
+		Kind       string `json:"kind,omitempty"`
+		ResourceID string `json:"resource_id,omitempty"`
+	} `json:"delivery"`
+	Attempts []Attempt `json:"attempts"`
+}
+
+// Attempt is one try to deliver a webhook.
+type Attempt struct {
+	Time          time.Time         `json:"time"`
+	ScenarioTime  time.Time         `json:"scenario_time"`
+	URL           string            `json:"url"`
+	Method        string            `json:"method"`
+	RequestHeader map[string]string `json:"request_headers"`
+	RequestBody   string            `json:"request_body"`
+	Status        int               `json:"response_status,omitempty"`
+	ResponseBody  string            `json:"response_body,omitempty"`
+	LatencyMS     float64           `json:"latency_ms"`
+	Error         string            `json:"error,omitempty"`
+	Resend        bool              `json:"resend,omitempty"`
+}
+
+// Webhooks lists the tenant's outgoing webhook deliveries, newest first,
+// each with every attempt.
+func (tn *Tenant) Webhooks() []Delivery {
+	tn.t.Helper()
+	var v struct {
+		Webhooks []Delivery `json:"webhooks"`
+	}
+	tn.control(http.MethodGet, "/webhooks?limit=1000&tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
+	return v.Webhooks
+}
+
+// Resend sends a delivery again now and returns it with the new attempt.
+func (tn *Tenant) Resend(id string) Delivery {
+	tn.t.Helper()
+	var d Delivery
+	tn.control(http.MethodPost, "/webhooks/"+url.PathEscape(id)+"/resend", nil, &d, http.StatusOK)
+	return d
+}
+
+// Filter selects journal entries (zero values: everything).
+type Filter struct {
+	Provider string
+	Limit    int // default 100
+}
+
+// Request is one journal entry: a request a provider received, with the
+// auth verdict and, for a failure, the exact reason (for signature schemes,
+// the expected string-to-sign).
+type Request struct {
+	ID         string    `json:"id"`
+	Time       time.Time `json:"time"`
+	Provider   string    `json:"provider"`
+	Tenant     string    `json:"tenant"`
+	Route      string    `json:"route,omitempty"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Query      string    `json:"query,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Auth       struct {
+		OK     bool   `json:"ok"`
+		Reason string `json:"reason,omitempty"`
+	} `json:"auth"`
+	Fault          string            `json:"fault,omitempty"`
+	RequestHeaders map[string]string `json:"request_headers,omitempty"`
+	RequestBody    string            `json:"request_body,omitempty"`
+	ResponseBody   string            `json:"response_body,omitempty"`
+}
+
+// Requests lists the requests the tenant's credentials made, newest first.
+// Requests whose credentials were not recognised have no tenant; see them
+// with the Server's RequestsAll.
+func (tn *Tenant) Requests(f Filter) []Request {
+	tn.t.Helper()
+	return tn.requests(f, tn.ID)
+}
+
+// RequestsAll lists every journaled request, whatever its tenant.
+func (tn *Tenant) RequestsAll(f Filter) []Request {
+	tn.t.Helper()
+	return tn.requests(f, "")
+}
+
+func (tn *Tenant) requests(f Filter, tenantID string) []Request {
+	q := url.Values{}
+	if f.Provider != "" {
+		q.Set("provider", f.Provider)
+	}
+	if tenantID != "" {
+		q.Set("tenant", tenantID)
+	}
+	if f.Limit > 0 {
+		q.Set("limit", fmt.Sprint(f.Limit))
+	}
+	var v struct {
+		Requests []Request `json:"requests"`
+	}
+	tn.control(http.MethodGet, "/requests?"+q.Encode(), nil, &v, http.StatusOK)
+	return v.Requests
+}
+
+// State returns the tenant's records by provider, as
+// GET /_fakeprovider/state shows them (provider "" for all).
+func (tn *Tenant) State(provider string) json.RawMessage {
+	tn.t.Helper()
+	q := url.Values{"tenant": {tn.ID}}
+	if provider != "" {
+		q.Set("provider", provider)
+	}
+	var v struct {
+		State json.RawMessage `json:"state"`
+	}
+	tn.control(http.MethodGet, "/state?"+q.Encode(), nil, &v, http.StatusOK)
+	return v.State
+}
+
+// Reset deletes the tenant's state (records, idempotency keys, webhooks,
+// scenario runs) and keeps its credentials. On the handle returned by Start
+// it resets every tenant.
+func (tn *Tenant) Reset() {
+	tn.t.Helper()
+	p := "/reset"
+	if !tn.global {
+		p += "?tenant=" + url.QueryEscape(tn.ID)
+	}
+	tn.control(http.MethodPost, p, nil, nil, http.StatusNoContent)
+}
+
+// Sign sets the auth headers a real client of the provider would send on
+// req, with the tenant's credentials, over body (the exact bytes that will
+// be sent). The provider is the first path segment when req targets
+// URL(provider); use SignAs otherwise. It fails when the provider cannot
+// sign client requests (it does not implement platform.ClientSigner).
+func (tn *Tenant) Sign(req *http.Request, body []byte) error {
+	name := strings.SplitN(strings.TrimPrefix(req.URL.Path, "/"), "/", 2)[0]
+	if _, ok := tn.srv.providers[name]; !ok {
+		return fmt.Errorf("fakeprovidertest: cannot tell the provider of %s: use SignAs or a URL from srv.URL(provider)", req.URL.Path)
+	}
+	return tn.SignAs(name, req, body)
+}
+
+// SignAs is Sign for an explicit provider (e.g. for a request to a real path).
+func (tn *Tenant) SignAs(provider string, req *http.Request, body []byte) error {
+	p, ok := tn.srv.providers[provider]
+	if !ok {
+		return fmt.Errorf("fakeprovidertest: no provider %q (have %v)", provider, tn.srv.names)
+	}
+	cs, ok := p.(platform.ClientSigner)
+	if !ok {
+		return fmt.Errorf("fakeprovidertest: provider %q cannot sign client requests", provider)
+	}
+	creds := tn.Credentials(provider)
+	if creds == nil {
+		return fmt.Errorf("fakeprovidertest: tenant %s has no %s credentials", tn.ID, provider)
+	}
+	return cs.SignRequest(req, body, creds, tn.srv.now())
+}
+
+// Do sends a signed request to provider: path is the provider's real path
+// (e.g. "/v3/deposits"), body is sent verbatim (nil for none). It returns
+// the response with its body read.
+func (tn *Tenant) Do(provider, method, path string, body []byte) (*http.Response, []byte) {
+	tn.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, tn.srv.URL(provider)+path, rd)
+	if err != nil {
+		tn.t.Fatalf("fakeprovidertest: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err := tn.SignAs(provider, req, body); err != nil {
+		tn.t.Fatalf("fakeprovidertest: sign: %v", err)
+	}
+	resp, err := tn.srv.client.Do(req)
+	if err != nil {
+		tn.t.Fatalf("fakeprovidertest: %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tn.t.Fatalf("fakeprovidertest: %s %s: reading body: %v", method, path, err)
+	}
+	return resp, raw
+}
+
+// Control calls the control API (path after /_fakeprovider, e.g. "/faults")
+// with body JSON-encoded (nil for none; []byte sent verbatim), decodes a
+// JSON answer into out when not nil, and returns the status.
+func (tn *Tenant) Control(method, path string, body, out any) int {
+	tn.t.Helper()
+	st, raw, err := tn.srv.call(method, path, body, out)
+	if err != nil {
+		tn.t.Fatalf("fakeprovidertest: %s /_fakeprovider%s: %v (%s)", method, path, err, raw)
+	}
+	return st
+}
+
+func (tn *Tenant) control(method, path string, body, out any, want int) {
+	tn.t.Helper()
+	st, raw, err := tn.srv.call(method, path, body, out)
+	if err != nil {
+		tn.t.Fatalf("fakeprovidertest: %s /_fakeprovider%s: %v (%s)", method, path, err, raw)
+	}
+	if st != want {
+		tn.t.Fatalf("fakeprovidertest: %s /_fakeprovider%s: status %d, want %d: %s", method, path, st, want, raw)
+	}
+}
+
+func (s *Server) call(method, path string, body, out any) (int, []byte, error) {
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			return 0, nil, err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.BaseURL+"/_fakeprovider"+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, nil, err
+	}
+	if out != nil && len(raw) > 0 && resp.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return resp.StatusCode, raw, err
+		}
+	}
+	return resp.StatusCode, raw, nil
+}
+
+type tbWriter struct{ t testing.TB }
+
+func (w tbWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
+
+type appOptions = app.Options

@@ -1,0 +1,185 @@
+// fakeprovider inspector: polls the control API and performs every action
+// through it. No framework, no build step.
+(function () {
+  "use strict";
+  var base = location.pathname.replace(/\/ui\/?$/, ""); // "/_fakeprovider"
+  var $ = function (id) { return document.getElementById(id); };
+  var tenantSel = $("tenant");
+
+  function tenant() { return tenantSel.value; }
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function ts(s) { return s && s.length >= 23 ? s.substr(11, 12).replace(/Z$/, "") : (s ? s.substr(11, 8) : ""); }
+  function full(s) { return s ? new Date(s).toISOString().replace(/\.\d{3}Z$/, "Z") : ""; }
+  function qs(o) {
+    var p = [];
+    for (var k in o) { if (o[k] !== "" && o[k] != null) p.push(encodeURIComponent(k) + "=" + encodeURIComponent(o[k])); }
+    return p.length ? "?" + p.join("&") : "";
+  }
+  function api(method, path, body) {
+    var init = { method: method, headers: {} };
+    if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+    return fetch(base + path, init).then(function (r) {
+      return r.text().then(function (t) {
+        var v = null;
+        try { v = t ? JSON.parse(t) : null; } catch (e) { v = t; }
+        if (!r.ok) { throw new Error(method + " " + path + ": " + r.status + " " + (v && v.message ? v.message : t)); }
+        return v;
+      });
+    });
+  }
+  function flash(msg, bad) {
+    var d = document.createElement("div");
+    d.className = bad ? "err" : "msg";
+    d.textContent = msg;
+    var f = $("flash");
+    f.insertBefore(d, f.firstChild);
+    while (f.childNodes.length > 4) f.removeChild(f.lastChild);
+  }
+  function rows(tbody, items, render, empty, cols) {
+    tbody.innerHTML = items && items.length ? items.map(render).join("") :
+      '<tr><td colspan="' + cols + '" class="empty">' + empty + "</td></tr>";
+  }
+
+  function renderClock(c) {
+    $("clock-wall").textContent = full(c.wall);
+    $("clock-scenario").textContent = full(c.scenario_now);
+    $("clock-offset").textContent = c.offset;
+  }
+  function renderRequests(list) {
+    $("requests-count").textContent = list.length;
+    rows($("requests"), list, function (r) {
+      var auth = r.auth.ok ? '<span class="ok">ok</span>' :
+        '<span class="bad">failed</span>' + (r.auth.reason ? '<pre class="reason">' + esc(r.auth.reason) + "</pre>" : "");
+      if (r.fault) auth += ' <span class="fault">fault ' + esc(r.fault) + "</span>";
+      return '<tr class="' + (r.auth.ok ? "" : "auth-fail") + '"><td title="' + esc(full(r.time)) + '">' + esc(ts(r.time)) +
+        "</td><td>" + esc(r.provider) + "</td><td>" + esc(r.tenant) + "</td><td><code>" + esc(r.method + " " + r.path + (r.query ? "?" + r.query : "")) +
+        "</code></td><td><code>" + esc(r.route) + '</code></td><td class="st st' + r.status + '">' + r.status + "</td><td>" + auth + "</td></tr>";
+    }, "no requests yet", 7);
+  }
+  // Open <details> survive a refresh: they are keyed and remembered.
+  var openDetails = {};
+  document.addEventListener("toggle", function (ev) {
+    var k = ev.target.getAttribute && ev.target.getAttribute("data-key");
+    if (k) openDetails[k] = ev.target.open;
+  }, true);
+  function details(key, summary, body, extra) {
+    return '<details data-key="' + esc(key) + '"' + (openDetails[key] ? " open" : "") + "><summary>" + esc(summary) +
+      "</summary><pre>" + esc(body) + "</pre>" + (extra ? "<pre>" + esc(extra) + "</pre>" : "") + "</details>";
+  }
+  function renderWebhooks(list) {
+    $("webhooks-count").textContent = list.length;
+    rows($("webhooks"), list, function (w) {
+      var atts = (w.attempts || []).map(function (a) {
+        return "<li>" + esc(ts(a.time)) + " → <b>" + (a.response_status ? a.response_status : "no answer") + "</b> in " +
+          (a.latency_ms || 0).toFixed(1) + " ms" + (a.resend ? " (resend)" : "") + (a.error ? ' <span class="bad">' + esc(a.error) + "</span>" : "") +
+          details(w.id + "/" + ts(a.time), "request and answer", (a.method || "POST") + " " + a.url + "\n" +
+            Object.keys(a.request_headers || {}).sort().map(function (k) { return k + ": " + a.request_headers[k] + "\n"; }).join("") +
+            "\n" + (a.request_body || ""), a.response_body) + "</li>";
+      }).join("");
+      var d = w.delivery || {};
+      return '<tr data-id="' + esc(w.id) + '" data-provider="' + esc(w.provider) + '"><td title="' + esc(full(w.created)) + '">' + esc(ts(w.created)) + "</td><td>" + esc(w.provider) +
+        "</td><td>" + esc(w.tenant) + "</td><td>" + esc(d.event || "") + (d.resource_id ? " <code>" + esc(d.resource_id) + "</code>" : "") +
+        "</td><td><code>" + esc(d.url) + '</code></td><td class="ws ' + esc(w.status) + '">' + esc(w.status) +
+        '</td><td><ol class="attempts" data-count="' + (w.attempts || []).length + '">' + atts +
+        '</ol></td><td><button class="resend" data-id="' + esc(w.id) + '">Resend</button></td></tr>';
+    }, "no webhooks yet", 8);
+  }
+  function renderScenarios(list) {
+    rows($("scenarios"), list, function (s) {
+      return "<tr><td><b>" + esc(s.name) + "</b>" + (s.default ? ' <span class="tag">default</span>' : "") + '<div class="desc">' + esc(s.description) +
+        "</div></td><td>" + esc(s.provider) + "</td><td><code>" + esc(s.on) + "</code></td><td>" + s.steps + "</td><td>" + esc(s.source) +
+        '</td><td><button class="trigger" data-name="' + esc(s.name) + '">Trigger</button></td></tr>';
+    }, "no scenarios loaded", 6);
+  }
+  function renderRuns(list) {
+    rows($("runs"), list, function (r) {
+      return "<tr><td>" + esc(r.scenario) + "</td><td>" + esc(r.tenant) + "</td><td>" + esc(r.provider + " " + (r.kind || "")) + " <code>" +
+        esc(r.resource_id) + "</code></td><td>" + r.step + "</td><td>" + esc(r.status) + "</td><td>" + esc(full(r.due_at)) + "</td></tr>";
+    }, "no runs", 6);
+  }
+  function renderState(id, state) {
+    $("state-tenant").textContent = id;
+    var el = $("state");
+    var html = "";
+    Object.keys(state || {}).sort().forEach(function (p) {
+      html += "<h3>" + esc(p) + "</h3>";
+      Object.keys(state[p]).sort().forEach(function (k) {
+        var key = p + "/" + k;
+        html += '<details data-key="' + esc(key) + '"' + (openDetails[key] ? " open" : "") + "><summary>" + esc(k) + " <small>" +
+          Object.keys(state[p][k]).length + "</small></summary><pre>" + esc(JSON.stringify(state[p][k], null, 2)) + "</pre></details>";
+      });
+    });
+    el.innerHTML = html || '<p class="empty">no records</p>';
+  }
+
+  var busy = false;
+  function refresh() {
+    if (busy) return Promise.resolve();
+    busy = true;
+    var t = tenant();
+    var stateFor = t || "default";
+    return Promise.all([
+      api("GET", "/clock" + qs({ tenant: t })).then(renderClock),
+      api("GET", "/requests" + qs({ tenant: t, limit: 50 })).then(function (v) { renderRequests(v.requests || []); }),
+      api("GET", "/webhooks" + qs({ tenant: t, limit: 50 })).then(function (v) { renderWebhooks(v.webhooks || []); }),
+      api("GET", "/scenarios").then(function (v) { renderScenarios(v.scenarios || []); }),
+      api("GET", "/scenarios/runs" + qs({ tenant: t, limit: 50 })).then(function (v) { renderRuns(v.runs || []); }),
+      api("GET", "/state" + qs({ tenant: stateFor })).then(function (v) { renderState(stateFor, v.state); }),
+      api("GET", "/tenants").then(function (v) {
+        var have = {};
+        Array.prototype.forEach.call(tenantSel.options, function (o) { have[o.value] = true; });
+        (v.tenants || []).forEach(function (x) {
+          if (!have[x.tenant]) { var o = document.createElement("option"); o.value = o.textContent = x.tenant; tenantSel.appendChild(o); }
+        });
+      })
+    ]).then(function () {
+      $("live").className = "live";
+      document.body.setAttribute("data-refreshed", String(Date.now()));
+    }, function (e) {
+      $("live").className = "live down";
+      flash(e.message, true);
+    }).then(function () { busy = false; });
+  }
+
+  $("advance-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var body = { by: $("advance-by").value.trim() };
+    if (tenant()) body.tenant = tenant();
+    api("POST", "/clock/advance", body).then(function (v) {
+      flash("advanced " + body.by + ": " + v.steps_run + " scenario step(s), " + v.delivery_attempts + " webhook attempt(s)");
+      renderClock(v.clock);
+      return refresh();
+    }, function (e) { flash(e.message, true); });
+  });
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("button") : null;
+    if (!b) return;
+    if (b.classList.contains("resend")) {
+      b.disabled = true;
+      api("POST", "/webhooks/" + encodeURIComponent(b.getAttribute("data-id")) + "/resend").then(function (w) {
+        var last = (w.attempts || [])[w.attempts.length - 1] || {};
+        flash("resent " + w.id + ": " + (last.response_status || last.error || "sent"));
+        return refresh();
+      }, function (e) { flash(e.message, true); b.disabled = false; });
+    } else if (b.classList.contains("trigger")) {
+      var id = $("trigger-id").value.trim();
+      if (!id) { flash("enter the resource id the scenario applies to", true); return; }
+      var body = { id: id };
+      if (tenant()) body.tenant = tenant();
+      api("POST", "/scenarios/" + encodeURIComponent(b.getAttribute("data-name")) + "/trigger", body).then(function (run) {
+        flash("triggered " + run.scenario + " on " + run.resource_id + " (run " + run.id + ")");
+        return refresh();
+      }, function (e) { flash(e.message, true); });
+    }
+  });
+  tenantSel.addEventListener("change", function () {
+    history.replaceState(null, "", location.pathname + qs({ tenant: tenant() }));
+    refresh();
+  });
+  setInterval(refresh, 2000);
+  refresh();
+})();
