@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -129,7 +130,13 @@ func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
 	if kp.APIKey == "" || kp.SecretKey == "" {
 		return errors.New("no credentials: pass -api-key and -secret-key")
 	}
-	h := signedHeaders(*method, path, raw, kp, *date)
+	// The signature covers the path as requested, so a base URL with a
+	// path (…/crowdtrust) is part of the signed path.
+	signedPath := path
+	if u, err := url.Parse(*base); err == nil {
+		signedPath = strings.TrimSuffix(u.Path, "/") + path
+	}
+	h := signedHeaders(*method, signedPath, raw, kp, *date)
 	curl := []string{"curl", "-sS", "-X", *method}
 	for _, name := range []string{"Date", "Content-Type", "Content-MD5", "Authorization"} {
 		if len(h.Values(name)) == 0 {
