@@ -12,6 +12,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -411,6 +412,29 @@ func (s Scope) ForEach(kind string, fn func(id string, raw []byte) error) error 
 	}
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v == nil { // nested bucket
+			continue
+		}
+		if err := fn(string(k), v); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// ForEachPrefix is ForEach over the records whose id starts with prefix
+// (a cursor seek, not a walk of the whole kind).
+func (s Scope) ForEachPrefix(kind, prefix string, fn func(id string, raw []byte) error) error {
+	b, err := s.bucket(kind, false)
+	if err != nil || b == nil {
+		return err
+	}
+	c := b.Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		if v == nil { // nested bucket
 			continue
 		}

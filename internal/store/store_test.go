@@ -338,7 +338,7 @@ func TestNextSeqPerTenantAndProvider(t *testing.T) {
 
 func TestForEachOrderCountAndStop(t *testing.T) {
 	st := open(t, "")
-	ids := []string{"03", "01", "05", "02", "04"}
+	ids := []string{"03", "01", "05", "02", "04", "1/2", "1/10", "10/1"}
 	st.Update(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
 			if err := tx.In("t", "p").Put("k", id, rec{ID: id}); err != nil {
@@ -347,8 +347,9 @@ func TestForEachOrderCountAndStop(t *testing.T) {
 		}
 		return nil
 	})
-	sorted := append([]string(nil), ids...)
+	sorted := append([]string(nil), ids[:5]...)
 	sort.Strings(sorted)
+	all := append(append([]string(nil), sorted...), "1/10", "1/2", "10/1")
 	reversed := make([]string, len(sorted))
 	for i, id := range sorted {
 		reversed[len(sorted)-1-i] = id
@@ -356,16 +357,22 @@ func TestForEachOrderCountAndStop(t *testing.T) {
 	cases := []struct {
 		name    string
 		reverse bool
+		prefix  *string
 		stopAt  string
 		kind    string
 		want    []string
 	}{
-		{"forward", false, "", "k", sorted},
-		{"reverse", true, "", "k", reversed},
-		{"forward stop", false, "02", "k", []string{"01", "02"}},
-		{"reverse stop", true, "04", "k", []string{"05", "04"}},
-		{"missing kind", false, "", "none", nil},
-		{"missing kind reverse", true, "", "none", nil},
+		{"forward", false, nil, "", "k", all},
+		{"reverse", true, nil, "", "k", append([]string{"10/1", "1/2", "1/10"}, reversed...)},
+		{"forward stop", false, nil, "02", "k", []string{"01", "02"}},
+		{"reverse stop", true, nil, "04", "k", []string{"10/1", "1/2", "1/10", "05", "04"}},
+		{"missing kind", false, nil, "", "none", nil},
+		{"missing kind reverse", true, nil, "", "none", nil},
+		{"prefix", false, ptr("1/"), "", "k", []string{"1/10", "1/2"}},
+		{"prefix stop", false, ptr("1/"), "1/10", "k", []string{"1/10"}},
+		{"prefix none", false, ptr("2/"), "", "k", nil},
+		{"prefix empty", false, ptr(""), "", "k", all},
+		{"prefix missing kind", false, ptr("1/"), "", "none", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -384,6 +391,9 @@ func TestForEachOrderCountAndStop(t *testing.T) {
 				}
 				if c.reverse {
 					return tx.In("t", "p").ForEachReverse(c.kind, fn)
+				}
+				if c.prefix != nil {
+					return tx.In("t", "p").ForEachPrefix(c.kind, *c.prefix, fn)
 				}
 				return tx.In("t", "p").ForEach(c.kind, fn)
 			})
@@ -407,7 +417,7 @@ func TestForEachOrderCountAndStop(t *testing.T) {
 		for _, c := range []struct {
 			tenant, provider, kind string
 			want                   int
-		}{{"t", "p", "k", 5}, {"t", "p", "none", 0}, {"other", "p", "k", 0}, {"t", "other", "k", 0}} {
+		}{{"t", "p", "k", 8}, {"t", "p", "none", 0}, {"other", "p", "k", 0}, {"t", "other", "k", 0}} {
 			if n := tx.In(c.tenant, c.provider).Count(c.kind); n != c.want {
 				t.Errorf("Count(%s/%s/%s) = %d, want %d", c.tenant, c.provider, c.kind, n, c.want)
 			}
@@ -415,6 +425,8 @@ func TestForEachOrderCountAndStop(t *testing.T) {
 		return nil
 	})
 }
+
+func ptr(s string) *string { return &s }
 
 func TestGetPutDelete(t *testing.T) {
 	st := open(t, "")
