@@ -23,6 +23,24 @@ func getUserRec(tx *platform.Tx, id string) (User, error) {
 	return u, nil
 }
 
+// findReferrer resolves a referrer_id given as a client id or a referral
+// code through the referral-code index, without reading every client.
+func findReferrer(tx *platform.Tx, ref string) (User, error) {
+	var u User
+	if ok, err := tx.Records().Get(kindUser, ref, &u); err != nil || ok {
+		return u, err
+	}
+	var id string
+	if ok, err := tx.Records().Get(kindReferral, ref, &id); err != nil {
+		return u, err
+	} else if ok {
+		if ok, err := tx.Records().Get(kindUser, id, &u); err != nil || ok {
+			return u, err
+		}
+	}
+	return User{}, errUserNotFound
+}
+
 func allUsers(tx *platform.Tx) ([]User, error) {
 	var out []User
 	err := tx.Records().ForEach(kindUser, func(_ string, raw []byte) error {
@@ -221,21 +239,16 @@ func (p *Provider) createUser(req *platform.Request) (any, error) {
 
 // insertUser stores a new client (Create Client, approved registrations).
 func (p *Provider) insertUser(tx *platform.Tx, b createUserBody) (User, error) {
-	users, err := allUsers(tx)
-	if err != nil {
-		return User{}, err
+	if b.ID != "" && tx.Records().GetRaw(kindUser, b.ID) != nil {
+		return User{}, invalid("id is already taken")
 	}
 	var referrer *User
-	for i, u := range users {
-		if b.ID != "" && u.ID == b.ID {
-			return User{}, invalid("id is already taken")
+	if b.ReferrerID != "" {
+		r, err := findReferrer(tx, b.ReferrerID)
+		if err != nil {
+			return User{}, err
 		}
-		if b.ReferrerID != "" && (u.ReferralCode == b.ReferrerID || u.ID == b.ReferrerID) {
-			referrer = &users[i]
-		}
-	}
-	if b.ReferrerID != "" && referrer == nil {
-		return User{}, errUserNotFound
+		referrer = &r
 	}
 	u := User{ID: b.ID, Email: b.Email, Name: b.Name, Type: b.Type, FormID: b.FormID}
 	if u.ID == "" {
@@ -262,6 +275,13 @@ func (p *Provider) insertUser(tx *platform.Tx, b createUserBody) (User, error) {
 	}
 	if err := tx.Records().Put(kindUser, u.ID, u); err != nil {
 		return User{}, err
+	}
+	// The first client with a referral code keeps it, as a scan in key
+	// order would find it.
+	if u.ReferralCode != "" && tx.Records().GetRaw(kindReferral, u.ReferralCode) == nil {
+		if err := tx.Records().Put(kindReferral, u.ReferralCode, u.ID); err != nil {
+			return User{}, err
+		}
 	}
 	if err := tx.Records().Put(kindBankcard, u.ID, []map[string]any{p.fakeBankcard(u.ID, tx.Now())}); err != nil {
 		return User{}, err

@@ -8,8 +8,10 @@ import (
 
 // Record kinds in the store.
 const (
-	kindSettings    = "settings"
-	kindUser        = "user"
+	kindSettings = "settings"
+	kindUser     = "user"
+	// kindReferral indexes clients by referral code (code → client id).
+	kindReferral    = "user_referral"
 	kindAccount     = "account"
 	kindWallet      = "wallet"
 	kindWalletOrder = "wallet_order"

@@ -55,20 +55,6 @@ func normalizeVisibility(v string) string {
 	return v
 }
 
-// addMembership records organizations on the user's organizations list.
-func addMembership(tx *platform.Tx, userID int64, orgs ...Organization) error {
-	u, err := getRecord[UserRecord](tx, kindUser, userID)
-	if err != nil {
-		return err
-	}
-	for _, o := range orgs {
-		if !containsID(u.Organizations, o.ID) {
-			u.Organizations = append(u.Organizations, o.ID)
-		}
-	}
-	return putRecord(tx, kindUser, userID, u)
-}
-
 func containsID(ids []int64, id int64) bool {
 	for _, x := range ids {
 		if x == id {
@@ -125,8 +111,8 @@ func (p *Provider) postOrganization(req *platform.Request) (any, error) {
 	}
 	org.UserID = owner
 	return req.Commit(func(tx *platform.Tx) (any, error) {
-		if _, err := getRecord[UserRecord](tx, kindUser, owner); err != nil {
-			return nil, err
+		if !exists(tx, kindUser, owner) {
+			return nil, errNotFound
 		}
 		org, err := createOrganization(tx, org)
 		if err != nil {
@@ -181,29 +167,27 @@ func (p *Provider) member(add bool) platform.HandlerFunc {
 			if err != nil {
 				return nil, err
 			}
-			u, err := getRecord[UserRecord](tx, kindUser, uid)
-			if err != nil {
-				return nil, err
+			if !exists(tx, kindUser, uid) {
+				return nil, errNotFound
 			}
 			if add {
 				if containsID(org.Members, uid) {
 					return nil, errAlreadyMember
 				}
 				org.Members = append(org.Members, uid)
-				if !containsID(u.Organizations, org.ID) {
-					u.Organizations = append(u.Organizations, org.ID)
+				if err := addMembership(tx, uid, org); err != nil {
+					return nil, err
 				}
 			} else {
 				if !containsID(org.Members, uid) {
 					return nil, errNotFound
 				}
 				org.Members = removeID(org.Members, uid)
-				u.Organizations = removeID(u.Organizations, org.ID)
+				if err := removeMembership(tx, uid, org.ID); err != nil {
+					return nil, err
+				}
 			}
 			org.UpdatedAt = timestamp(tx.Now())
-			if err := putRecord(tx, kindUser, u.ID, u); err != nil {
-				return nil, err
-			}
 			return process("organization", org.ID, org), putRecord(tx, kindOrganization, org.ID, org)
 		})
 	}

@@ -82,6 +82,9 @@ func (p *Provider) deleteSelf(req *platform.Request) (any, error) {
 		if err := tx.Records().Delete(kindLogin, emailKey(u.Email)); err != nil {
 			return nil, err
 		}
+		if err := tx.Records().Delete(kindUserAuth, idKey(u.ID)); err != nil {
+			return nil, err
+		}
 		return process("user", u.ID, nil), tx.Records().Delete(kindUser, idKey(u.ID))
 	})
 }

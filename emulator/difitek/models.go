@@ -6,7 +6,11 @@ package difitek
 
 // Record kinds in the store.
 const (
-	kindUser         = "user"
+	kindUser = "user"
+	// kindMembership is one record per (user, organization): "<user>/<org>".
+	kindMembership = "membership"
+	// kindUserAuth is the part of each user that authentication reads.
+	kindUserAuth     = "userauth"
 	kindLogin        = "login" // e-mail → user id and password hash; never returned
 	kindOrganization = "organization"
 	kindOffering     = "offering"

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -32,11 +33,65 @@ func getRecord[T any](tx *platform.Tx, kind string, id int64) (T, error) {
 	if !ok {
 		return v, errNotFound
 	}
-	return v, nil
+	return v, withOrganizations(tx, &v)
 }
 
 func putRecord(tx *platform.Tx, kind string, id int64, v any) error {
+	if u, ok := v.(UserRecord); ok {
+		u.Organizations = nil // kept as membership records
+		v = u
+		// Authentication reads this projection, not the whole record.
+		auth := authUser{ID: u.ID, Email: u.Email, IsAdmin: u.IsAdmin, HasBeenBlocked: u.HasBeenBlocked}
+		if err := tx.Records().Put(kindUserAuth, idKey(id), auth); err != nil {
+			return err
+		}
+	}
 	return tx.Records().Put(kind, idKey(id), v)
+}
+
+// exists reports whether kind/id is stored, without decoding it.
+func exists(tx *platform.Tx, kind string, id int64) bool {
+	return tx.Records().GetRaw(kind, idKey(id)) != nil
+}
+
+// A user's organizations are membership records keyed "<user>/<org>", one
+// per organization, not a list inside the user record: an administrator
+// creating organizations would otherwise rewrite an ever longer user record
+// on each create, and every authenticated request would decode it.
+func membershipKey(userID, orgID int64) string { return idKey(userID) + "/" + idKey(orgID) }
+
+// withOrganizations fills a user record's organizations from its
+// membership records, in id order (other kinds are left alone).
+func withOrganizations(tx *platform.Tx, v any) error {
+	u, ok := v.(*UserRecord)
+	if !ok {
+		return nil
+	}
+	u.Organizations = []int64{}
+	prefix := idKey(u.ID) + "/"
+	err := tx.Records().ForEachPrefix(kindMembership, prefix, func(id string, _ []byte) error {
+		if n, err := strconv.ParseInt(id[len(prefix):], 10, 64); err == nil {
+			u.Organizations = append(u.Organizations, n)
+		}
+		return nil
+	})
+	slices.Sort(u.Organizations)
+	return err
+}
+
+// addMembership records organizations among the user's organizations.
+func addMembership(tx *platform.Tx, userID int64, orgs ...Organization) error {
+	for _, o := range orgs {
+		if err := tx.Records().Put(kindMembership, membershipKey(userID, o.ID), true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeMembership takes an organization off the user's organizations.
+func removeMembership(tx *platform.Tx, userID, orgID int64) error {
+	return tx.Records().Delete(kindMembership, membershipKey(userID, orgID))
 }
 
 // listRecords loads every record of a kind in id order.
@@ -49,6 +104,9 @@ func listRecords[T any](tx *platform.Tx, kind string) ([]T, error) {
 	err := tx.Records().ForEach(kind, func(id string, raw []byte) error {
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		if err := withOrganizations(tx, &v); err != nil {
 			return err
 		}
 		n, _ := strconv.ParseInt(id, 10, 64)

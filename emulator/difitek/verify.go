@@ -204,8 +204,8 @@ func (p *Provider) tenantOfNetwork(name string) (string, *Credentials, bool) {
 }
 
 // userLogin finds a user and its password entry by e-mail.
-func (p *Provider) userLogin(ctx context.Context, tenant, email string) (UserRecord, login, bool, error) {
-	var u UserRecord
+func (p *Provider) userLogin(ctx context.Context, tenant, email string) (authUser, login, bool, error) {
+	var u authUser
 	var lg login
 	var found bool
 	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
@@ -213,17 +213,26 @@ func (p *Provider) userLogin(ctx context.Context, tenant, email string) (UserRec
 		if err != nil || !ok {
 			return err
 		}
-		u, err = getRecord[UserRecord](tx, kindUser, lg.UserID)
-		if errors.Is(err, errNotFound) {
-			return nil
+		if found, err = tx.Records().Get(kindUserAuth, idKey(lg.UserID), &u); err != nil || found {
+			return err
 		}
-		found = err == nil
+		found, err = tx.Records().Get(kindUser, idKey(lg.UserID), &u)
 		return err
 	})
 	return u, lg, found, err
 }
 
-func (p *Provider) userByEmail(ctx context.Context, tenant, email string) (UserRecord, bool, error) {
+// authUser is the part of a user record that authentication reads, kept
+// as its own record by putRecord (a store written before it existed falls
+// back to the user record): every authenticated request decodes it.
+type authUser struct {
+	ID             int64  `json:"id"`
+	Email          string `json:"email"`
+	IsAdmin        bool   `json:"is_admin"`
+	HasBeenBlocked bool   `json:"has_been_blocked"`
+}
+
+func (p *Provider) userByEmail(ctx context.Context, tenant, email string) (authUser, bool, error) {
 	u, _, found, err := p.userLogin(ctx, tenant, email)
 	return u, found, err
 }
