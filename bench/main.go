@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.out, "out", "", "write the markdown report to this file")
 	fs.BoolVar(&c.quick, "quick", false, "smoke run (~20 s): short workloads, small store")
 	fs.IntVar(&c.records, "records", 1_000_000, "stored resources for the large-store figures")
-	fs.DurationVar(&c.fillTime, "fill-time", 70*time.Second, "time budget to store -records resources (the count reached is reported)")
+	fs.DurationVar(&c.fillTime, "fill-time", 20*time.Second, "how long to store resources through the public API (RSS is sampled) before the data file is grown to -records by copying them")
 	fs.IntVar(&c.starts, "starts", 20, "process starts for the start-to-healthy median")
 	fs.StringVar(&c.dataDir, "data-dir", "", "directory of the --data file and the fsync probe (default: a temporary directory)")
 	fs.StringVar(&c.bin, "bin", "", "use this fakeprovider binary instead of building one")

@@ -189,6 +189,12 @@ func startBinary(bin string, args ...string) (*proc, time.Duration, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	return startBinaryAt(bin, addr, args...)
+}
+
+// startBinaryAt is startBinary on a given address (a restart keeps the
+// URL that prepared requests carry).
+func startBinaryAt(bin, addr string, args ...string) (*proc, time.Duration, error) {
 	cmd := exec.Command(bin, append([]string{"--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), "FAKEPROVIDER_LOG_LEVEL=error")
 	return startProc(cmd, addr, "/_fakeprovider/health")

@@ -312,14 +312,33 @@ func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
 // hookURL finds JSON fields naming a notification URL in example bodies.
 var hookURL = regexp.MustCompile(`"([a-zA-Z_]*)((?i:hook|notif|callback)[a-zA-Z_]*)"\s*:\s*"`)
 
-// largeStore measures GET p99 at ~1 k records, fills the store through the
-// public API, and measures RSS and GET p99 again.
+// largeStore measures GET p99 at ~1 k records (created through the public
+// API in a --data file), stores resources through the API for the fill
+// budget while sampling RSS, stops the emulator, grows the file to
+// -records by copying the created records (bulkClone), restarts on it and
+// measures RSS and GET p99 again.
 func (r *runner) largeStore(ctx context.Context) error {
-	p, _, err := startBinary(r.bin)
+	dir := r.cfg.dataDir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "fakeprovider-bench-large-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	path := filepath.Join(dir, "large.db")
+	os.Remove(path)
+	defer os.Remove(path)
+	p, _, err := startBinary(r.bin, "--data", path)
 	if err != nil {
 		return err
 	}
-	defer p.Stop()
+	defer func() {
+		if p != nil {
+			p.Stop()
+		}
+	}()
+	addr := strings.TrimPrefix(p.URL, "http://")
 	targets := r.prepare(ctx, p.URL)
 	// Creates and reads go round-robin over the providers.
 	var rr atomic.Int64
@@ -341,7 +360,7 @@ func (r *runner) largeStore(ctx context.Context) error {
 	small := load(ctx, "GET with 1 k records: "+what, r.cfg.conns, d, readReq, nil)
 	r.logStats(small)
 	r.rep.small = small
-	r.logf("storing up to %d resources with 128 clients (budget %v)…", r.cfg.records, r.cfg.fillTime)
+	r.logf("storing resources through the API with 128 clients for %v…", r.cfg.fillTime)
 	t0 := time.Now()
 	var samples []int64
 	stopSampling := make(chan struct{})
@@ -365,15 +384,28 @@ func (r *runner) largeStore(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("fill: %w", err)
 	}
-	r.rep.stored = n + 1000
+	r.rep.apiStored = n + 1000
 	r.rep.fillTime = time.Since(t0)
 	r.rep.rssSamples = samples
-	runtime.GC()
-	r.rep.largeRSS = p.RSS()
-	r.logf("stored %d resources in %v (%.0f/s), RSS %s", r.rep.stored, round(r.rep.fillTime), float64(n)/r.rep.fillTime.Seconds(), mib(r.rep.largeRSS))
-	large := load(ctx, fmt.Sprintf("GET with %d records: %s", r.rep.stored, what), r.cfg.conns, d, readReq, nil)
+	r.rep.apiRSS = p.RSS()
+	r.logf("stored %d resources through the API in %v (%.0f/s), RSS %s", r.rep.apiStored, round(r.rep.fillTime), float64(n)/r.rep.fillTime.Seconds(), mib(r.rep.apiRSS))
+	p.Stop()
+	t1 := time.Now()
+	total, err := bulkClone(path, r.cfg.records)
+	if err != nil {
+		return fmt.Errorf("bulk copy: %w", err)
+	}
+	r.rep.stored = total
+	r.logf("grew the data file to %d records in %v", total, round(time.Since(t1)))
+	if p, r.rep.largeStart, err = startBinaryAt(r.bin, addr, "--data", path); err != nil {
+		return err
+	}
+	r.rep.largeIdleRSS = p.RSS()
+	large := load(ctx, fmt.Sprintf("GET with %d records: %s", total, what), r.cfg.conns, d, readReq, nil)
 	r.logStats(large)
 	r.rep.large = large
+	runtime.GC()
+	r.rep.largeRSS = p.RSS()
 	return nil
 }
 
