@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (p *Provider) fakeUser(u *User, now time.Time) {
 		}
 		u.Country = strings.ToLower(f.CountryAbr())
 		u.ReferralCode = strings.ToLower(f.LetterN(4)) + f.Numerify("####")
-		u.Details = []FormField{
+		u.Details = mustJSON([]FormField{
 			{Key: "first_name", Type: "text", Label: label("First name"), Value: first},
 			{Key: "last_name", Type: "text", Label: label("Last name"), Value: last},
 			{Key: "email", Type: "email", Label: label("Email"), Value: u.Email},
@@ -89,7 +90,7 @@ func (p *Provider) fakeUser(u *User, now time.Time) {
 			{Key: "country", Type: "country", Label: label("Country"), Value: u.Country},
 			{Key: "address", Type: "text", Label: label("Address"), Value: f.Street() + ", " + f.City()},
 			{Key: "birthday", Type: "date", Label: label("Date of birth"), Value: f.DateRange(now.AddDate(-70, 0, 0), now.AddDate(-18, 0, 0)).Format(dateLayout)},
-		}
+		})
 	})
 	u.GroupID, u.GroupName = defaultGroupID, defaultGroupName
 	u.CreatedAt = formatTime(now)
@@ -146,4 +147,13 @@ func (p *Provider) fakeBankcard(userID string, now time.Time) map[string]any {
 		}
 	})
 	return card
+}
+
+// mustJSON encodes values built here (no channels or functions: cannot fail).
+func mustJSON(v any) json.RawMessage {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return raw
 }

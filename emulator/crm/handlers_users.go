@@ -143,14 +143,14 @@ func (p *Provider) getUser(req *platform.Request) (any, error) {
 }
 
 func (p *Provider) userDetails(req *platform.Request) (any, error) {
-	var out []FormField
+	var out json.RawMessage
 	err := req.View(func(tx *platform.Tx) error {
 		u, err := getUserRec(tx, req.Var("id"))
 		out = u.Details
 		return err
 	})
-	if out == nil && err == nil {
-		out = []FormField{}
+	if len(out) == 0 || string(out) == "null" {
+		out = json.RawMessage("[]")
 	}
 	return out, err
 }

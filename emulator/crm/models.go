@@ -116,7 +116,9 @@ type User struct {
 	Suspended       bool                `json:"suspended"`
 	Country         string              `json:"country"`
 	FormID          string              `json:"form_id"`
-	Details         []FormField         `json:"details"`
+	// Details is kept encoded ([]FormField): only Get Client Details
+	// reads it, and decoding its maps was most of every client read.
+	Details json.RawMessage `json:"details"`
 }
 
 // Account is an MT4/MT5 trading account.
