@@ -9,7 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
+	"iter"
 	"strings"
 	"time"
 )
@@ -39,8 +39,6 @@ type Token struct {
 	Password    string
 }
 
-var tokenField = regexp.MustCompile(`(\w+)="([^"]*)"`)
-
 // ParseToken parses a cv-auth header value. Fields are found by name, as the
 // service does; ApiKey, TokenDigest, Nonce, Created and Username are required.
 func ParseToken(h string) (Token, error) {
@@ -50,21 +48,21 @@ func ParseToken(h string) (Token, error) {
 	}
 	var t Token
 	seen := map[string]bool{}
-	for _, m := range tokenField.FindAllStringSubmatch(rest, -1) {
-		seen[m[1]] = true
-		switch m[1] {
+	for name, value := range tokenFields(rest) {
+		seen[name] = true
+		switch name {
 		case "ApiKey":
-			t.APIKey = m[2]
+			t.APIKey = value
 		case "TokenDigest":
-			t.TokenDigest = m[2]
+			t.TokenDigest = value
 		case "Nonce":
-			t.Nonce = m[2]
+			t.Nonce = value
 		case "Created":
-			t.Created = m[2]
+			t.Created = value
 		case "Username":
-			t.Username = m[2]
+			t.Username = value
 		case "Password":
-			t.Password = m[2]
+			t.Password = value
 		}
 	}
 	var missing []string
@@ -80,6 +78,42 @@ func ParseToken(h string) (Token, error) {
 		return Token{}, errors.New("cv-auth has an empty ApiKey, Nonce, Created or Username")
 	}
 	return t, nil
+}
+
+// tokenFields yields the name="value" pairs of s in order: every match of
+// (\w+)="([^"]*)" from left to right, without overlaps. Hand-written: the
+// regular expression was a fifth of the CPU of verifying a request.
+func tokenFields(s string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for i := 0; i < len(s); {
+			if !isWordByte(s[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(s) && isWordByte(s[j]) {
+				j++
+			}
+			// A shorter name from a later start in the same run ends at the
+			// same place, so a run not followed by =" never matches.
+			if !strings.HasPrefix(s[j:], `="`) {
+				i = j
+				continue
+			}
+			end := strings.IndexByte(s[j+2:], '"')
+			if end < 0 {
+				return // no closing quote: nothing further can match
+			}
+			if !yield(s[i:j], s[j+2:j+2+end]) {
+				return
+			}
+			i = j + 2 + end + 1
+		}
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 // String renders the token exactly as the SDKs do.

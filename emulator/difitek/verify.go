@@ -111,8 +111,30 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 			return fail(errAuthExpired, "Created %s is %.0fs from the server clock %s; window is %s", tok.Created, skew.Seconds(), now.UTC().Format("2006-01-02T15:04:05Z"), w)
 		}
 	}
-	if err := p.ensureSeeded(r.Context(), tenant, creds); err != nil {
+	// Whether the network is seeded and the caller's login are read in
+	// one transaction (one per request instead of two).
+	var ssoAddr string
+	var ssoErr error
+	lookup := ""
+	switch tok.Username {
+	case PublicUsername:
+	case SocialUsername:
+		ssoAddr, ssoErr = p.ssoEmail(r.Header.Get(HeaderJWTAuth), creds)
+		lookup = ssoAddr
+	default:
+		lookup = tok.Username
+	}
+	st, err := p.authState(r.Context(), tenant, lookup)
+	if err != nil {
 		return platform.Caller{}, err
+	}
+	if !st.seeded {
+		if err := p.ensureSeeded(r.Context(), tenant, creds); err != nil {
+			return platform.Caller{}, err
+		}
+		if st, err = p.authState(r.Context(), tenant, lookup); err != nil {
+			return platform.Caller{}, err
+		}
 	}
 	if *p.nonceReplay {
 		if used, err := p.useNonce(r.Context(), tenant, tok.Nonce); err != nil {
@@ -131,16 +153,12 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 		caller.User = Principal{Public: true}
 		return caller, nil
 	case SocialUsername:
-		email, err := p.ssoEmail(r.Header.Get(HeaderJWTAuth), creds)
-		if err != nil {
-			return fail(errAuthSSO, "%v", err)
+		if ssoErr != nil {
+			return fail(errAuthSSO, "%v", ssoErr)
 		}
-		u, found, err := p.userByEmail(r.Context(), tenant, email)
-		if err != nil {
-			return platform.Caller{}, err
-		}
-		if !found {
-			return fail(errAuthSSO, "jwt-auth email %q is not a user of network %q", email, creds.Network)
+		u := st.user
+		if !st.found {
+			return fail(errAuthSSO, "jwt-auth email %q is not a user of network %q", ssoAddr, creds.Network)
 		}
 		pr = Principal{UserID: u.ID, Email: u.Email, Admin: u.IsAdmin}
 		if u.HasBeenBlocked {
@@ -151,11 +169,8 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 		if err != nil {
 			return fail(errAuthLogin, "%v", err)
 		}
-		u, lg, found, err := p.userLogin(r.Context(), tenant, tok.Username)
-		if err != nil {
-			return platform.Caller{}, err
-		}
-		if !found {
+		u, lg := st.user, st.login
+		if !st.found {
 			return fail(errAuthLogin, "no user %q in network %q", tok.Username, creds.Network)
 		}
 		if subtle.ConstantTimeCompare([]byte(hashPassword(lg.Salt, password)), []byte(lg.Hash)) != 1 {
@@ -203,23 +218,34 @@ func (p *Provider) tenantOfNetwork(name string) (string, *Credentials, bool) {
 	return "", nil, false
 }
 
-// userLogin finds a user and its password entry by e-mail.
-func (p *Provider) userLogin(ctx context.Context, tenant, email string) (authUser, login, bool, error) {
-	var u authUser
-	var lg login
-	var found bool
+// authState is what verification reads from the store.
+type authState struct {
+	seeded bool
+	user   authUser
+	login  login
+	found  bool // the login and its user exist
+}
+
+// authState reads whether the tenant's network is seeded and, when email
+// is not "", the user's login entry and auth record.
+func (p *Provider) authState(ctx context.Context, tenant, email string) (authState, error) {
+	var st authState
 	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		ok, err := tx.Records().Get(kindLogin, emailKey(email), &lg)
+		st.seeded = tx.Records().GetRaw(kindMeta, seededMarker) != nil
+		if email == "" {
+			return nil
+		}
+		ok, err := tx.Records().Get(kindLogin, emailKey(email), &st.login)
 		if err != nil || !ok {
 			return err
 		}
-		if found, err = tx.Records().Get(kindUserAuth, idKey(lg.UserID), &u); err != nil || found {
+		if st.found, err = tx.Records().Get(kindUserAuth, idKey(st.login.UserID), &st.user); err != nil || st.found {
 			return err
 		}
-		found, err = tx.Records().Get(kindUser, idKey(lg.UserID), &u)
+		st.found, err = tx.Records().Get(kindUser, idKey(st.login.UserID), &st.user)
 		return err
 	})
-	return u, lg, found, err
+	return st, err
 }
 
 // authUser is the part of a user record that authentication reads, kept
@@ -230,11 +256,6 @@ type authUser struct {
 	Email          string `json:"email"`
 	IsAdmin        bool   `json:"is_admin"`
 	HasBeenBlocked bool   `json:"has_been_blocked"`
-}
-
-func (p *Provider) userByEmail(ctx context.Context, tenant, email string) (authUser, bool, error) {
-	u, _, found, err := p.userLogin(ctx, tenant, email)
-	return u, found, err
 }
 
 // useNonce records a nonce and reports whether it was seen before.

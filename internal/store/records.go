@@ -77,6 +77,7 @@ func (s Scope) PutIdempotency(key string, rec IdemRecord) error {
 // ResetTenant deletes every record and idempotency key of tenant (all
 // tenants when tenant is ""). Credentials live elsewhere and are kept.
 func (tx *Tx) ResetTenant(tenant string) error {
+	tx.scopeBucket = nil // the buckets below are deleted
 	for _, top := range [][]byte{bucketData, bucketIdem} {
 		b := tx.btx.Bucket(top)
 		if tenant != "" {
