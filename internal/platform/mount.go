@@ -308,10 +308,27 @@ func (tx *Tx) SetStatus(kind, id, status string, fields map[string]any) error {
 
 // pathVar reads a route variable set by the router.
 func pathVar(r *http.Request, name string) string {
+	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
+		return rc.vars[name]
+	}
 	if vars, ok := r.Context().Value(varsKey{}).(map[string]string); ok {
 		return vars[name]
 	}
 	return ""
+}
+
+type routeKey struct{}
+
+// routeCtx is what the server knows of a matched provider route.
+type routeCtx struct {
+	vars   map[string]string
+	prefix string
+}
+
+// WithRoute stores a matched route's variables and the mount prefix the
+// request came in under, in one context value (one request copy, not two).
+func WithRoute(r *http.Request, vars map[string]string, prefix string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), routeKey{}, &routeCtx{vars: vars, prefix: prefix}))
 }
 
 type varsKey struct{}
@@ -331,6 +348,9 @@ func WithPrefix(r *http.Request, prefix string) *http.Request {
 // Prefix is the mount prefix the request came in under: "" at the real path,
 // "/<provider>" (or "/<host>") under the shared port's prefix.
 func Prefix(r *http.Request) string {
+	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
+		return rc.prefix
+	}
 	p, _ := r.Context().Value(prefixKey{}).(string)
 	return p
 }

@@ -106,11 +106,7 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 func patternsOf(prefix string, e routeEntry) []pattern {
 	h := e.mount.ServeRoute(e.route)
 	wrapped := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		req = platform.WithVars(req, mux.Vars(req))
-		if prefix != "" {
-			req = platform.WithPrefix(req, prefix)
-		}
-		h.ServeHTTP(w, req)
+		h.ServeHTTP(w, platform.WithRoute(req, mux.Vars(req), prefix))
 	})
 	path := prefix + e.route.Path
 	twin := path + "/"
