@@ -55,6 +55,19 @@ func headerValue(r *http.Request, name string) (string, bool) {
 // service reports them: presence and format, then the login, the date
 // window and the signature.
 func (p *Provider) verifyDeposit(r *http.Request, body []byte) (platform.Caller, error) {
+	return p.verifyHMAC(r, body, "login:", "deposit API key", func(c *Credentials) string { return c.SecretKey })
+}
+
+// verifyAccountKey is the bank-account and Pix validation scheme: the
+// deposits-family headers with the cashout API key as X-Login, signed with
+// the cashout API Signature.
+func (p *Provider) verifyAccountKey(r *http.Request, body []byte) (platform.Caller, error) {
+	return p.verifyHMAC(r, body, "cashout:", "cashout API key", func(c *Credentials) string { return c.CashoutSecretKey })
+}
+
+// verifyHMAC checks the X-Date / X-Login / Authorization D24 headers with
+// the login looked up by keyPrefix and the HMAC key secretOf returns.
+func (p *Provider) verifyHMAC(r *http.Request, body []byte, keyPrefix, keyName string, secretOf func(*Credentials) string) (platform.Caller, error) {
 	for _, name := range []string{"X-Date", "X-Login", "Authorization"} {
 		v, ok := headerValue(r, name)
 		if !ok || strings.TrimSpace(v) == "" {
@@ -75,9 +88,9 @@ func (p *Provider) verifyDeposit(r *http.Request, body []byte) (platform.Caller,
 	if err != nil || len(xDate) != len(XDateLayout) { // Parse would accept a fraction
 		return platform.Caller{}, platform.Deny(missingHeader("X-Date"), "X-Date %q is not yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction)", xDate)
 	}
-	tenant, c, found := p.deps.Tenants.Lookup(Name, "login:"+login)
+	tenant, c, found := p.deps.Tenants.Lookup(Name, keyPrefix+login)
 	if !found {
-		return platform.Caller{}, platform.Deny(errInvalidCredentials, "X-Login %q is not a deposit API key of any tenant", login)
+		return platform.Caller{}, platform.Deny(errInvalidCredentials, "X-Login %q is not a %s of any tenant", login, keyName)
 	}
 	creds := c.(*Credentials)
 	now := p.deps.Clock.Now()
@@ -85,7 +98,7 @@ func (p *Provider) verifyDeposit(r *http.Request, body []byte) (platform.Caller,
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidDateRange, Tenant: tenant,
 			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.dateWindow.String()}
 	}
-	want := SignDeposit(creds.SecretKey, xDate, login, body)
+	want := SignDeposit(secretOf(creds), xDate, login, body)
 	if !hmac.Equal([]byte(sent), []byte(want)) {
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidSignature, Tenant: tenant,
 			Reason: "Authorization D24 " + sent + " does not match; expected D24 " + want + " = hex(HMAC-SHA256(API Signature, X-Date + X-Login + body)) over X-Date " + quote(xDate) + ", X-Login " + quote(login) + " and a " + itoa(len(body)) + "-byte body"}

@@ -62,6 +62,7 @@ func TestPythonReferenceSigner(t *testing.T) {
 		{Kind: "deposit", Key: v1Key, XDate: v1Date, XLogin: v1Login, Body: v1Body},
 		{Kind: "deposit", Key: "k", XDate: "2026-01-01T00:00:00Z", XLogin: "L", Body: ""},
 		{Kind: "deposit", Key: "ñ-key", XDate: "2026-11-25T07:00:00Z", XLogin: "abcDEF1234", Body: `{"payer":{"first_name":"Zoë","last_name":"O'Brien \/ x"}}`},
+		{Kind: "deposit", Key: "cashout_secret_key", XDate: v1Date, XLogin: "cashout_login", Body: `[{"pix":"29318456719"},{"pix":"ana@example.com"}]`},
 		{Kind: "payload", Key: "cashout_secret_key", Body: v5Body},
 		{Kind: "payload", Key: "s", Body: `{"login":"a", "pass":"b"}`},
 		{Kind: "control", Key: "your_cashout_api_signature", ExternalID: "cashoutID1234"},

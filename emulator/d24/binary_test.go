@@ -91,3 +91,74 @@ func TestRealBinary(t *testing.T) {
 		t.Fatalf("after restart: %s", st)
 	}
 }
+
+// TestRealBinaryCardsSubscriptionsKYC runs the card host on its own
+// listener (--d24-card-addr): card success and rejection, a 3DS challenge
+// completed then notified, a subscription charged three times under
+// fast-forward then cancelled, KYC pass and fail, and Pix key validation.
+func TestRealBinaryCardsSubscriptionsKYC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cardAddr := platformtest.FreeAddr(t)
+	proc := platformtest.StartBinary(t, "--d24-card-addr", cardAddr)
+	root := strings.TrimSuffix(proc.URL, "/")
+	var all map[string]any
+	platformtest.DoJSON(t, http.MethodGet, root+"/_fakeprovider/credentials", nil, &all)
+	if _, ok := all["d24"]; !ok {
+		t.Skip("the binary does not include the d24 provider")
+	}
+	e := &env{t: t, url: root + "/d24", root: root, p: d24.New(), creds: d24.DefaultCredentials()}
+	card := &env{t: t, url: "http://" + cardAddr, root: root, p: e.p, creds: e.creds}
+	rcv := platformtest.NewReceiver(t)
+
+	var got cardAnswer
+	a := card.signed("POST", "/v3/deposits", cardBody("bin-card-1", "4111111111111111", "123", rcv.URL))
+	a.json(t, &got)
+	if a.status != 200 || got.PaymentInfo.Result != "SUCCESS" || e.depositStatus(got.DepositID) != "COMPLETED" {
+		t.Fatalf("card success: %d %s", a.status, a.body)
+	}
+	a = card.signed("POST", "/v3/deposits", cardBody("bin-card-2", "4000000000000002", "123", rcv.URL))
+	a.json(t, &got)
+	if got.PaymentInfo.Result != "REJECTED" || got.PaymentInfo.ReasonCode != "1" || got.PaymentInfo.Reason == "" {
+		t.Fatalf("card rejection: %d %s", a.status, a.body)
+	}
+	a = card.signed("POST", "/v3/deposits", cardBody("bin-card-3", "4000000000003220", "123", rcv.URL))
+	a.json(t, &got)
+	if got.PaymentInfo.Result != "PENDING_AUTHENTICATION" || !strings.HasPrefix(got.RedirectURL, "http://"+cardAddr+"/3ds/") {
+		t.Fatalf("3DS: %d %s", a.status, a.body)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(got.RedirectURL, url.Values{"action": {"authenticate"}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("3DS challenge: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if n := verifyDepositNotification(t, rcv.WaitFor(t, 1, 10*time.Second)[0], e.creds); n["deposit_id"] != got.DepositID {
+		t.Fatalf("3DS notification %v", n)
+	}
+	if st := e.depositStatus(got.DepositID); st != "COMPLETED" {
+		t.Fatalf("3DS status %s", st)
+	}
+
+	sub := e.subscribe(subscriptionBody("bin-sub-1", "Doe", "MONTHLY", 12, true, rcv.URL))
+	e.advance(60 * 24 * time.Hour)
+	if s := e.subscription(sub); s.Payments != 3 || s.Status != "ACTIVE" {
+		t.Fatalf("subscription after 60 days: %+v", s)
+	}
+	rcv.WaitFor(t, 4, 10*time.Second) // the 3DS deposit and three charges
+	if a := e.signed("DELETE", "/v3/subscriptions/"+itoa(sub), "{}"); a.status != 200 {
+		t.Fatalf("cancel: %d %s", a.status, a.body)
+	}
+
+	if a := e.signed("POST", "/v1/kyc", map[string]any{"country": "BR", "document": "84932568207", "document_type": "CPF"}); a.status != 200 {
+		t.Fatalf("KYC pass: %d %s", a.status, a.body)
+	}
+	if a := e.signed("POST", "/v1/kyc", map[string]any{"country": "BR", "document": "11144477735", "document_type": "CPF"}); a.status != 400 || a.code(t) != 105 {
+		t.Fatalf("KYC fail: %d %s", a.status, a.body)
+	}
+	a = e.signed("POST", "/v5/account/pix_key/validate", []map[string]string{{"pix": "29318456719"}, {"pix": "not a key"}, {"pix": "+5511987654321"}})
+	if a.status != 200 || string(a.body) != `[{"pix":"29318456719","valid":true},{"pix":"not a key","valid":false},{"pix":"+5511987654321","valid":true}]` {
+		t.Fatalf("Pix keys: %d %s", a.status, a.body)
+	}
+}

@@ -85,14 +85,51 @@ func (in *cashoutRequest) validate(code string) error {
 	return nil
 }
 
+// errDebitCardHost: MX debit-card numbers are paid out by the card host.
+var errDebitCardHost = &CashoutError{HTTP: 400, Code: 300, Message: "bankAccount: debit card numbers must be sent to the card host (cc-api…/v3/cashout)"}
+
+// validateDebitCard is the card host's rule (§2.3 C6): an MX cashout to a
+// Luhn-valid 15–16-digit debit card with the card's bank_code.
+func (in *cashoutRequest) validateDebitCard(code string) error {
+	if in.Country != "MX" {
+		return &CashoutError{HTTP: 412, Code: 518, Message: "Country not available"}
+	}
+	if code == "" || !countries["MX"].hasBank(code) {
+		return errCashoutBankCode
+	}
+	n := len(in.BankAccount)
+	if n < 15 || n > 16 || !digitsRE.MatchString(in.BankAccount) || !luhn(in.BankAccount) {
+		return &CashoutError{HTTP: 400, Code: 300, Message: "bankAccount: Invalid or missing debit card number"}
+	}
+	return nil
+}
+
 func (p *Provider) createCashout(req *platform.Request) (any, error) {
+	return p.newCashout(req, false)
+}
+
+func (p *Provider) createCardCashout(req *platform.Request) (any, error) {
+	return p.newCashout(req, true)
+}
+
+// newCashout creates a cashout on the main host (bank accounts) or the
+// card host (MX debit cards).
+func (p *Provider) newCashout(req *platform.Request, cardHost bool) (any, error) {
 	var in cashoutRequest
 	if err := json.Unmarshal(req.Body, &in); err != nil {
 		return nil, errCashoutBadBody
 	}
 	code := bankCode(req.Body)
+	if cardHost {
+		if err := in.validateDebitCard(code); err != nil {
+			return nil, err
+		}
+	}
 	if err := in.validate(code); err != nil {
 		return nil, err
+	}
+	if !cardHost && in.Country == "MX" && !validCLABE(in.BankAccount) {
+		return nil, errDebitCardHost
 	}
 	return req.Commit(func(tx *platform.Tx) (any, error) {
 		var existing string
@@ -122,7 +159,7 @@ func (p *Provider) createCashout(req *platform.Request) (any, error) {
 		}
 		if err := tx.Publish(platform.Event{Name: "cashout.created", Kind: kindCashout, ID: c.CashoutID, Fields: map[string]any{
 			"amount": c.Amount, "country": c.Country, "currency": c.Currency, "external_id": c.ExternalID,
-			"bank_code": code, "beneficiary_name": in.BeneficiaryName, "comments": in.Comments, "on_hold": in.OnHold,
+			"bank_code": code, "beneficiary_name": in.BeneficiaryName, "comments": in.Comments, "on_hold": in.OnHold, "debit_card": cardHost,
 		}}); err != nil {
 			return nil, err
 		}

@@ -20,12 +20,15 @@ const (
 	schemeDeposit scheme = iota
 	schemeReadOnly
 	schemeCashout
+	schemeAccount // D24 headers with the cashout key and signature
 )
 
 func schemeOf(path string) scheme {
 	switch {
 	case strings.Contains(path, "/v3/cashout"):
 		return schemeCashout
+	case strings.Contains(path, "/v5/account/"):
+		return schemeAccount
 	case strings.Contains(path, "/v3/payment_methods"), strings.Contains(path, "/v3/exchange_rates"),
 		strings.Contains(path, "/v3/banks"), strings.Contains(path, "/v3/states"):
 		return schemeReadOnly
@@ -47,11 +50,15 @@ func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("Payload-Signature", SignPayload(c.CashoutSecretKey, body))
 	default:
+		login, secret := c.Login, c.SecretKey
+		if schemeOf(r.URL.Path) == schemeAccount {
+			login, secret = c.CashoutLogin, c.CashoutSecretKey
+		}
 		xDate := now.UTC().Format(XDateLayout)
 		r.Header.Set("Content-Type", "application/json")
 		r.Header.Set("X-Date", xDate)
-		r.Header.Set("X-Login", c.Login)
-		r.Header.Set("Authorization", "D24 "+SignDeposit(c.SecretKey, xDate, c.Login, body))
+		r.Header.Set("X-Login", login)
+		r.Header.Set("Authorization", "D24 "+SignDeposit(secret, xDate, login, body))
 	}
 	return nil
 }
@@ -66,6 +73,16 @@ func (p *Provider) Examples() []platform.Example {
 		{Name: "deposit.create", Method: http.MethodPost, Path: "/v3/deposits",
 			Body: []byte(`{"invoice_id":"inv-example","amount":100,"country":"BR","currency":"BRL","payment_method":"IX","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"}}`)},
 		{Name: "deposit.status", Method: http.MethodGet, Path: "/v3/deposits/{id}", From: "deposit.create", IDField: "deposit_id"},
+		{Name: "card.deposit.create", Method: http.MethodPost, Path: "/v3/deposits", Host: CardHost, Body: []byte(fmt.Sprintf(
+			`{"invoice_id":"card-example","amount":100,"country":"BR","currency":"BRL","client_ip":"203.0.113.7","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"},"credit_card":{"card_number":"4111111111111111","cvv":"123","expiration_month":12,"expiration_year":%d,"holder_name":"Ricardo Carlos"}}`,
+			time.Now().Year()+2))},
+		{Name: "card.deposit.status", Method: http.MethodGet, Path: "/v3/deposits/{id}", From: "card.deposit.create", IDField: "deposit_id"},
+		{Name: "subscription.create", Method: http.MethodPost, Path: "/v3/subscriptions", Body: []byte(fmt.Sprintf(
+			`{"invoice_id":"sub-example","amount":70,"country":"BR","currency":"BRL","client_ip":"203.0.113.7","payer":{"id":"P1","document":"84932568207","document_type":"CPF","email":"john@example.com","first_name":"John","last_name":"Doe"},"subscription":{"start_date":%q,"plan":"MONTHLY","plan_unit":12,"auto_renewal":true}}`,
+			time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02")))},
+		{Name: "subscription.status", Method: http.MethodGet, Path: "/v3/subscriptions/{id}", From: "subscription.create", IDField: "subscription_id"},
+		{Name: "kyc.check", Method: http.MethodPost, Path: "/v1/kyc", Body: []byte(`{"country":"BR","document":"84932568207","document_type":"CPF","first_name":"Ana","last_name":"Souza","email":"ana@example.com"}`)},
+		{Name: "account.pix_validate", Method: http.MethodPost, Path: "/v5/account/pix_key/validate", Body: []byte(`[{"pix":"29318456719"},{"pix":"ana@example.com"}]`)},
 		{Name: "cashout.create", Method: http.MethodPost, Path: "/v3/cashout", Body: []byte(cashout)},
 		{Name: "lookup.banks", Method: http.MethodGet, Path: "/v3/banks?country=BR"},
 	}
@@ -76,7 +93,7 @@ func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
 	fs := flag.NewFlagSet("sign d24", flag.ContinueOnError)
 	fs.SetOutput(out)
 	method := fs.String("method", "GET", "HTTP method")
-	path := fs.String("path", "/v3/deposits", "request path (the family is chosen from it: /v3/cashout… Payload-Signature, lookups Bearer, others D24 HMAC)")
+	path := fs.String("path", "/v3/deposits", "request path (the family is chosen from it: /v3/cashout… Payload-Signature, lookups Bearer, /v5/account/… D24 HMAC with the cashout key, others D24 HMAC)")
 	body := fs.String("body", "", "exact request body (for cashouts, login and pass are added when absent)")
 	base := fs.String("base", "http://127.0.0.1:8080/d24", "base URL for the curl line")
 	if err := fs.Parse(args); err != nil {
@@ -118,7 +135,7 @@ func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
 		line += " --data-raw '" + strings.ReplaceAll(string(raw), "'", `'\''`) + "'"
 	}
 	fmt.Fprintf(out, "%s '%s'\n", line, req.URL.String())
-	if schemeOf(*path) == schemeDeposit {
+	if s := schemeOf(*path); s == schemeDeposit || s == schemeAccount {
 		fmt.Fprintln(out, "# X-Date is valid for 5 seconds: run the curl line at once.")
 	}
 	return nil

@@ -12,12 +12,13 @@ type statusChange struct {
 	Status        string `json:"status"`
 	RejectionCode int    `json:"rejection_code"`
 	PaymentMethod string `json:"payment_method"`
+	Result        string `json:"result"`
 }
 
 // controls registers /_fakeprovider/d24/… endpoints that move a resource
 // to any documented status, notifying as the real service does.
 func (p *Provider) controls(m *platform.Mount) {
-	for _, kind := range []string{kindDeposit, kindRefund, kindCashout} {
+	for _, kind := range []string{kindDeposit, kindRefund, kindCashout, kindSubscription} {
 		kind := kind
 		m.Control(http.MethodPost, "/"+kind+"s/{id}/status", func(c *platform.ControlRequest) (any, error) {
 			var in statusChange
@@ -30,6 +31,9 @@ func (p *Provider) controls(m *platform.Mount) {
 			}
 			if in.PaymentMethod != "" {
 				fields["payment_method"] = in.PaymentMethod
+			}
+			if in.Result != "" {
+				fields["result"] = in.Result
 			}
 			id := c.Var("id")
 			err := c.Update(func(tx *platform.Tx) error { return tx.SetStatus(kind, id, in.Status, fields) })

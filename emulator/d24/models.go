@@ -16,6 +16,7 @@ const (
 	kindCheckout  = "checkout"    // checkout token → deposit id
 	kindInvoice   = "invoice"     // invoice_id → deposit id
 	kindCashoutEx = "cashout_ext" // external_id → cashout id
+	kindChallenge = "challenge"   // 3DS challenge token → deposit id
 )
 
 // dateLayout is the yyyy-MM-dd HH:mm:ss format of payment_info dates.
@@ -131,6 +132,9 @@ type Deposit struct {
 	RefundedAmount  float64      `json:"x_refunded_amount"`
 	Created         time.Time    `json:"x_created"`
 	Info            *PaymentInfo `json:"x_payment_info,omitempty"`
+	// Card is the masked card of a card deposit (never the number or CVV).
+	Card       *CardDetail `json:"card_detail,omitempty"`
+	CardResult string      `json:"x_card_result,omitempty"`
 }
 
 // statusView is GET /v3/deposits/{id}: the record without emulator fields.
@@ -147,6 +151,9 @@ func (d *Deposit) statusView() map[string]any {
 	}
 	if d.FeeAmount != nil {
 		v["fee_amount"], v["fee_currency"] = *d.FeeAmount, d.FeeCurrency
+	}
+	if d.Card != nil {
+		v["card_detail"] = d.Card
 	}
 	return v
 }

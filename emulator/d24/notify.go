@@ -35,8 +35,15 @@ var refundStatuses = map[string]bool{
 // notifications registers events, status targets and signers.
 func (p *Provider) notifications(m *platform.Mount) {
 	m.Event("deposit.created", kindDeposit)
+	m.Event("card_deposit.created", kindDeposit)
 	m.Event("refund.created", kindRefund)
 	m.Event("cashout.created", kindCashout)
+	m.Event("subscription.cycle", kindSubscription)
+	m.StatusTarget(kindSubscription, p.setSubscriptionStatus)
+	m.Event("kyc.created", kindKYC)
+	m.Event("account_validation.created", kindAccountCheck)
+	m.StatusTarget(kindKYC, setCheckStatus(kindKYC))
+	m.StatusTarget(kindAccountCheck, setCheckStatus(kindAccountCheck))
 	m.StatusTarget(kindDeposit, p.setDepositStatus)
 	m.StatusTarget(kindRefund, p.setRefundStatus)
 	m.StatusTarget(kindCashout, p.setCashoutStatus)
@@ -90,6 +97,9 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 	if status == "EXPIRED" && (d.Status == "COMPLETED" || d.Status == "CANCELLED" || d.Status == "DECLINED" || d.Status == "EXPIRED") {
 		return nil
 	}
+	if status == "CANCELLED" && (d.Status == "COMPLETED" || d.Status == "DECLINED") {
+		return nil // the hosted scenario's cancellation 7 days on reaches only unpaid deposits
+	}
 	if d.Status == status {
 		return nil
 	}
@@ -98,6 +108,9 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 		// Paid through the hosted checkout without a method chosen up front.
 		c := countries[d.Country]
 		m := c.Methods[0]
+		if d.SubscriptionID != nil {
+			m, _ = c.method("VI") // a subscription's checkout takes cards
+		}
 		fee := round2(d.USDAmount * 0.025)
 		d.PaymentMethod, d.PaymentType, d.FeeAmount, d.FeeCurrency = m.Code, m.Type, &fee, "USD"
 	}
@@ -106,6 +119,11 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 	}
 	if err := tx.Records().Put(kindDeposit, id, d); err != nil {
 		return err
+	}
+	if d.SubscriptionID != nil && status == "COMPLETED" {
+		if err := p.subscriptionPaid(tx, *d.SubscriptionID, &d); err != nil {
+			return err
+		}
 	}
 	return notify(tx, d.NotificationURL, "deposit."+strings.ToLower(status), kindDeposit, id, "deposit_id", d.DepositID)
 }

@@ -1,6 +1,9 @@
 // Package d24 emulates the D24 (Directa24) payments API: deposits v3,
-// refunds, cashouts v3, read-only lookups and their notifications, with
-// the real signature schemes, error envelopes and status lifecycles.
+// card (PCI) deposits with 3-D Secure on the card host, refunds,
+// subscriptions, KYC, bank-account and Pix validation, cashouts v3 (with
+// MX debit-card cashouts on the card host), read-only lookups and their
+// notifications, with the real signature schemes, error envelopes and
+// status lifecycles.
 package d24
 
 import (
@@ -100,10 +103,14 @@ func (p *Provider) Flags(f *platform.FlagSet) {
 func (p *Provider) Mount(m *platform.Mount) error {
 	p.deps, p.mount = m.Deps(), m
 	if p.deps.Redact != nil {
-		p.deps.Redact.AddKeys("pass", "document", "document_id", "bank_account", "account_number", "beneficiary_name", "beneficiary_lastname")
+		p.deps.Redact.AddKeys("pass", "document", "document_id", "bank_account", "account_number", "beneficiary_name", "beneficiary_lastname",
+			"card_number", "cvv", "expiration_month", "expiration_year", "holder_name", "card_token")
 		p.deps.Redact.AddHeaders("Payload-Signature")
 	}
 	m.SetWriter(writer{})
+	for _, h := range p.ExtraHosts() {
+		m.Host(h)
+	}
 	p.routes(m)
 	p.notifications(m)
 	p.controls(m)
@@ -137,6 +144,23 @@ func (p *Provider) routes(m *platform.Mount) {
 	m.Handle(http.MethodGet, "/v3/exchange_rates/crypto", p.verifyReadOnly, p.cryptoRates, platform.Named("lookup.crypto"))
 	m.Handle(http.MethodGet, "/v3/banks", p.verifyReadOnly, p.banks, platform.Named("lookup.banks"))
 	m.Handle(http.MethodGet, "/v3/states", p.verifyReadOnly, p.states, platform.Named("lookup.states"))
+
+	// The card host (cc-api) takes card data; its deposits share the main
+	// host's records, so status and refunds work on the main host.
+	m.HandleOn(CardHost, http.MethodPost, "/v3/deposits", p.verifyDeposit, p.createCardDeposit, idem, platform.Named("card.deposit.create"))
+	m.HandleOn(CardHost, http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCardCashout, platform.Named("card.cashout.create"))
+	m.HandleHTTP(CardHost, http.MethodGet, "/3ds/{token}", http.HandlerFunc(p.challengePage), platform.Named("card.3ds.page"))
+	m.HandleHTTP(CardHost, http.MethodPost, "/3ds/{token}", http.HandlerFunc(p.challengeAction), platform.Named("card.3ds.action"))
+
+	m.Handle(http.MethodPost, "/v3/subscriptions", p.verifyDeposit, p.createSubscription, idem, platform.Named("subscription.create"))
+	m.Handle(http.MethodGet, "/v3/subscriptions/{id}", p.verifyDeposit, p.getSubscription, platform.Named("subscription.status"))
+	m.Handle(http.MethodDelete, "/v3/subscriptions/{id}", p.verifyDeposit, p.cancelSubscription, platform.Named("subscription.cancel"))
+
+	// /v1/kyc is also served at its real path on the shared port: its
+	// literal segment wins over Difitek's /v1/{network}.
+	m.Handle(http.MethodPost, "/v1/kyc", p.verifyDeposit, p.kyc, platform.Named("kyc.check"))
+	m.Handle(http.MethodPost, "/v5/account/validate", p.verifyAccountKey, p.validateAccount, platform.Named("account.validate"))
+	m.Handle(http.MethodPost, "/v5/account/pix_key/validate", p.verifyAccountKey, p.validatePixKeys, platform.Named("account.pix_validate"))
 
 	m.HandleHTTP("", http.MethodGet, "/checkout/{token}", http.HandlerFunc(p.checkoutPage), platform.Named("checkout.page"))
 	m.HandleHTTP("", http.MethodPost, "/checkout/{token}", http.HandlerFunc(p.checkoutAction), platform.Named("checkout.action"))

@@ -81,11 +81,21 @@ func (p *Provider) createRefund(req *platform.Request) (any, error) {
 		d.RefundedAmount = round2(d.RefundedAmount + amount)
 		d.Refunded = true
 		id := strconv.FormatInt(rf.RefundID, 10)
+		if d.Card != nil {
+			// Card refunds are answered synchronously and never notified.
+			rf.Status = "COMPLETED"
+		}
 		if err := tx.Records().Put(kindRefund, id, rf); err != nil {
 			return nil, err
 		}
 		if err := tx.Records().Put(kindDeposit, depID, d); err != nil {
 			return nil, err
+		}
+		if d.Card != nil {
+			return map[string]any{"refund_id": rf.RefundID, "deposit_id": d.DepositID, "merchant_invoice_id": d.InvoiceID,
+				"refund_info": map[string]any{"type": "CREDIT_CARD", "result": cardSuccess, "reason": "Refund approved", "reason_code": "1",
+					"payment_method": d.PaymentMethod, "payment_method_name": d.Card.Brand, "amount": amount, "currency": d.Currency,
+					"created_at": rf.Created.UTC().Format(dateLayout)}}, nil
 		}
 		if err := tx.Publish(platform.Event{Name: "refund.created", Kind: kindRefund, ID: id, Fields: map[string]any{
 			"amount": amount, "deposit_id": d.DepositID, "country": d.Country, "comments": in.Comments, "partial": amount < remaining,

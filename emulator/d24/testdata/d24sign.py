@@ -2,6 +2,8 @@
 """Independent D24 signer: reads JSON lines {"kind","key",...} and prints one signature per line.
 
 kind "deposit": key, x_date, x_login, body  -> lowercase hex HMAC-SHA256(key, x_date + x_login + body)
+                (deposits, card deposits, refunds, subscriptions, KYC; with the cashout API key as
+                x_login and the cashout API Signature as key: bank-account and Pix validation)
 kind "payload": key, body                   -> lowercase hex HMAC-SHA256(key, body)
 kind "control": key, external_id            -> UPPER hex HMAC-SHA256(key, "Be4" + external_id + "Bo7")
 """
