@@ -297,7 +297,27 @@ func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
 		}
 		return t.sess.Request(ctx, t.read)
 	}
+	// Scenario time moves on while the load runs, so the creates'
+	// scheduled outcomes (a deposit completing, a check finishing) fall due
+	// and their webhooks go out through the outbox to the receiver.
+	stopClock := make(chan struct{})
+	clockDone := make(chan struct{})
+	go func() {
+		defer close(clockDone)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopClock:
+				return
+			case <-tick.C:
+				advanceClock(ctx, targets[0].sess.Base, "1h")
+			}
+		}
+	}()
 	s := load(ctx, "mixed 80% GET / 20% create", r.cfg.conns, r.cfg.duration, mk, nil)
+	close(stopClock)
+	<-clockDone
 	// Let the outbox drain briefly.
 	time.Sleep(200 * time.Millisecond)
 	r.rep.webhooks = r.hook.count.Load()
@@ -309,8 +329,21 @@ func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
 	return s
 }
 
+// advanceClock fast-forwards scenario time for every tenant.
+func advanceClock(ctx context.Context, base, by string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_fakeprovider/clock/advance", strings.NewReader(`{"by":"`+by+`"}`))
+	if err != nil {
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
 // hookURL finds JSON fields naming a notification URL in example bodies.
-var hookURL = regexp.MustCompile(`"([a-zA-Z_]*)((?i:hook|notif|callback)[a-zA-Z_]*)"\s*:\s*"`)
+var hookURL = regexp.MustCompile(`"([a-zA-Z_]*)((?i:hook|notif|callback)[a-zA-Z_]*)"\s*:\s*"[^"]*"`)
 
 // largeStore measures GET p99 at ~1 k records (created through the public
 // API in a --data file), stores resources through the API for the fill

@@ -71,7 +71,7 @@ func (p *Provider) Examples() []platform.Example {
 		c.CashoutLogin, c.CashoutPass, time.Now().UnixNano())
 	return []platform.Example{
 		{Name: "deposit.create", Method: http.MethodPost, Path: "/v3/deposits",
-			Body: []byte(`{"invoice_id":"inv-example","amount":100,"country":"BR","currency":"BRL","payment_method":"IX","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"}}`)},
+			Body: []byte(`{"invoice_id":"inv-example","amount":100,"country":"BR","currency":"BRL","payment_method":"IX","notification_url":"http://127.0.0.1:1/notify","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"}}`)},
 		{Name: "deposit.status", Method: http.MethodGet, Path: "/v3/deposits/{id}", From: "deposit.create", IDField: "deposit_id"},
 		{Name: "card.deposit.create", Method: http.MethodPost, Path: "/v3/deposits", Host: CardHost, Body: []byte(fmt.Sprintf(
 			`{"invoice_id":"card-example","amount":100,"country":"BR","currency":"BRL","client_ip":"203.0.113.7","payer":{"document":"84932568207","first_name":"Ricardo","last_name":"Carlos","email":"ricardo@example.com"},"credit_card":{"card_number":"4111111111111111","cvv":"123","expiration_month":12,"expiration_year":%d,"holder_name":"Ricardo Carlos"}}`,
