@@ -104,9 +104,16 @@ func (p *proc) Stop() {
 }
 
 // RSS is the resident set size in bytes (VmRSS), 0 if unknown.
-func (p *proc) RSS() int64 { return rssOf(p.cmd.Process.Pid) }
+func (p *proc) RSS() int64 { return statusField(p.cmd.Process.Pid, "VmRSS:") }
 
-func rssOf(pid int) int64 {
+// Anon is the anonymous part of the RSS (RssAnon: heap, stacks), without
+// the pages of the mapped bbolt file (RssFile), which grow with the data.
+func (p *proc) Anon() int64 { return statusField(p.cmd.Process.Pid, "RssAnon:") }
+
+func rssOf(pid int) int64 { return statusField(pid, "VmRSS:") }
+
+// statusField reads a kB field of /proc/<pid>/status, in bytes.
+func statusField(pid int, field string) int64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
@@ -114,7 +121,7 @@ func rssOf(pid int) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			fs := strings.Fields(rest)
 			if len(fs) > 0 {
 				kb, _ := strconv.ParseInt(fs[0], 10, 64)

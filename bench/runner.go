@@ -209,7 +209,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	time.Sleep(200 * time.Millisecond)
-	r.rep.idleRSS = p.RSS()
+	r.rep.idleRSS, r.rep.idleAnon = p.RSS(), p.Anon()
 	r.logf("idle RSS %s", mib(r.rep.idleRSS))
 	health := load(ctx, "GET /_fakeprovider/health (no auth, no store)", cfg.conns, cfg.duration, func(ctx context.Context, _ int) (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/_fakeprovider/health", nil)
@@ -232,7 +232,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	mixed := r.mixed(ctx, targets)
 	r.logStats(mixed)
 	r.rep.add(mixed, kindMixed)
-	r.rep.rssAfterLoad = p.RSS()
+	r.rep.rssAfterLoad, r.rep.anonAfterLoad = p.RSS(), p.Anon()
 	p.Stop()
 
 	// Persistent mode: creates at 256 and 32 clients, and the raw fsync limit.
@@ -395,7 +395,7 @@ func (r *runner) largeStore(ctx context.Context) error {
 	r.rep.small = small
 	r.logf("storing resources through the API with 128 clients for %v…", r.cfg.fillTime)
 	t0 := time.Now()
-	var samples []int64
+	var samples, anon []int64
 	stopSampling := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
@@ -408,6 +408,7 @@ func (r *runner) largeStore(ctx context.Context) error {
 				return
 			case <-tick.C:
 				samples = append(samples, p.RSS())
+				anon = append(anon, p.Anon())
 			}
 		}
 	}()
@@ -419,8 +420,8 @@ func (r *runner) largeStore(ctx context.Context) error {
 	}
 	r.rep.apiStored = n + 1000
 	r.rep.fillTime = time.Since(t0)
-	r.rep.rssSamples = samples
-	r.rep.apiRSS = p.RSS()
+	r.rep.rssSamples, r.rep.anonSamples = samples, anon
+	r.rep.apiRSS, r.rep.apiAnon = p.RSS(), p.Anon()
 	r.logf("stored %d resources through the API in %v (%.0f/s), RSS %s", r.rep.apiStored, round(r.rep.fillTime), float64(n)/r.rep.fillTime.Seconds(), mib(r.rep.apiRSS))
 	p.Stop()
 	t1 := time.Now()
@@ -433,12 +434,12 @@ func (r *runner) largeStore(ctx context.Context) error {
 	if p, r.rep.largeStart, err = startBinaryAt(r.bin, addr, "--data", path); err != nil {
 		return err
 	}
-	r.rep.largeIdleRSS = p.RSS()
+	r.rep.largeIdleRSS, r.rep.largeIdleAnon = p.RSS(), p.Anon()
 	large := load(ctx, fmt.Sprintf("GET with %d records: %s", total, what), r.cfg.conns, d, readReq, nil)
 	r.logStats(large)
 	r.rep.large = large
 	runtime.GC()
-	r.rep.largeRSS = p.RSS()
+	r.rep.largeRSS, r.rep.largeAnon = p.RSS(), p.Anon()
 	return nil
 }
 

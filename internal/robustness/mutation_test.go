@@ -73,11 +73,9 @@ var tolerated = map[string]func(header, value string, j int) bool{
 		if !in && (value[j] == ',' || value[j] == ' ') {
 			return true
 		}
-		// KNOWN FINDING (reported to the Difitek engineer, not a tolerance
-		// of the real service as far as we know): for the public caller
-		// Username="new" the emulator does not check the Password field
-		// (nor its presence), and TokenDigest does not cover it, so a
-		// flipped byte in it is accepted. Remove this once the verifier checks new/new.
+		// The public caller Username="new" may send any Password (the PHP
+		// client sends "bmV3", the Node.js SDK base64(XOR("new", secret));
+		// emulator/difitek/README.md), and TokenDigest does not cover it.
 		if i := strings.Index(value, `Username="new"`); i >= 0 && j >= i+len(`Username="new"`) {
 			return true
 		}
