@@ -110,8 +110,6 @@ func (p *proc) RSS() int64 { return statusField(p.cmd.Process.Pid, "VmRSS:") }
 // the pages of the mapped bbolt file (RssFile), which grow with the data.
 func (p *proc) Anon() int64 { return statusField(p.cmd.Process.Pid, "RssAnon:") }
 
-func rssOf(pid int) int64 { return statusField(pid, "VmRSS:") }
-
 // statusField reads a kB field of /proc/<pid>/status, in bytes.
 func statusField(pid int, field string) int64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))

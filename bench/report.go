@@ -143,7 +143,7 @@ func (r *Report) Markdown() string {
 	fmt.Fprintf(&b, "\n| measure | value | target | verdict |\n|---|---|---|---|\n")
 	fmt.Fprintf(&b, "| start to first healthy answer (median of %d) | %s ms | ≤ 15 ms | %s |\n", len(r.starts), ms(r.startMedian), verdict(r.startMedian <= 15*time.Millisecond))
 	fmt.Fprintf(&b, "| idle RSS | %s (anonymous %s; baseline server: %s) | ≤ 15 MiB | %s |\n", mib(r.idleRSS), mib(r.idleAnon), mib(r.baselineRSS), verdict(r.idleRSS <= 15<<20))
-	fmt.Fprintf(&b, "| RSS after the workloads above (temporary mode) | %s (anonymous: %s; the rest is the mapped data file) | | |\n", mib(r.rssAfterLoad), mib(r.anonAfterLoad))
+	fmt.Fprintf(&b, "| RSS after the GET and temporary-mode create workloads | %s (anonymous: %s; the rest is the mapped data file) | | |\n", mib(r.rssAfterLoad), mib(r.anonAfterLoad))
 	if r.stored > 0 {
 		var ss []string
 		for _, s := range r.rssSamples {

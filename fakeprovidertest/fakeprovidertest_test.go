@@ -66,10 +66,13 @@ func TestExamples(t *testing.T) {
 			answers := map[string][]byte{}
 			for _, e := range ex.Examples() {
 				if e.Host != "" {
-					continue
+					continue // Do addresses a provider's main host
 				}
 				path := e.Path
 				if e.From != "" {
+					if _, ran := answers[e.From]; !ran {
+						continue // reads what an extra-host example made
+					}
 					id := lookup(t, answers[e.From], e.IDField)
 					path = strings.ReplaceAll(path, "{id}", id)
 				}

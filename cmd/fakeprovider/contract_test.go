@@ -10,8 +10,8 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
 )
 
-// The credentials answer's minimum fields per provider (issue 3, control
-// API contract). A provider not yet listed in internal/app/providers.go is
+// The credentials answer's minimum fields per provider (the control API
+// contract). A provider not yet listed in internal/app/providers.go is
 // skipped; once listed, its credentials must carry these fields, for the
 // default tenant and for a minted one.
 var credentialFields = map[string][]string{

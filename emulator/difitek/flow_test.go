@@ -86,7 +86,7 @@ func TestEndToEndInvestmentFlow(t *testing.T) {
 	investmentFlow(t, harness{h}, admin)
 }
 
-// investmentFlow is the acceptance flow: register with new/new →
+// investmentFlow is the end-to-end acceptance flow: register with new/new →
 // captured verification e-mail → verify → authenticate → organization and
 // offering → admin publishes → a second user invests → totals → payout and
 // transaction → the documented auth errors.

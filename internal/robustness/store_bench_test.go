@@ -13,9 +13,8 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
 
-// The store's hot paths through its public API (the package belongs to
-// another engineer; these benchmarks sit here so they can be run with the
-// load benchmark's figures): a point read, a create in temporary mode
+// The store's hot paths through its public API, beside the other
+// benchmarks of the load figures: a point read, a create in temporary mode
 // (no fsync) and a create with fsync under parallelism, where the group
 // committer shares one fsync between concurrent writers.
 //
