@@ -242,10 +242,7 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
-		local, usd := in.Amount.Value, round2(in.Amount.Value/c.Rate)
-		if in.Currency == "USD" {
-			local, usd = round2(in.Amount.Value*c.Rate), in.Amount.Value
-		}
+		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		fee := round2(usd * 0.025)
 		d := Deposit{
 			UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,

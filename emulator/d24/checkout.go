@@ -34,6 +34,12 @@ type checkoutView struct {
 
 // checkoutDeposit finds the tenant and deposit of a checkout URL.
 func (p *Provider) checkoutDeposit(ctx context.Context, r *http.Request) (string, Deposit, error) {
+	return p.tokenDeposit(ctx, r, kindCheckout)
+}
+
+// tokenDeposit finds the tenant and the deposit of a page URL whose last
+// segment is a token recorded under kind (a checkout or a 3DS challenge).
+func (p *Provider) tokenDeposit(ctx context.Context, r *http.Request, kind string) (string, Deposit, error) {
 	token := path.Base(r.URL.Path)
 	var d Deposit
 	tenant, ok := tokenTenant(token)
@@ -42,13 +48,16 @@ func (p *Provider) checkoutDeposit(ctx context.Context, r *http.Request) (string
 	}
 	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
 		var id int64
-		if ok, err := tx.Records().Get(kindCheckout, token, &id); err != nil || !ok {
+		if ok, err := tx.Records().Get(kind, token, &id); err != nil || !ok {
 			if err == nil {
 				err = platform.ErrNotFound
 			}
 			return err
 		}
-		_, err := tx.Records().Get(kindDeposit, strconv.FormatInt(id, 10), &d)
+		ok, err := tx.Records().Get(kindDeposit, strconv.FormatInt(id, 10), &d)
+		if err == nil && !ok {
+			err = platform.ErrNotFound
+		}
 		return err
 	})
 	return tenant, d, err

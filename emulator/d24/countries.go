@@ -31,6 +31,15 @@ type state struct {
 }
 
 // countries are the six countries with full data and validation.
+// amounts converts a request amount, in the local currency or in USD, to
+// the local and the USD amounts at the country's fixed rate.
+func (c country) amounts(amount float64, currency string) (local, usd float64) {
+	if currency == "USD" {
+		return round2(amount * c.Rate), amount
+	}
+	return amount, round2(amount / c.Rate)
+}
+
 var countries = map[string]country{
 	"BR": {Currency: "BRL", Rate: 5.3162, Methods: []method{
 		{"IX", "Pix", "BANK_TRANSFER"}, {"BB", "Banco do Brasil", "BANK_DEPOSIT"}, {"I", "Itaú", "BANK_DEPOSIT"},

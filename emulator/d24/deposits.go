@@ -124,10 +124,7 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
-		local, usd := in.Amount.Value, round2(in.Amount.Value/c.Rate)
-		if in.Currency == "USD" {
-			local, usd = round2(in.Amount.Value*c.Rate), in.Amount.Value
-		}
+		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		d := Deposit{
 			UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
 			Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
@@ -209,16 +206,23 @@ func (p *Provider) getDeposit(req *platform.Request) (any, error) {
 	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
 		return nil, validation("deposit_id: must be a number")
 	}
-	var d Deposit
-	err := req.View(func(tx *platform.Tx) error {
-		ok, err := tx.Records().Get(kindDeposit, id, &d)
-		if err == nil && !ok {
-			err = errResourceNotFound
-		}
-		return err
-	})
+	d, err := readRecord[Deposit](req, kindDeposit, id, errResourceNotFound)
 	if err != nil {
 		return nil, err
 	}
 	return d.statusView(), nil
+}
+
+// readRecord reads kind/id in a read transaction of the caller's tenant; a
+// missing record is notFound.
+func readRecord[T any](req *platform.Request, kind, id string, notFound error) (T, error) {
+	var v T
+	err := req.View(func(tx *platform.Tx) error {
+		ok, err := tx.Records().Get(kind, id, &v)
+		if err == nil && !ok {
+			err = notFound
+		}
+		return err
+	})
+	return v, err
 }

@@ -107,15 +107,7 @@ func (p *Provider) createRefund(req *platform.Request) (any, error) {
 }
 
 func (p *Provider) getRefund(req *platform.Request) (any, error) {
-	id := req.Var("id")
-	var rf Refund
-	err := req.View(func(tx *platform.Tx) error {
-		ok, err := tx.Records().Get(kindRefund, id, &rf)
-		if err == nil && !ok {
-			err = errResourceNotFound
-		}
-		return err
-	})
+	rf, err := readRecord[Refund](req, kindRefund, req.Var("id"), errResourceNotFound)
 	if err != nil {
 		return nil, err
 	}

@@ -153,10 +153,7 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
-		local, usd := in.Amount.Value, round2(in.Amount.Value/c.Rate)
-		if in.Currency == "USD" {
-			local, usd = round2(in.Amount.Value*c.Rate), in.Amount.Value
-		}
+		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		s := Subscription{SubscriptionID: subscriptionIDBase + int64(seq), InvoiceID: in.InvoiceID, Status: subPending,
 			Country: in.Country, Currency: c.Currency, Amount: local, USDAmount: usd, Plan: in.Subscription.Plan, PlanUnit: unit,
 			AutoRenewal: in.Subscription.AutoRenewal, StartDate: in.Subscription.StartDate, Payer: *in.Payer,
@@ -202,14 +199,7 @@ func (p *Provider) getSubscription(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var s Subscription
-	err = req.View(func(tx *platform.Tx) error {
-		ok, err := tx.Records().Get(kindSubscription, id, &s)
-		if err == nil && !ok {
-			err = errSubscriptionNotFound
-		}
-		return err
-	})
+	s, err := readRecord[Subscription](req, kindSubscription, id, errSubscriptionNotFound)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"path"
 	"strconv"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -29,26 +28,10 @@ var challengeTemplate = template.Must(template.New("3ds").Parse(`<!doctype html>
 
 // challengeDeposit finds the tenant and the card deposit of a 3DS URL.
 func (p *Provider) challengeDeposit(ctx context.Context, r *http.Request) (string, Deposit, error) {
-	token := path.Base(r.URL.Path)
-	var d Deposit
-	tenant, ok := tokenTenant(token)
-	if !ok {
-		return "", d, platform.ErrNotFound
+	tenant, d, err := p.tokenDeposit(ctx, r, kindChallenge)
+	if err == nil && d.Card == nil {
+		err = platform.ErrNotFound
 	}
-	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		var id int64
-		if ok, err := tx.Records().Get(kindChallenge, token, &id); err != nil || !ok {
-			if err == nil {
-				err = platform.ErrNotFound
-			}
-			return err
-		}
-		ok, err := tx.Records().Get(kindDeposit, strconv.FormatInt(id, 10), &d)
-		if err == nil && (!ok || d.Card == nil) {
-			err = platform.ErrNotFound
-		}
-		return err
-	})
 	return tenant, d, err
 }
 
