@@ -138,24 +138,39 @@ type Deposit struct {
 }
 
 // statusView is GET /v3/deposits/{id}: the record without emulator fields.
-func (d *Deposit) statusView() map[string]any {
-	v := map[string]any{
-		"user_id": d.UserID, "deposit_id": d.DepositID, "invoice_id": d.InvoiceID,
-		"country": d.Country, "currency": d.Currency, "local_amount": d.LocalAmount,
-		"usd_amount": d.USDAmount, "bonus_amount": d.BonusAmount, "bonus_relative": d.BonusRelative,
-		"status": d.Status, "payer": d.Payer, "refunded": d.Refunded,
-		"current_payer_verification": d.CurrentPayerVerification, "subscription_id": d.SubscriptionID,
+func (d *Deposit) statusView() depositStatus {
+	return depositStatus{
+		UserID: d.UserID, DepositID: d.DepositID, InvoiceID: d.InvoiceID, Country: d.Country, Currency: d.Currency,
+		LocalAmount: d.LocalAmount, USDAmount: d.USDAmount, BonusAmount: d.BonusAmount, BonusRelative: d.BonusRelative,
+		PaymentMethod: d.PaymentMethod, PaymentType: d.PaymentType, Status: d.Status, Payer: d.Payer,
+		FeeAmount: d.FeeAmount, FeeCurrency: d.FeeCurrency, Refunded: d.Refunded,
+		CurrentPayerVerification: d.CurrentPayerVerification, SubscriptionID: d.SubscriptionID, Card: d.Card,
 	}
-	if d.PaymentMethod != "" {
-		v["payment_method"], v["payment_type"] = d.PaymentMethod, d.PaymentType
-	}
-	if d.FeeAmount != nil {
-		v["fee_amount"], v["fee_currency"] = *d.FeeAmount, d.FeeCurrency
-	}
-	if d.Card != nil {
-		v["card_detail"] = d.Card
-	}
-	return v
+}
+
+// depositStatus is the answer of GET /v3/deposits/{id}, in the documented
+// field order. A struct, not a map: encoding a map sorts its keys, and the
+// status read is the most frequent call.
+type depositStatus struct {
+	UserID                   string      `json:"user_id"`
+	DepositID                int64       `json:"deposit_id"`
+	InvoiceID                string      `json:"invoice_id"`
+	Country                  string      `json:"country"`
+	Currency                 string      `json:"currency"`
+	LocalAmount              float64     `json:"local_amount"`
+	USDAmount                float64     `json:"usd_amount"`
+	BonusAmount              float64     `json:"bonus_amount"`
+	BonusRelative            bool        `json:"bonus_relative"`
+	PaymentMethod            string      `json:"payment_method,omitempty"`
+	PaymentType              string      `json:"payment_type,omitempty"`
+	Status                   string      `json:"status"`
+	Payer                    Payer       `json:"payer"`
+	FeeAmount                *float64    `json:"fee_amount,omitempty"`
+	FeeCurrency              string      `json:"fee_currency,omitempty"`
+	Refunded                 bool        `json:"refunded"`
+	CurrentPayerVerification string      `json:"current_payer_verification"`
+	SubscriptionID           *int64      `json:"subscription_id"`
+	Card                     *CardDetail `json:"card_detail,omitempty"`
 }
 
 // Refund is a stored refund.
