@@ -245,12 +245,15 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		fee := round2(usd * 0.025)
 		d := Deposit{
-			UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
-			Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
-			BonusAmount: in.BonusAmount.Value, BonusRelative: in.BonusRelative,
-			PaymentMethod: brand.Code, PaymentType: "CREDIT_CARD", FeeAmount: &fee, FeeCurrency: "USD",
-			CurrentPayerVerification: "UNMATCHED", CheckoutType: "ONE_SHOT", NotificationURL: in.NotificationURL,
-			Created: now, Card: detail, CardResult: outcome.Result,
+			depositStatus: depositStatus{
+				UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
+				Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
+				BonusAmount: in.BonusAmount.Value, BonusRelative: in.BonusRelative, PaymentMethod: brand.Code,
+				PaymentType: "CREDIT_CARD", FeeAmount: &fee, FeeCurrency: "USD",
+				CurrentPayerVerification: "UNMATCHED", Card: detail,
+			},
+			CheckoutType: "ONE_SHOT", NotificationURL: in.NotificationURL, Created: now,
+			CardResult: outcome.Result,
 		}
 		if in.Payer != nil {
 			d.Payer = *in.Payer

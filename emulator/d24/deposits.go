@@ -126,10 +126,12 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 		now := tx.Now()
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		d := Deposit{
-			UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
-			Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
-			BonusAmount: in.BonusAmount.Value, BonusRelative: in.BonusRelative,
-			Status: "CREATED", CurrentPayerVerification: "NO_CURRENT_PAYER_DATA",
+			depositStatus: depositStatus{
+				UserID: userID(in.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: in.InvoiceID,
+				Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
+				BonusAmount: in.BonusAmount.Value, BonusRelative: in.BonusRelative, Status: "CREATED",
+				CurrentPayerVerification: "NO_CURRENT_PAYER_DATA",
+			},
 			CheckoutType: "HOSTED", NotificationURL: in.NotificationURL, Token: token, Created: now,
 		}
 		if in.Payer != nil {

@@ -107,6 +107,24 @@ type PaymentInfo struct {
 // Deposit is a stored deposit: the status answer's fields plus what the
 // emulator keeps to run it (notification URL, checkout token, refunds).
 type Deposit struct {
+	depositStatus
+
+	CheckoutType    string       `json:"x_checkout_type"`
+	NotificationURL string       `json:"x_notification_url,omitempty"`
+	Token           string       `json:"x_checkout_token"`
+	RefundedAmount  float64      `json:"x_refunded_amount"`
+	Created         time.Time    `json:"x_created"`
+	Info            *PaymentInfo `json:"x_payment_info,omitempty"`
+	CardResult      string       `json:"x_card_result,omitempty"`
+}
+
+// statusView is GET /v3/deposits/{id}: the record without emulator fields.
+func (d *Deposit) statusView() depositStatus { return d.depositStatus }
+
+// depositStatus is the answer of GET /v3/deposits/{id}, in the documented
+// field order. A struct, not a map: encoding a map sorts its keys, and the
+// status read is the most frequent call.
+type depositStatus struct {
 	UserID                   string   `json:"user_id"`
 	DepositID                int64    `json:"deposit_id"`
 	InvoiceID                string   `json:"invoice_id"`
@@ -125,52 +143,8 @@ type Deposit struct {
 	Refunded                 bool     `json:"refunded"`
 	CurrentPayerVerification string   `json:"current_payer_verification"`
 	SubscriptionID           *int64   `json:"subscription_id"`
-
-	CheckoutType    string       `json:"x_checkout_type"`
-	NotificationURL string       `json:"x_notification_url,omitempty"`
-	Token           string       `json:"x_checkout_token"`
-	RefundedAmount  float64      `json:"x_refunded_amount"`
-	Created         time.Time    `json:"x_created"`
-	Info            *PaymentInfo `json:"x_payment_info,omitempty"`
 	// Card is the masked card of a card deposit (never the number or CVV).
-	Card       *CardDetail `json:"card_detail,omitempty"`
-	CardResult string      `json:"x_card_result,omitempty"`
-}
-
-// statusView is GET /v3/deposits/{id}: the record without emulator fields.
-func (d *Deposit) statusView() depositStatus {
-	return depositStatus{
-		UserID: d.UserID, DepositID: d.DepositID, InvoiceID: d.InvoiceID, Country: d.Country, Currency: d.Currency,
-		LocalAmount: d.LocalAmount, USDAmount: d.USDAmount, BonusAmount: d.BonusAmount, BonusRelative: d.BonusRelative,
-		PaymentMethod: d.PaymentMethod, PaymentType: d.PaymentType, Status: d.Status, Payer: d.Payer,
-		FeeAmount: d.FeeAmount, FeeCurrency: d.FeeCurrency, Refunded: d.Refunded,
-		CurrentPayerVerification: d.CurrentPayerVerification, SubscriptionID: d.SubscriptionID, Card: d.Card,
-	}
-}
-
-// depositStatus is the answer of GET /v3/deposits/{id}, in the documented
-// field order. A struct, not a map: encoding a map sorts its keys, and the
-// status read is the most frequent call.
-type depositStatus struct {
-	UserID                   string      `json:"user_id"`
-	DepositID                int64       `json:"deposit_id"`
-	InvoiceID                string      `json:"invoice_id"`
-	Country                  string      `json:"country"`
-	Currency                 string      `json:"currency"`
-	LocalAmount              float64     `json:"local_amount"`
-	USDAmount                float64     `json:"usd_amount"`
-	BonusAmount              float64     `json:"bonus_amount"`
-	BonusRelative            bool        `json:"bonus_relative"`
-	PaymentMethod            string      `json:"payment_method,omitempty"`
-	PaymentType              string      `json:"payment_type,omitempty"`
-	Status                   string      `json:"status"`
-	Payer                    Payer       `json:"payer"`
-	FeeAmount                *float64    `json:"fee_amount,omitempty"`
-	FeeCurrency              string      `json:"fee_currency,omitempty"`
-	Refunded                 bool        `json:"refunded"`
-	CurrentPayerVerification string      `json:"current_payer_verification"`
-	SubscriptionID           *int64      `json:"subscription_id"`
-	Card                     *CardDetail `json:"card_detail,omitempty"`
+	Card *CardDetail `json:"card_detail,omitempty"`
 }
 
 // Refund is a stored refund.

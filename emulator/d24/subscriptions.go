@@ -161,10 +161,15 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 		subID := s.SubscriptionID
 		// The first payment is a hosted deposit: the payer pays it on the
 		// checkout page and the subscription starts then.
-		d := Deposit{UserID: userID(in.Payer), DepositID: depositIDBase + int64(depSeq), InvoiceID: in.InvoiceID,
-			Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd, Status: "CREATED",
-			CurrentPayerVerification: "NO_CURRENT_PAYER_DATA", CheckoutType: "HOSTED", NotificationURL: in.NotificationURL,
-			Token: token, Created: now, Payer: *in.Payer, SubscriptionID: &subID}
+		d := Deposit{
+			depositStatus: depositStatus{
+				UserID: userID(in.Payer), DepositID: depositIDBase + int64(depSeq), InvoiceID: in.InvoiceID,
+				Country: in.Country, Currency: c.Currency, LocalAmount: local, USDAmount: usd,
+				Status: "CREATED", CurrentPayerVerification: "NO_CURRENT_PAYER_DATA", Payer: *in.Payer,
+				SubscriptionID: &subID,
+			},
+			CheckoutType: "HOSTED", NotificationURL: in.NotificationURL, Token: token, Created: now,
+		}
 		s.Deposits = []int64{d.DepositID}
 		id := strconv.FormatInt(s.SubscriptionID, 10)
 		if err := tx.Records().Put(kindSubscription, id, s); err != nil {
@@ -325,11 +330,16 @@ func (p *Provider) charge(tx *platform.Tx, s *Subscription, paid bool) error {
 	fee := round2(s.USDAmount * 0.025)
 	subID := s.SubscriptionID
 	s.Payments++
-	d := Deposit{UserID: userID(&s.Payer), DepositID: depositIDBase + int64(seq), InvoiceID: s.InvoiceID + "-" + strconv.Itoa(s.Payments),
-		Country: s.Country, Currency: s.Currency, LocalAmount: s.Amount, USDAmount: s.USDAmount, Status: "COMPLETED",
-		Payer: s.Payer, PaymentMethod: m.Code, PaymentType: m.Type, FeeAmount: &fee, FeeCurrency: "USD",
-		CurrentPayerVerification: "UNMATCHED", SubscriptionID: &subID, CheckoutType: "ONE_SHOT",
-		NotificationURL: s.NotificationURL, Created: tx.Now()}
+	d := Deposit{
+		depositStatus: depositStatus{
+			UserID: userID(&s.Payer), DepositID: depositIDBase + int64(seq),
+			InvoiceID: s.InvoiceID + "-" + strconv.Itoa(s.Payments), Country: s.Country, Currency: s.Currency,
+			LocalAmount: s.Amount, USDAmount: s.USDAmount, Status: "COMPLETED", Payer: s.Payer,
+			PaymentMethod: m.Code, PaymentType: m.Type, FeeAmount: &fee, FeeCurrency: "USD",
+			CurrentPayerVerification: "UNMATCHED", SubscriptionID: &subID,
+		},
+		CheckoutType: "ONE_SHOT", NotificationURL: s.NotificationURL, Created: tx.Now(),
+	}
 	if !paid {
 		d.Status = "DECLINED"
 	}
