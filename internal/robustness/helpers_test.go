@@ -85,24 +85,11 @@ func routeVars(h *platformtest.Harness, name string, exs []platform.Example) map
 		return vars
 	}
 	for _, rt := range mount.Routes() {
-		tsegs := strings.Split(rt.Path, "/")
 		for _, ex := range exs {
-			p, _, _ := strings.Cut(ex.Path, "?")
-			psegs := strings.Split(p, "/")
-			if len(psegs) != len(tsegs) || ex.Host != rt.Host {
+			if ex.Host != rt.Host {
 				continue
 			}
-			got := map[string]string{}
-			ok := true
-			for i, ts := range tsegs {
-				if m := varRE.FindStringSubmatch(ts); m != nil && m[0] == ts {
-					got[m[1]] = psegs[i]
-				} else if ts != psegs[i] {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if got, ok := matchRoute(rt.Path, ex.Path); ok {
 				for k, v := range got {
 					if _, seen := vars[k]; !seen {
 						vars[k] = v
@@ -112,6 +99,25 @@ func routeVars(h *platformtest.Harness, name string, exs []platform.Example) map
 		}
 	}
 	return vars
+}
+
+// matchRoute reports whether path (its query ignored) fits the route
+// template segment by segment, and the values of the template's variables.
+func matchRoute(tmpl, path string) (map[string]string, bool) {
+	p, _, _ := strings.Cut(path, "?")
+	tsegs, psegs := strings.Split(tmpl, "/"), strings.Split(p, "/")
+	if len(psegs) != len(tsegs) {
+		return nil, false
+	}
+	got := map[string]string{}
+	for i, ts := range tsegs {
+		if m := varRE.FindStringSubmatch(ts); m != nil && m[0] == ts {
+			got[m[1]] = psegs[i]
+		} else if ts != psegs[i] {
+			return nil, false
+		}
+	}
+	return got, true
 }
 
 // fillPath replaces a route template's variables with learned values

@@ -3,8 +3,6 @@ package robustness
 import (
 	"context"
 	"net/http"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -59,16 +57,7 @@ func routeOf(routes []platform.Route, ex platform.Example) *platform.Route {
 		if rt.Method != ex.Method || rt.Host != ex.Host {
 			continue
 		}
-		segs := strings.Split(rt.Path, "/")
-		for j, s := range segs {
-			if strings.HasPrefix(s, "{") {
-				segs[j] = `[^/]+`
-			} else {
-				segs[j] = regexp.QuoteMeta(s)
-			}
-		}
-		pattern := "^" + strings.Join(segs, "/") + "/?$"
-		if ok, _ := regexp.MatchString(pattern, strings.SplitN(ex.Path, "?", 2)[0]); ok {
+		if _, ok := matchRoute(rt.Path, ex.Path); ok {
 			return &routes[i]
 		}
 	}
