@@ -72,7 +72,9 @@ func (r *Redactor) redactValidJSON(b []byte) string {
 				if len(raw) > 0 {
 					replace(i, end, `"`+Redacted+`"`)
 				}
-			} else if digitCount(raw) >= minScrubDigits {
+			} else if escaped || longestDigitRun(raw) >= minScrubDigits {
+				// Escapes may hide digits (\u0034): those are unescaped
+				// first and scrub decides.
 				s := string(raw)
 				if escaped {
 					s = unquote(b[i:end])
@@ -92,7 +94,7 @@ func (r *Redactor) redactValidJSON(b []byte) string {
 				if string(tok) != "null" {
 					replace(i, end, `"`+Redacted+`"`)
 				}
-			} else if digitCount(tok) >= minScrubDigits {
+			} else if longestDigitRun(tok) >= minScrubDigits {
 				if s := scrub(string(tok)); s != string(tok) {
 					replace(i, end, quote(s))
 				}
@@ -147,24 +149,14 @@ func quote(s string) string {
 	return string(q)
 }
 
-// minScrubDigits is the fewest digits scrub can mask (an SSN has 9, a card
-// number 13): text with fewer needs no regular expression.
+// minScrubDigits is the fewest digits in one run that scrub can mask (an
+// SSN has 9, a card number 13): text with fewer needs no regular expression.
 const minScrubDigits = 9
-
-func digitCount[T string | []byte](s T) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			n++
-		}
-	}
-	return n
-}
 
 // longestDigitRun is the most digits in one run of digits joined by at most
 // three spaces or dashes (what digitsRE matches): dates and times, split
 // by 'T' and ':', never reach an SSN's 9 or a card's 13.
-func longestDigitRun(s string) int {
+func longestDigitRun[T string | []byte](s T) int {
 	best, run, seps := 0, 0, 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {

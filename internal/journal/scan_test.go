@@ -70,6 +70,7 @@ var scanSeeds = []string{
 	`"4111111111111111"`, `12345678901234`, `null`, `[]`, `{}`, `{"a":{},"b":[],"password":{}}`,
 	`{"ünïcode":"4012888888881881","PASSWORD":"X","pan":1e3,"otp":-0.5}`,
 	`{"a":"\"quoted\" 4111111111111111 \\ end"}`,
+	`{"k":"\u0034\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031\u0031"}`,
 }
 
 func TestRedactValidJSONMatchesDecodeWalk(t *testing.T) {
