@@ -68,26 +68,18 @@ func bulkClone(path string, total int) (int, error) {
 	for _, k := range kinds {
 		seeded += k.n
 	}
-	need := total - have
+	need, given := total-have, 0
 	for i, k := range kinds {
 		share := need * k.n / seeded
 		if i == len(kinds)-1 {
-			share = need - cloned(kinds[:i], need, seeded)
+			share = need - given // the rounding remainder goes to the last
 		}
+		given += share
 		if err := cloneKind(db, k.path, share); err != nil {
 			return 0, err
 		}
 	}
 	return total, nil
-}
-
-// cloned is how many records the kinds before the last received.
-func cloned(kinds []kindBucket, need, seeded int) int {
-	s := 0
-	for _, k := range kinds {
-		s += need * k.n / seeded
-	}
-	return s
 }
 
 // cloneKind adds n copies of the bucket's records, 50 000 per transaction,
