@@ -16,19 +16,22 @@ const DemoInvestorPassword = "investor123"
 
 const seededMarker = "seeded"
 
+// isSeeded reports whether the tenant's demo network is in the store.
+func isSeeded(tx *platform.Tx) bool { return tx.Records().GetRaw(kindMeta, seededMarker) != nil }
+
 // ensureSeeded creates the tenant's demo network the first time its data is
 // touched, in one transaction guarded by a marker record (tenants can be
 // minted at run time; concurrent first calls seed once).
 func (p *Provider) ensureSeeded(ctx context.Context, tenant string, creds *Credentials) error {
 	var done bool
 	if err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		done = tx.Records().GetRaw(kindMeta, seededMarker) != nil
+		done = isSeeded(tx)
 		return nil
 	}); err != nil || done {
 		return err
 	}
 	return p.mount.Update(ctx, tenant, func(tx *platform.Tx) error {
-		if tx.Records().GetRaw(kindMeta, seededMarker) != nil {
+		if isSeeded(tx) {
 			return nil
 		}
 		if err := seedNetwork(tx, creds, gofakeit.New(uint64(*p.seed))); err != nil {

@@ -231,7 +231,7 @@ type authState struct {
 func (p *Provider) authState(ctx context.Context, tenant, email string) (authState, error) {
 	var st authState
 	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		st.seeded = tx.Records().GetRaw(kindMeta, seededMarker) != nil
+		st.seeded = isSeeded(tx)
 		if email == "" {
 			return nil
 		}
