@@ -74,12 +74,7 @@ type userListItem struct {
 	CreatedAt       string              `json:"created_at"`
 }
 
-func (u User) listItem() userListItem {
-	return userListItem{ID: u.ID, Name: u.Name, Email: u.Email, Phone: u.Phone, Type: u.Type, GroupID: u.GroupID,
-		GroupName: u.GroupName, ReferralCode: u.ReferralCode, KYCStatus: u.KYCStatus, KYCProcessing: u.KYCProcessing,
-		TradingAccounts: u.TradingAccounts, ReferrerID: u.ReferrerID, ReferrerName: u.ReferrerName,
-		DownlineCount: u.DownlineCount, FirstOpenTime: u.FirstOpenTime, CreatedAt: u.CreatedAt}
-}
+func (u User) listItem() userListItem { return u.userListItem }
 
 func (p *Provider) listUsers(req *platform.Request) (any, error) {
 	q := req.URL.Query()
@@ -250,7 +245,7 @@ func (p *Provider) insertUser(tx *platform.Tx, b createUserBody) (User, error) {
 		}
 		referrer = &r
 	}
-	u := User{ID: b.ID, Email: b.Email, Name: b.Name, Type: b.Type, FormID: b.FormID}
+	u := User{userListItem: userListItem{ID: b.ID, Email: b.Email, Name: b.Name, Type: b.Type}, FormID: b.FormID}
 	if u.ID == "" {
 		u.ID = newID()
 	}

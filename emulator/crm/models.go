@@ -97,25 +97,10 @@ type FormField struct {
 // User is a CRM client as stored; its JSON is the list item the API returns
 // plus internal fields.
 type User struct {
-	ID              string              `json:"id"`
-	Name            string              `json:"name"`
-	Email           string              `json:"email"`
-	Phone           Phone               `json:"phone"`
-	Type            string              `json:"type"`
-	GroupID         string              `json:"group_id"`
-	GroupName       string              `json:"group_name"`
-	ReferralCode    string              `json:"referral_code"`
-	KYCStatus       string              `json:"kyc_status"`
-	KYCProcessing   bool                `json:"kyc_processing"`
-	TradingAccounts []TradingAccountRef `json:"trading_accounts"`
-	ReferrerID      string              `json:"referrer_id"`
-	ReferrerName    string              `json:"referrer_name"`
-	DownlineCount   string              `json:"downline_count"`
-	FirstOpenTime   string              `json:"first_open_time"`
-	CreatedAt       string              `json:"created_at"`
-	Suspended       bool                `json:"suspended"`
-	Country         string              `json:"country"`
-	FormID          string              `json:"form_id"`
+	userListItem
+	Suspended bool   `json:"suspended"`
+	Country   string `json:"country"`
+	FormID    string `json:"form_id"`
 	// Details is kept encoded ([]FormField): only Get Client Details
 	// reads it, and decoding its maps was most of every client read.
 	Details json.RawMessage `json:"details"`
