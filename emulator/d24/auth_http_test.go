@@ -7,13 +7,16 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
+	"github.com/fakeprovider/fakeprovider/internal/platformtest"
 )
 
 // TestDepositAuthFailures: each header problem gets its documented code,
 // status and type, in the real envelope.
 func TestDepositAuthFailures(t *testing.T) {
-	e := newEnv(t)
-	now := time.Now().UTC()
+	// The server's wall clock stands still on a whole second, so that "6 s
+	// ahead" is 6 s when the request arrives, however slow the machine.
+	now := time.Now().UTC().Truncate(time.Second)
+	e := newEnv(t, platformtest.WithNow(func() time.Time { return now }))
 	good := func(xDate string, body string) http.Header {
 		return http.Header{"X-Date": {xDate}, "X-Login": {e.creds.Login}, "Content-Type": {"application/json"},
 			"Authorization": {"D24 " + d24.SignDeposit(e.creds.SecretKey, xDate, e.creds.Login, []byte(body))}}
