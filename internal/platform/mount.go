@@ -91,7 +91,15 @@ type Route struct {
 	Idempotency *IdempotencyRule
 	// Name labels the route in the journal ("deposits.create").
 	Name string
+	// Inferred, when not empty, says why the route's contract (path,
+	// fields or answers) is inferred rather than documented. Answers then
+	// carry the InferredHeader; the route listing and the inspector show it.
+	Inferred string
 }
+
+// InferredHeader marks an answer whose contract is inferred rather than
+// documented. The real services never send it; clients ignore it.
+const InferredHeader = "X-Fakeprovider-Inferred"
 
 // IdempotencyRule says where a route's idempotency key is and what a reuse
 // with another request answers.
@@ -111,6 +119,10 @@ func Idempotent(header string, conflict error) RouteOption {
 
 // Named labels the route.
 func Named(name string) RouteOption { return func(r *Route) { r.Name = name } }
+
+// InferredAs marks the route's contract as inferred, with the reason (for
+// example "path inferred: the page could not be retrieved").
+func InferredAs(reason string) RouteOption { return func(r *Route) { r.Inferred = reason } }
 
 // HostSpec is an extra host of a provider (the real service's other domain),
 // served under /<name>/ on the shared port and on --<name>-addr.

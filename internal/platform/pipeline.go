@@ -142,12 +142,18 @@ func (m *Mount) ServeRoute(rt *Route) http.Handler {
 	if rt.HTTP != nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			journal.From(r.Context()).SetProvider(m.provider, rt.Name)
+			if rt.Inferred != "" {
+				w.Header().Set(InferredHeader, rt.Inferred)
+			}
 			rt.HTTP.ServeHTTP(w, r)
 		})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := journal.From(r.Context())
 		rec.SetProvider(m.provider, rt.Name)
+		if rt.Inferred != "" {
+			w.Header().Set(InferredHeader, rt.Inferred)
+		}
 		var out Rendered
 		var body []byte
 		defer func() {
