@@ -70,7 +70,7 @@ func TestPasswordAndEmailFlows(t *testing.T) {
 	if !self.TermServiceAccepted || !self.RegistrationComplete || self.JobTitle != "CFO" || self.FullName != "Flo Flow" || self.Address.City != "Leeds" {
 		t.Fatalf("self after updates: %+v", self)
 	}
-	moved.fails(t, http.MethodPatch, "/self", map[string]any{"job_title": 12}, 400, 30003)
+	moved.fails(t, http.MethodPatch, "/self", map[string]any{"job_title": []string{"CFO"}}, 400, 30003)
 
 	// Invitations are captured too.
 	moved.ok(t, http.MethodPost, "/self/invitations", map[string]any{"email": "friend@example.com", "given_name": "Fran", "organization_name": "Acme"})

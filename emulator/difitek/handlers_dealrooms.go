@@ -1,7 +1,6 @@
 package difitek
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -103,7 +102,12 @@ func (p *Provider) postTopic(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var in Topic
+	var in struct {
+		Title      string `json:"title"`
+		Body       string `json:"body"`
+		GivenName  string `json:"given_name"`
+		FamilyName string `json:"family_name"`
+	}
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
@@ -134,7 +138,9 @@ func (p *Provider) postMessage(kind, parentKind string) platform.HandlerFunc {
 		if err != nil {
 			return nil, err
 		}
-		var in Post
+		var in struct {
+			Body string `json:"body"`
+		}
 		if err := decodeBody(req, &in); err != nil {
 			return nil, err
 		}
@@ -299,7 +305,7 @@ func (p *Provider) patchGroup(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := map[string]json.RawMessage{}
+	in := map[string]any{}
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
@@ -308,9 +314,7 @@ func (p *Provider) patchGroup(req *platform.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		for k, v := range in {
-			var val any
-			_ = json.Unmarshal(v, &val)
+		for k, val := range in {
 			if k == "name" {
 				g.Name, _ = val.(string)
 				continue

@@ -41,7 +41,7 @@ func (p *Provider) patchInvestment(req *platform.Request) (any, error) {
 		if err := investmentAccess(tx, pr, inv); err != nil {
 			return nil, err
 		}
-		next, in, err := patchRecord(inv, req.Body, investmentWritable...)
+		next, in, err := patchRecord(inv, req, investmentWritable...)
 		if err != nil {
 			return nil, err
 		}
@@ -49,32 +49,27 @@ func (p *Provider) patchInvestment(req *platform.Request) (any, error) {
 		if err := putRecord(tx, kindInvestment, id, next); err != nil {
 			return nil, err
 		}
-		if raw, ok := in["life_cycle_stage"]; ok {
-			off, err := getRecord[Offering](tx, kindOffering, inv.OfferingID)
-			if err != nil {
-				return nil, err
-			}
-			stage := trimQuotes(raw)
-			owner := inv.UserID == pr.UserID
-			// An investor may cancel a pending investment; other changes
-			// belong to those who manage the offering.
-			if !canManageOffering(tx, pr, off) && !(owner && stage == investCancelled) {
-				return nil, errForbidden.with("User %d may not change investment %d's life_cycle_stage", pr.UserID, id)
-			}
-			if next, err = setInvestmentStage(tx, id, stage); err != nil {
-				return nil, err
+		// The SDK's save sends the stage every time: the current one is no
+		// change and needs no right to change it.
+		if stage, ok := stageOf(in["life_cycle_stage"]); ok {
+			if to, known := canonicalStage(stage, investPending, investSettled, investCancelled, investRefunded); !known || to != inv.LifeCycleStage {
+				off, err := getRecord[Offering](tx, kindOffering, inv.OfferingID)
+				if err != nil {
+					return nil, err
+				}
+				owner := inv.UserID == pr.UserID
+				// An investor may cancel a pending investment; other changes
+				// belong to those who manage the offering.
+				if !canManageOffering(tx, pr, off) && !(owner && to == investCancelled) {
+					return nil, errForbidden.with("User %d may not change investment %d's life_cycle_stage", pr.UserID, id)
+				}
+				if next, err = setInvestmentStage(tx, id, stage); err != nil {
+					return nil, err
+				}
 			}
 		}
 		return process("investment", id, next), nil
 	})
-}
-
-func trimQuotes(raw []byte) string {
-	s := string(raw)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		return s[1 : len(s)-1]
-	}
-	return s
 }
 
 // payoutInput is the writable part of a payout.
@@ -223,7 +218,7 @@ func (p *Provider) patchPayout(req *platform.Request) (any, error) {
 		if !canManageOffering(tx, pr, off) {
 			return nil, errForbidden.with("Only those who manage offering %d change payouts", off.ID)
 		}
-		next, _, err := patchRecord(po, req.Body, payoutWritable...)
+		next, _, err := patchRecord(po, req, payoutWritable...)
 		if err != nil {
 			return nil, err
 		}
@@ -304,7 +299,7 @@ func (p *Provider) patchTransaction(req *platform.Request) (any, error) {
 		if !pr.Admin && t.UserID == pr.UserID {
 			return nil, errForbidden.with("Investors cannot change their transactions")
 		}
-		next, _, err := patchRecord(t, req.Body, transactionWritable...)
+		next, _, err := patchRecord(t, req, transactionWritable...)
 		if err != nil {
 			return nil, err
 		}

@@ -37,23 +37,20 @@ func createOffering(tx *platform.Tx, off Offering) (Offering, error) {
 	return off, putRecord(tx, kindOffering, id, off)
 }
 
+// validateOffering reports every problem of an offering at once.
 func validateOffering(off Offering) error {
-	switch {
-	case strings.TrimSpace(off.Name) == "":
-		return errMissingParam.with("Parameter missing: name").withField("name", "required")
-	case off.FundingGoal < 0:
-		return errInvalidParam.with("funding_goal must not be negative").withField("funding_goal", "negative")
-	case off.MinCommitment < 0 || off.MaxCommitment < 0:
-		return errInvalidParam.with("commitments must not be negative").withField("min_commitment", "negative")
-	case off.MaxCommitment > 0 && off.MinCommitment > off.MaxCommitment:
-		return errInvalidParam.with("min_commitment is above max_commitment").withField("min_commitment", "above max_commitment")
-	}
-	return nil
+	var p problems
+	p.require("name", strings.TrimSpace(off.Name) != "")
+	p.check("funding_goal", off.FundingGoal >= 0, "must not be negative")
+	p.check("min_commitment", off.MinCommitment >= 0, "must not be negative")
+	p.check("max_commitment", off.MaxCommitment >= 0, "must not be negative")
+	p.check("min_commitment", off.MaxCommitment <= 0 || off.MinCommitment <= off.MaxCommitment, "must not be above max_commitment")
+	return p.err()
 }
 
 // postOrganizationOffering is POST /organizations/{id}/offerings.
 func (p *Provider) postOrganizationOffering(req *platform.Request) (any, error) {
-	off, _, err := patchRecord(Offering{}, req.Body, offeringWritable...)
+	off, _, err := patchRecord(Offering{}, req, offeringWritable...)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +114,7 @@ func (p *Provider) patchOffering(req *platform.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		next, in, err := patchRecord(off, req.Body, offeringWritable...)
+		next, in, err := patchRecord(off, req, offeringWritable...)
 		if err != nil {
 			return nil, err
 		}
@@ -131,13 +128,17 @@ func (p *Provider) patchOffering(req *platform.Request) (any, error) {
 		if next, err = recalcOffering(tx, next.ID); err != nil {
 			return nil, err
 		}
-		if raw, ok := in["life_cycle_stage"]; ok {
-			if !principalOf(req).Admin {
-				return nil, errAuthAdmin.with("Only administrators change an offering's life_cycle_stage")
-			}
-			stage := strings.Trim(string(raw), `"`)
-			if next, err = setOfferingStage(tx, next.ID, stage); err != nil {
-				return nil, err
+		// The SDK's save sends the stage every time: the current one is no
+		// change, so issuers can edit their own offerings.
+		if stage, ok := stageOf(in["life_cycle_stage"]); ok {
+			to, known := canonicalStage(stage, stageDraft, stagePublished, stageClosing, stageSettled, stageCancelled)
+			if !known || to != next.LifeCycleStage {
+				if !principalOf(req).Admin {
+					return nil, errAuthAdmin.with("Only administrators change an offering's life_cycle_stage")
+				}
+				if next, err = setOfferingStage(tx, next.ID, stage); err != nil {
+					return nil, err
+				}
 			}
 		}
 		return process("offering", next.ID, next), nil
@@ -242,7 +243,10 @@ func createDealRoom(tx *platform.Tx, d DealRoom) (DealRoom, error) {
 }
 
 func (p *Provider) postDealRoom(req *platform.Request) (any, error) {
-	var in DealRoom
+	var in struct {
+		Name   string         `json:"name"`
+		Custom map[string]any `json:"custom"`
+	}
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
@@ -268,7 +272,10 @@ func createBulletin(tx *platform.Tx, b Bulletin) (Bulletin, error) {
 }
 
 func (p *Provider) postBulletin(req *platform.Request) (any, error) {
-	var in Bulletin
+	var in struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	}
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}

@@ -102,7 +102,7 @@ func (p *Provider) postOrganization(req *platform.Request) (any, error) {
 		}
 		owner = id
 	}
-	org, _, err := patchRecord(Organization{}, req.Body, organizationWritable...)
+	org, _, err := patchRecord(Organization{}, req, organizationWritable...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (p *Provider) patchOrganization(req *platform.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		next, _, err := patchRecord(org, req.Body, organizationWritable...)
+		next, _, err := patchRecord(org, req, organizationWritable...)
 		if err != nil {
 			return nil, err
 		}

@@ -142,29 +142,42 @@ func (p *Provider) publicOffering(req *platform.Request) (any, error) {
 	})
 }
 
-// registerInput is POST /users.
+// registerInput is POST /users: the credentials and the profile fields a
+// new account takes.
 type registerInput struct {
-	UserRecord
-	Password string `json:"password"`
-	URL      string `json:"url"`
+	Email               string         `json:"email"`
+	Password            string         `json:"password"`
+	URL                 string         `json:"url"`
+	GivenName           string         `json:"given_name"`
+	FamilyName          string         `json:"family_name"`
+	HonorificPrefix     string         `json:"honorific_prefix"`
+	Phone1              string         `json:"phone_1"`
+	JobTitle            string         `json:"job_title"`
+	Location            string         `json:"location"`
+	Visibility          string         `json:"visibility"`
+	AffiliateCode       string         `json:"affiliate_code"`
+	ReferralCode        string         `json:"referral_code"`
+	Custom              map[string]any `json:"custom"`
+	Address             Address        `json:"address"`
+	AdditionalType      string         `json:"additional_type"`
+	TimeZone            string         `json:"time_zone"`
+	ExternalReferenceID string         `json:"external_reference_id"`
 }
 
 // register is POST /users: create an account and capture the verification
 // e-mail (user_id and secret for POST /self/verifyEmail).
 func (p *Provider) register(req *platform.Request) (any, error) {
 	var in registerInput
-	if err := decodeBody(req, &in); err != nil {
+	var bad problems
+	if err := decodeInto(req, &in, &bad); err != nil {
 		return nil, err
 	}
 	in.Email = strings.TrimSpace(in.Email)
-	if in.Email == "" {
-		return nil, errMissingParam.with("Parameter missing: email").withField("email", "required")
-	}
-	if !strings.Contains(in.Email, "@") {
-		return nil, errInvalidParam.with("Invalid email address").withField("email", "invalid")
-	}
-	if in.Password == "" {
-		return nil, errMissingParam.with("Parameter missing: password").withField("password", "required")
+	bad.require("email", in.Email != "")
+	bad.check("email", in.Email == "" || strings.Contains(in.Email, "@"), "must be an e-mail address")
+	bad.require("password", in.Password != "")
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	profile := UserRecord{User: User{
 		Email: in.Email, GivenName: in.GivenName, FamilyName: in.FamilyName, HonorificPrefix: in.HonorificPrefix,

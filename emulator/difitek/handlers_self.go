@@ -50,20 +50,27 @@ func (p *Provider) patchSelf(req *platform.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		next, in, err := patchRecord(u, req.Body, selfWritable...)
+		next, in, err := patchRecord(u, req, selfWritable...)
 		if err != nil {
 			return nil, err
 		}
 		if raw, ok := in["image"]; ok {
-			id, err := parseID(strings.Trim(string(raw), `"`))
-			if err != nil {
-				return nil, errInvalidParam.with("image must be a document id").withField("image", "invalid")
+			// A document id; null or "" (a user without a picture, as PHP
+			// sends it) removes the picture.
+			id, given, valid := idOf(raw)
+			var doc Document
+			if valid && given {
+				doc, err = getRecord[Document](tx, kindDocument, id)
+				valid = err == nil
 			}
-			doc, err := getRecord[Document](tx, kindDocument, id)
-			if err != nil {
-				return nil, err
+			switch {
+			case !valid:
+				return nil, errInvalidParam.with("image: must be the id of a document").withField("image", "must be the id of a document")
+			case given:
+				next.Image = &doc
+			default:
+				next.Image = nil
 			}
-			next.Image = &doc
 		}
 		next.FullName = strings.TrimSpace(next.GivenName + " " + next.FamilyName)
 		next.Visibility = normalizeVisibility(next.Visibility)

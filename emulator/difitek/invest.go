@@ -2,6 +2,7 @@ package difitek
 
 import (
 	"math"
+	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -30,27 +31,30 @@ func invest(tx *platform.Tx, user UserRecord, offeringID int64, in investInput, 
 	if err != nil {
 		return Investment{}, off, err
 	}
-	if !publicStage(off.LifeCycleStage) && !user.IsAdmin {
+	// Whoever may see the offering (GET /offerings/{id}) is told it is not
+	// open; the others do not learn that it exists.
+	if !publicStage(off.LifeCycleStage) && !canManageOffering(tx, Principal{UserID: user.ID, Admin: user.IsAdmin}, off) {
 		return Investment{}, off, errNotFound
 	}
 	if off.LifeCycleStage != stagePublished {
 		return Investment{}, off, errNotInvestable.with("Offering %d is %s, not Published", off.ID, off.LifeCycleStage)
 	}
-	if in.InvestmentAmount == nil {
-		return Investment{}, off, errMissingParam.with("Parameter missing: investment_amount").withField("investment_amount", "required")
+	var p problems
+	p.require("investment_amount", in.InvestmentAmount != nil)
+	var amount float64
+	if in.InvestmentAmount != nil {
+		amount = *in.InvestmentAmount
+		p.check("investment_amount", amount > 0 && !math.IsNaN(amount) && !math.IsInf(amount, 0), "must be positive")
 	}
-	amount := *in.InvestmentAmount
-	if amount <= 0 || math.IsNaN(amount) || math.IsInf(amount, 0) {
-		return Investment{}, off, errInvalidParam.with("investment_amount must be positive").withField("investment_amount", "must be positive")
+	p.check("currency", in.Currency == "" || off.Currency == "" || strings.EqualFold(strings.TrimSpace(in.Currency), off.Currency), "must be "+off.Currency)
+	if err := p.err(); err != nil {
+		return Investment{}, off, err
 	}
 	if off.MinCommitment > 0 && amount < off.MinCommitment {
 		return Investment{}, off, errMinCommitment.with("investment_amount %.2f is below min_commitment %.2f", amount, off.MinCommitment)
 	}
 	if off.MaxCommitment > 0 && amount > off.MaxCommitment {
 		return Investment{}, off, errMaxCommitment.with("investment_amount %.2f is above max_commitment %.2f", amount, off.MaxCommitment)
-	}
-	if in.Currency != "" && off.Currency != "" && in.Currency != off.Currency {
-		return Investment{}, off, errInvalidParam.with("currency %q differs from the offering's %q", in.Currency, off.Currency).withField("currency", "must be "+off.Currency)
 	}
 	id, err := nextID(tx, kindInvestment)
 	if err != nil {
