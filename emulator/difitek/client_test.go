@@ -78,6 +78,17 @@ func (c client) do(t *testing.T, method, path string, body any) envelope {
 			t.Fatal(err)
 		}
 	}
+	contentType := ""
+	if raw != nil {
+		contentType = "application/json"
+	}
+	return c.send(t, method, path, contentType, raw)
+}
+
+// send makes a request with a body exactly as given (a client dialect's
+// literal bytes).
+func (c client) send(t *testing.T, method, path, contentType string, raw []byte) envelope {
+	t.Helper()
 	network := c.network
 	if network == "" {
 		network = c.creds.Network
@@ -93,8 +104,8 @@ func (c client) do(t *testing.T, method, path string, body any) envelope {
 	tok := difitek.SignToken(c.creds.APIKey, c.creds.APISecret, c.user, c.pw, difitek.NewNonce(), difitek.CreatedString(now))
 	req.Header.Set(difitek.HeaderCVAuth, tok.String())
 	req.Header.Set(difitek.HeaderNetwork, network)
-	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
