@@ -27,9 +27,9 @@ type dialectStep struct {
 	path        string // {org}, {offering}, {investment}, {document}, {user} are replaced
 	contentType string
 	body        string
-	save        string                                 // keeps data.id under this name
+	save        string                                  // keeps data.id under this name
 	check       func(t *testing.T, data map[string]any) // of data.<kind> (or data)
-	key         string                                 // data key check reads
+	key         string                                  // data key check reads
 }
 
 const (
@@ -45,7 +45,7 @@ func TestClientDialects(t *testing.T) {
 	steps := []dialectStep{
 		{name: "PHP LoggedInUserService::save of a user without a picture", as: "investor", method: http.MethodPatch, path: "/self", contentType: jsonType,
 			body: `{"birth_date":"1980-02-29","birth_place":"","driving_license_number":"","income_range":"","passport_country":"","passport_expiry":"","passport_number":"","tax_id":"","additional_type":"","address":{"id":null,"address_locality":"","building":"","city":"Leeds","country":"GB","postal_code":"LS1 4AP","region":"","street_address":"1 Park Row"},"affiliate_code":"","biography":"Angel investor \/ mentor","custom":[],"external_reference_id":"","family_name":"Investor","given_name":"Jos\u00e9","honorific_prefix":"","honorific_suffix":"","image":null,"job_title":"CFO","location":"Leeds","phone_1":447700900123,"phone_2":"","referral_code":"","sector":"","tagline":"","time_zone":"Europe\/London","visibility":"1","web_site":"https:\/\/jose.example.com"}`,
-			key: "user", check: func(t *testing.T, u map[string]any) {
+			key:  "user", check: func(t *testing.T, u map[string]any) {
 				want(t, u, "given_name", "José", "biography", "Angel investor / mentor", "web_site", "https://jose.example.com",
 					"time_zone", "Europe/London", "phone_1", "447700900123", "visibility", "Open", "image", nil, "birth_date", "1980-02-29")
 				want(t, u["address"].(map[string]any), "city", "Leeds", "street_address", "1 Park Row")
@@ -68,12 +68,12 @@ func TestClientDialects(t *testing.T) {
 			}},
 		{name: "PHP OfferingService::save by the owner re-sends the Draft stage", as: "issuer", method: http.MethodPatch, path: "/offerings/{offering}", contentType: jsonType,
 			body: `{"additional_type":"","amount_raised":0,"category":"Equity","close_date":"","credit_score":"","currency":"GBP","equity_offered":10,"external_commitments":0,"funding_goal":50000,"interest_rate":0,"is_secondary_offering":false,"investment_count":0,"life_cycle_stage":"Draft","max_commitment":0,"max_overfunding_amount":0,"min_commitment":100,"name":"Robots Series A (renamed)","num_of_shares":20000,"offering_description":"Robots \/ automation","open_date":"","price_per_share":2.5,"raised_percent":0,"term":12,"valuation":500000}`,
-			key: "offering", check: func(t *testing.T, o map[string]any) {
+			key:  "offering", check: func(t *testing.T, o map[string]any) {
 				want(t, o, "name", "Robots Series A (renamed)", "life_cycle_stage", "Draft")
 			}},
 		{name: "admin features and publishes with PHP booleans", as: "admin", method: http.MethodPatch, path: "/offerings/{offering}", contentType: jsonType,
 			body: `{"is_featured":1,"is_secondary_offering":"false","life_cycle_stage":"Published"}`,
-			key: "offering", check: func(t *testing.T, o map[string]any) {
+			key:  "offering", check: func(t *testing.T, o map[string]any) {
 				want(t, o, "is_featured", true, "life_cycle_stage", "Published")
 			}},
 		{name: "PHP createInvestmentForOffering from a form, trailing slash", as: "investor", method: http.MethodPost, path: "/offerings/{offering}/investments/", contentType: jsonType,
@@ -83,10 +83,10 @@ func TestClientDialects(t *testing.T) {
 			}},
 		{name: "PHP InvestmentService::save re-sends Pending and custom []", as: "investor", method: http.MethodPatch, path: "/investments/{investment}", contentType: jsonType,
 			body: `{"currency":"GBP","custom":[],"divested_amount":0,"interest_rate":0,"investment_amount":1500,"life_cycle_stage":"Pending","number_of_shares":600,"term":12,"visibility":"Open"}`,
-			key: "investment", check: func(t *testing.T, i map[string]any) { want(t, i, "life_cycle_stage", "Pending") }},
+			key:  "investment", check: func(t *testing.T, i map[string]any) { want(t, i, "life_cycle_stage", "Pending") }},
 		{name: "PHP createDocumentForInvestment with the SDK's defaults", as: "investor", method: http.MethodPost, path: "/investments/{investment}/documents", contentType: jsonType,
 			body: `{"url":"https:\/\/cdn.example.com\/docs\/subscription.pdf","file_type":"application\/pdf","file_alias":"","file_description":"","group_id":"","source_type":0,"tag":""}`,
-			key: "document", check: func(t *testing.T, d map[string]any) {
+			key:  "document", check: func(t *testing.T, d map[string]any) {
 				want(t, d, "url", "https://cdn.example.com/docs/subscription.pdf", "file_type", "application/pdf", "group_id", 0.0, "file_name", "subscription.pdf")
 			}},
 		{name: "PHP createDocument on self, group and source as strings, trailing slash", as: "investor", method: http.MethodPost, path: "/self/documents/", contentType: jsonType,
@@ -94,7 +94,7 @@ func TestClientDialects(t *testing.T) {
 			save: "document", key: "document", check: func(t *testing.T, d map[string]any) { want(t, d, "group_id", 3.0, "source_type", 1.0) }},
 		{name: "PHP save with the new picture's id as a string", as: "investor", method: http.MethodPatch, path: "/self", contentType: jsonType,
 			body: `{"image":"{document}","custom":{"risk":"high"}}`,
-			key: "user", check: func(t *testing.T, u map[string]any) {
+			key:  "user", check: func(t *testing.T, u map[string]any) {
 				img, _ := u["image"].(map[string]any)
 				if img == nil || img["url"] != "https://cdn.example.com/avatars/jose.png" {
 					t.Errorf("image %v", u["image"])
@@ -102,19 +102,19 @@ func TestClientDialects(t *testing.T) {
 			}},
 		{name: "form post of an investment with PHP bracket keys", as: "investor", method: http.MethodPost, path: "/offerings/{offering}/investments/", contentType: formType,
 			body: "investment_amount=250.50&currency=gbp&custom%5Bsource%5D=web&custom%5Bcampaign%5D=spring",
-			key: "investment", check: func(t *testing.T, i map[string]any) {
+			key:  "investment", check: func(t *testing.T, i map[string]any) {
 				want(t, i, "investment_amount", 250.5)
 				want(t, i["custom"].(map[string]any), "source", "web", "campaign", "spring")
 			}},
 		{name: "Node JSON.stringify body", as: "investor", method: http.MethodPost, path: "/offerings/{offering}/investments", contentType: "application/json; charset=utf-8",
 			body: `{"investment_amount":1000,"currency":"GBP","custom":{"note":"Zoë's first / only"}}`,
-			key: "investment", check: func(t *testing.T, i map[string]any) {
+			key:  "investment", check: func(t *testing.T, i map[string]any) {
 				want(t, i, "investment_amount", 1000.0)
 				want(t, i["custom"].(map[string]any), "note", "Zoë's first / only")
 			}},
 		{name: "Node JSON.stringify PATCH with an empty object", as: "investor", method: http.MethodPatch, path: "/self/", contentType: jsonType,
 			body: `{"tagline":"Zoë","custom":{},"address":{"city":"York"}}`,
-			key: "user", check: func(t *testing.T, u map[string]any) {
+			key:  "user", check: func(t *testing.T, u map[string]any) {
 				want(t, u, "tagline", "Zoë")
 				want(t, u["address"].(map[string]any), "city", "York", "street_address", "1 Park Row")
 				want(t, u["custom"].(map[string]any), "risk", "high")
