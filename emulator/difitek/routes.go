@@ -13,12 +13,13 @@ func (p *Provider) routes(m *platform.Mount) {
 		get, post, patch, put, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete
 	)
 	public, user, admin := p.verifier(accessPublic), p.verifier(accessUser), p.verifier(accessAdmin)
-	h := func(method, path string, v platform.Verifier, fn platform.HandlerFunc, name string) {
-		m.Handle(method, "/v1/{network}"+path, v, fn, platform.Named(name))
+	h := func(method, path string, v platform.Verifier, fn platform.HandlerFunc, name string, opts ...platform.RouteOption) {
+		m.Handle(method, "/v1/{network}"+path, v, fn, append([]platform.RouteOption{platform.Named(name)}, opts...)...)
 	}
+	inferred := platform.InferredAs
 
 	h(get, "/authenticate", user, p.authenticate, "authenticate")
-	m.Handle(get, "/v1/{network}", platform.NoAuth, p.alive, platform.Named("alive"))
+	m.Handle(get, "/v1/{network}", platform.NoAuth, p.alive, platform.Named("alive"), inferred(reasonAlive))
 
 	// Public.
 	h(get, "/public/stats", public, p.publicStats, "public.stats")
@@ -39,13 +40,13 @@ func (p *Provider) routes(m *platform.Mount) {
 	h(get, "/self", user, p.getSelf, "self.get")
 	h(patch, "/self", user, p.patchSelf, "self.update")
 	h(del, "/self", user, p.deleteSelf, "self.delete")
-	h(get, "/self/stats", user, p.selfStats, "self.stats")
+	h(get, "/self/stats", user, p.selfStats, "self.stats", inferred(reasonSelfStats))
 	h(post, "/self/acceptTerms", user, p.acceptTerms, "self.acceptTerms")
 	h(post, "/self/resendVerificationEmail", user, p.resendVerificationEmail, "self.resendVerificationEmail")
 	h(post, "/self/changePassword", user, p.changePassword, "self.changePassword")
 	h(post, "/self/changeEmail", user, p.changeEmail, "self.changeEmail")
-	h(post, "/self/approveUser", admin, p.moderate("approved"), "self.approveUser")
-	h(post, "/self/blockUser", admin, p.moderate("blocked"), "self.blockUser")
+	h(post, "/self/approveUser", admin, p.moderate("approved"), "self.approveUser", inferred(reasonModeration))
+	h(post, "/self/blockUser", admin, p.moderate("blocked"), "self.blockUser", inferred(reasonModeration))
 	h(post, "/self/markRegistrationComplete", user, p.markRegistrationComplete, "self.markRegistrationComplete")
 	h(get, "/self/organizations", user, p.selfOrganizations, "self.organizations")
 	h(get, "/self/offerings", user, p.selfOfferings, "self.offerings")
@@ -61,16 +62,16 @@ func (p *Provider) routes(m *platform.Mount) {
 	h(get, "/self/wallets/{id}", user, p.selfWallet, "self.wallet")
 
 	// Third-party KYC.
-	h(post, "/self/veridu/profile", user, p.kycCheck("veridu", "profile", true), "veridu.profile.create")
-	h(get, "/self/veridu/profile", user, p.kycRead("veridu", "profile"), "veridu.profile")
-	h(post, "/self/veridu/sendPhoneVerificationMessage", user, p.sendPhoneVerification, "veridu.sendPhone")
-	h(post, "/self/veridu/verifyPhoneMessage", user, p.verifyPhone, "veridu.verifyPhone")
-	h(post, "/self/veridu/backgroundCheck", user, p.kycCheck("veridu", "background", true), "veridu.backgroundCheck")
-	h(get, "/self/gbgIdVerify", user, p.kycCheck("gbg", "id", false), "gbg.idVerify")
-	h(get, "/self/gbgroup/incrementalVerify", user, p.kycCheck("gbg", "incremental", false), "gbg.incrementalVerify")
-	h(post, "/self/reyker/register", user, p.kycCheck("reyker", "register", true), "reyker.register")
-	h(get, "/self/reyker", user, p.kycRead("reyker", "register"), "reyker.get")
-	h(get, "/self/reyker/plans", user, p.reykerPlans, "reyker.plans")
+	h(post, "/self/veridu/profile", user, p.kycCheck("veridu", "profile", true), "veridu.profile.create", inferred(reasonKYC))
+	h(get, "/self/veridu/profile", user, p.kycRead("veridu", "profile"), "veridu.profile", inferred(reasonKYC))
+	h(post, "/self/veridu/sendPhoneVerificationMessage", user, p.sendPhoneVerification, "veridu.sendPhone", inferred(reasonKYC))
+	h(post, "/self/veridu/verifyPhoneMessage", user, p.verifyPhone, "veridu.verifyPhone", inferred(reasonKYC))
+	h(post, "/self/veridu/backgroundCheck", user, p.kycCheck("veridu", "background", true), "veridu.backgroundCheck", inferred(reasonKYC))
+	h(get, "/self/gbgIdVerify", user, p.kycCheck("gbg", "id", false), "gbg.idVerify", inferred(reasonKYC))
+	h(get, "/self/gbgroup/incrementalVerify", user, p.kycCheck("gbg", "incremental", false), "gbg.incrementalVerify", inferred(reasonKYC))
+	h(post, "/self/reyker/register", user, p.kycCheck("reyker", "register", true), "reyker.register", inferred(reasonKYC))
+	h(get, "/self/reyker", user, p.kycRead("reyker", "register"), "reyker.get", inferred(reasonKYC))
+	h(get, "/self/reyker/plans", user, p.reykerPlans, "reyker.plans", inferred(reasonKYC))
 
 	// Users.
 	h(get, "/users", user, p.listUsers, "users.list")
@@ -85,12 +86,12 @@ func (p *Provider) routes(m *platform.Mount) {
 	h(patch, "/organizations/{id}", user, p.patchOrganization, "organizations.update")
 	h(post, "/organizations/{id}/members/{user_id}", user, p.member(true), "organizations.members.add")
 	h(del, "/organizations/{id}/members/{user_id}", user, p.member(false), "organizations.members.remove")
-	h(post, "/organizations/{id}/user/{user_id}", user, p.member(true), "organizations.user.add")
+	h(post, "/organizations/{id}/user/{user_id}", user, p.member(true), "organizations.user.add", inferred(reasonThirdParty))
 	h(get, "/organizations/{id}/offerings", user, p.organizationOfferings, "organizations.offerings")
 	h(post, "/organizations/{id}/offerings", user, p.postOrganizationOffering, "offerings.create")
 	h(get, "/organizations/{id}/documents", user, p.ownerDocuments(kindOrganization), "organizations.documents")
 	h(post, "/organizations/{id}/documents", user, p.attachDocument(kindOrganization), "organizations.documents.create")
-	m.Handle(post, "/v1/admin/{network}/{user_id}/organization", admin, p.postOrganization, platform.Named("admin.organization.create"))
+	m.Handle(post, "/v1/admin/{network}/{user_id}/organization", admin, p.postOrganization, platform.Named("admin.organization.create"), inferred(reasonAdminPath))
 
 	// Offerings.
 	h(get, "/offerings", user, p.listOfferings, "offerings.list")
@@ -105,7 +106,7 @@ func (p *Provider) routes(m *platform.Mount) {
 	h(post, "/offerings/{id}/bulletins", user, p.postBulletin, "bulletins.create")
 	h(get, "/offerings/{id}/documents", user, p.ownerDocuments(kindOffering), "offerings.documents")
 	h(post, "/offerings/{id}/documents", user, p.attachDocument(kindOffering), "offerings.documents.create")
-	h(get, "/offerings/{id}/tasks", user, p.offeringTasks, "offerings.tasks")
+	h(get, "/offerings/{id}/tasks", user, p.offeringTasks, "offerings.tasks", inferred(reasonTasks))
 
 	// Investments, payouts, transactions, wallets.
 	h(get, "/investments/{id}", user, p.getInvestment, "investments.get")
@@ -122,17 +123,17 @@ func (p *Provider) routes(m *platform.Mount) {
 	h(get, "/wallets/{id}/transactions", user, p.walletTransactions, "wallets.transactions")
 
 	// Deal rooms.
-	h(patch, "/dealrooms/{id}", user, p.patchDealRoom, "dealrooms.update")
+	h(patch, "/dealrooms/{id}", user, p.patchDealRoom, "dealrooms.update", inferred(reasonThirdParty))
 	h(get, "/dealrooms/{id}/topics", user, dealRoomChildren(kindTopic, func(t Topic) int64 { return t.DealRoomID }), "dealrooms.topics")
 	h(post, "/dealrooms/{id}/topics", user, p.postTopic, "topics.create")
-	h(post, "/dealrooms/{id}/accessrequest", user, p.requestAccess, "dealrooms.accessrequest")
-	h(get, "/dealrooms/{id}/accessrequests", user, dealRoomChildren(kindAccess, func(a AccessRequest) int64 { return a.DealRoomID }), "dealrooms.accessrequests")
-	h(get, "/dealrooms/{id}/accessrequests/{user_id}", user, p.accessRequestOfUser, "dealrooms.accessrequests.user")
-	h(patch, "/dealrooms/{id}/accessrequests/{request_id}", admin, p.decideAccess, "dealrooms.accessrequests.decide")
-	h(post, "/dealrooms/{id}/document_groups", user, p.postGroup("document"), "dealrooms.document_groups.create")
-	h(post, "/dealrooms/{id}/access_groups", user, p.postGroup("access"), "dealrooms.access_groups.create")
-	h(post, "/dealrooms/{id}/accessgroups/{group_id}", user, p.patchGroup, "dealrooms.accessgroups.update")
-	h(post, "/dealrooms/{id}/accessrequests/{request_id}/group/{group_id}", user, p.assignGroup, "dealrooms.accessrequests.group")
+	h(post, "/dealrooms/{id}/accessrequest", user, p.requestAccess, "dealrooms.accessrequest", inferred(reasonThirdParty))
+	h(get, "/dealrooms/{id}/accessrequests", user, dealRoomChildren(kindAccess, func(a AccessRequest) int64 { return a.DealRoomID }), "dealrooms.accessrequests", inferred(reasonThirdParty))
+	h(get, "/dealrooms/{id}/accessrequests/{user_id}", user, p.accessRequestOfUser, "dealrooms.accessrequests.user", inferred(reasonThirdParty))
+	h(patch, "/dealrooms/{id}/accessrequests/{request_id}", admin, p.decideAccess, "dealrooms.accessrequests.decide", inferred(reasonThirdParty))
+	h(post, "/dealrooms/{id}/document_groups", user, p.postGroup("document"), "dealrooms.document_groups.create", inferred(reasonThirdParty))
+	h(post, "/dealrooms/{id}/access_groups", user, p.postGroup("access"), "dealrooms.access_groups.create", inferred(reasonThirdParty))
+	h(post, "/dealrooms/{id}/accessgroups/{group_id}", user, p.patchGroup, "dealrooms.accessgroups.update", inferred(reasonThirdParty))
+	h(post, "/dealrooms/{id}/accessrequests/{request_id}/group/{group_id}", user, p.assignGroup, "dealrooms.accessrequests.group", inferred(reasonThirdParty))
 	h(get, "/topics/{id}/posts", user, listChildren(kindPost, func(x Post) int64 { return x.TopicID }, kindTopic), "topics.posts")
 	h(post, "/topics/{id}/posts", user, p.postMessage(kindPost, kindTopic), "posts.create")
 	h(get, "/posts/{id}", user, p.getPost, "posts.get")
@@ -142,13 +143,28 @@ func (p *Provider) routes(m *platform.Mount) {
 	// Documents, uploads, cap tables.
 	h(del, "/documents/{id}", user, p.deleteDocument, "documents.delete")
 	h(get, "/document/{id}", user, p.getDocument, "documents.get")
-	h(put, "/s3", user, p.s3URL, "s3.url")
-	h(get, "/capitalizations/{id}", user, p.capitalization(false), "capitalizations.get")
-	h(get, "/capitalizations/{id}/changelog", user, p.capitalization(true), "capitalizations.changelog")
+	h(put, "/s3", user, p.s3URL, "s3.url", inferred(reasonS3))
+	h(get, "/capitalizations/{id}", user, p.capitalization(false), "capitalizations.get", inferred(reasonCapTable))
+	h(get, "/capitalizations/{id}/changelog", user, p.capitalization(true), "capitalizations.changelog", inferred(reasonCapTable))
 	for _, method := range []string{put, post} {
-		m.HandleHTTP("", method, "/_s3/uploads/{network}/{token}/{name}", s3Upload(), platform.Named("s3.upload"))
+		m.HandleHTTP("", method, "/_s3/uploads/{network}/{token}/{name}", s3Upload(), platform.Named("s3.upload"), inferred(reasonS3))
 	}
 }
+
+// Why a route's contract is inferred (README "Inferred routes"); its
+// answers carry X-Fakeprovider-Inferred.
+const (
+	reasonAlive      = "answer inferred: a third-party client (TRUSTED) calls GET /v1/{network} without credentials as a health check; the answer is undocumented"
+	reasonSelfStats  = "fields inferred: the SDK copies the raw object; its fields are undocumented"
+	reasonModeration = "rights inferred: the SDK marks approveUser/blockUser as admin?; the target user_id is the emulator's"
+	reasonKYC        = "answer inferred: the SDK copies the third-party service's raw answer; results are canned and driven by scenarios"
+	reasonThirdParty = "path from a third-party client (BMI); the request and answer shapes are inferred"
+	reasonAdminPath  = "path from a third-party client (BMI) of an older admin-style API variant; contract inferred"
+	reasonTasks      = "answer inferred: a third-party client (BMI) calls the path; the checklist is the emulator's"
+	reasonS3         = "contract inferred: a third-party client (BMI) calls PUT /s3; its parameters and answer are undocumented"
+	reasonCapTable   = "answer inferred: the Postman collection names the path; the cap table's shape is the emulator's"
+	reasonSSO        = "single sign-on inferred: the jwt-auth token's algorithm, key and claims are undocumented (HS256 with sso_secret, email claim)"
+)
 
 // listChildren lists records whose parent (of parentKind) exists.
 func listChildren[T any](kind string, parentOf func(T) int64, parentKind string) platform.HandlerFunc {

@@ -42,7 +42,19 @@ func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
 	if err != nil {
 		return writer{}.Error(r, errInternal)
 	}
-	return platform.Rendered{Status: status, Header: jsonHeader.Clone(), Body: body}
+	return platform.Rendered{Status: status, Header: answerHeader(r), Body: body}
+}
+
+// answerHeader is the header of an answer; answers to single sign-on
+// calls say their contract is inferred.
+func answerHeader(r *http.Request) http.Header {
+	h := jsonHeader.Clone()
+	if r != nil && r.Header.Get(HeaderJWTAuth) != "" {
+		if tok, err := ParseToken(r.Header.Get(HeaderCVAuth)); err == nil && tok.Username == SocialUsername {
+			h.Set(platform.InferredHeader, reasonSSO)
+		}
+	}
+	return h
 }
 
 // Error implements platform.Writer.
@@ -55,7 +67,7 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 	body, _ := json.Marshal(errorEnvelope{Status: e.Status, Outcome: "error", Data: errorData{
 		Code: e.Code, DeveloperMessage: e.DeveloperMessage, UserMessage: e.UserMessage, Fields: fields,
 	}})
-	return platform.Rendered{Status: e.Status, Header: jsonHeader.Clone(), Body: body}
+	return platform.Rendered{Status: e.Status, Header: answerHeader(r), Body: body}
 }
 
 // toAPIError maps any error a handler or the platform returns to the envelope.
