@@ -158,6 +158,7 @@ func TestBodyFields(t *testing.T) {
 		{"form with PHP nesting", "application/x-www-form-urlencoded",
 			"address%5Bcity%5D=Leeds&address%5Bcountry%5D=GB&tags%5B%5D=a&tags%5B%5D=b&custom[k]=v",
 			map[string]any{"address": map[string]any{"city": "Leeds", "country": "GB"}, "tags": []any{"a", "b"}, "custom": map[string]any{"k": "v"}}, 0},
+		{"form nested too deep is dropped", "application/x-www-form-urlencoded", "a" + strings.Repeat("[x]", 70) + "=1&b=2", map[string]any{"b": "2"}, 0},
 		{"list", "application/json", "[1,2]", nil, 30001},
 		{"string", "application/json", `"x"`, nil, 30001},
 		{"broken", "application/json", `{"a":`, nil, 30001},

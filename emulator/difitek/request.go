@@ -82,12 +82,19 @@ func formFields(body []byte) (map[string]any, error) {
 	}
 	out := map[string]any{}
 	for key, vs := range vals {
+		path := formPath(key)
+		if len(path) > maxFormNesting {
+			continue // as PHP drops variables nested deeper than max_input_nesting_level
+		}
 		for _, v := range vs {
-			setFormValue(out, formPath(key), v)
+			setFormValue(out, path, v)
 		}
 	}
 	return out, nil
 }
+
+// maxFormNesting bounds form keys' nesting (PHP's max_input_nesting_level).
+const maxFormNesting = 64
 
 // formPath splits "a[b][]" into ["a","b",""].
 func formPath(key string) []string {
