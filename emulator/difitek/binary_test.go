@@ -41,9 +41,14 @@ func TestRealBinary(t *testing.T) {
 	}
 	c := defaultClient(b.url() + "/difitek")
 	investmentFlow(t, b, c)
-	// Real paths (no /difitek prefix) answer too.
+	// Real paths (no /difitek prefix) answer too, with PHP-shaped bodies
+	// and trailing slashes.
 	c.base = b.url()
 	c.ok(t, http.MethodGet, "/self", nil)
+	if e := c.send(t, http.MethodPatch, "/self/", "application/json",
+		[]byte(`{"custom":[],"image":null,"address":{"id":null,"city":"Leeds"},"web_site":"https:\/\/example.com","phone_1":447700900123}`)); e.http != http.StatusOK {
+		t.Fatalf("PHP-shaped PATCH /self/: %d %s", e.http, e.Data)
+	}
 	if err := b.p.Stop(t); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
