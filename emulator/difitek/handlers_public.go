@@ -173,8 +173,7 @@ func (p *Provider) register(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	in.Email = strings.TrimSpace(in.Email)
-	bad.require("email", in.Email != "")
-	bad.check("email", in.Email == "" || strings.Contains(in.Email, "@"), "must be an e-mail address")
+	emailProblems(&bad, in.Email)
 	bad.require("password", in.Password != "")
 	if err := bad.err(); err != nil {
 		return nil, err
@@ -209,6 +208,20 @@ func (p *Provider) register(req *platform.Request) (any, error) {
 		}
 		return process("user", u.ID, u.User), nil
 	})
+}
+
+// emailProblems records a missing or malformed e-mail address.
+func emailProblems(p *problems, email string) {
+	email = strings.TrimSpace(email)
+	p.require("email", email != "")
+	p.check("email", email == "" || strings.Contains(email, "@"), "must be an e-mail address")
+}
+
+// checkEmail is 30002 without an e-mail address, 30003 for one without @.
+func checkEmail(email string) error {
+	var p problems
+	emailProblems(&p, email)
+	return p.err()
 }
 
 // sendVerification captures the verification e-mail of an address.
@@ -342,8 +355,8 @@ func (p *Provider) newsletterSignUp(req *platform.Request) (any, error) {
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Email) == "" || !strings.Contains(in.Email, "@") {
-		return nil, errMissingParam.with("Parameter missing: email").withField("email", "required")
+	if err := checkEmail(in.Email); err != nil {
+		return nil, err
 	}
 	return req.Commit(func(tx *platform.Tx) (any, error) {
 		return map[string]any{"email": in.Email}, tx.Records().Put(kindNewsletter, emailKey(in.Email), map[string]string{

@@ -327,8 +327,8 @@ func (p *Provider) createInvitation(req *platform.Request) (any, error) {
 	if err := decodeBody(req, &in); err != nil {
 		return nil, err
 	}
-	if !strings.Contains(in.Email, "@") {
-		return nil, errMissingParam.with("Parameter missing: email").withField("email", "required")
+	if err := checkEmail(in.Email); err != nil {
+		return nil, err
 	}
 	return req.Commit(func(tx *platform.Tx) (any, error) {
 		u, err := me(tx, req)
