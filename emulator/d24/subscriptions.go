@@ -52,6 +52,12 @@ type subscriptionRequest struct {
 	ClientIP     string             `json:"client_ip"`
 }
 
+// subscriptionSchema is how the subscription fields are read (lenient.go):
+// Jackson sends start_date as [y,m,d].
+var subscriptionSchema = depositSchema.with("subscription", schema{
+	"start_date": kDate, "plan": kString, "plan_unit": kInteger, "auto_renewal": kBool,
+}).with("", schema{"subscription": kObject, "client_ip": kString})
+
 // Subscription is a stored subscription.
 type Subscription struct {
 	SubscriptionID  int64      `json:"subscription_id"`
@@ -119,8 +125,8 @@ func (t *subscriptionTerms) validate(today string) (int, []string) {
 
 func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 	var in subscriptionRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
+	if err := decodeDepositFamily(req.Body, subscriptionSchema, &in); err != nil {
+		return nil, err
 	}
 	if err := in.validate(); err != nil {
 		return nil, err
