@@ -190,6 +190,11 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 		if err := tx.Publish(platform.Event{Name: "deposit.created", Kind: kindDeposit, ID: strconv.FormatInt(d.DepositID, 10), Fields: depositFields(&d, &in.depositRequest)}); err != nil {
 			return nil, err
 		}
+		// The Subscriptions API notifies the creation; like every D24
+		// notification it carries only the id (the body is inferred).
+		if err := notify(tx, s.NotificationURL, "subscription.created", kindSubscription, id, "subscription_id", s.SubscriptionID); err != nil {
+			return nil, err
+		}
 		return map[string]any{"subscription_id": s.SubscriptionID, "redirect_url": base + "/checkout/" + token,
 			"expiration_date": now.Add(depositExpiry).UTC().Format(dateLayout), "payment_amount": local, "redirect": true}, nil
 	})
