@@ -11,23 +11,23 @@ import (
 const cashoutIDBase = 8400000
 
 type cashoutRequest struct {
-	ExternalID          string          `json:"external_id"`
-	Country             string          `json:"country"`
-	Currency            string          `json:"currency"`
-	Amount              Amount          `json:"amount"`
-	DocumentID          string          `json:"document_id"`
-	DocumentType        string          `json:"document_type"`
-	BeneficiaryName     string          `json:"beneficiary_name"`
-	BeneficiaryLastname string          `json:"beneficiary_lastname"`
-	BankCode            string          `json:"bank_code"`
-	BankAccount         string          `json:"bank_account"`
-	BankBranch          string          `json:"bank_branch"`
-	AccountType         string          `json:"account_type"`
-	Email               string          `json:"email"`
-	Phone               string          `json:"phone"`
-	NotificationURL     string          `json:"notification_url"`
-	Comments            string          `json:"comments"`
-	OnHold              bool            `json:"on_hold"`
+	ExternalID          string `json:"external_id"`
+	Country             string `json:"country"`
+	Currency            string `json:"currency"`
+	Amount              Amount `json:"amount"`
+	DocumentID          string `json:"document_id"`
+	DocumentType        string `json:"document_type"`
+	BeneficiaryName     string `json:"beneficiary_name"`
+	BeneficiaryLastname string `json:"beneficiary_lastname"`
+	BankCode            string `json:"bank_code"`
+	BankAccount         string `json:"bank_account"`
+	BankBranch          string `json:"bank_branch"`
+	AccountType         string `json:"account_type"`
+	Email               string `json:"email"`
+	Phone               string `json:"phone"`
+	NotificationURL     string `json:"notification_url"`
+	Comments            string `json:"comments"`
+	OnHold              bool   `json:"on_hold"`
 }
 
 // cashoutSchema is how the cashout fields are read (lenient.go):

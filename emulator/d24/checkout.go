@@ -3,8 +3,8 @@ package d24
 import (
 	"context"
 	"errors"
-	"html/template"
 	"hash/fnv"
+	"html/template"
 	"net/http"
 	"net/url"
 	"path"

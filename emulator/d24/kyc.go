@@ -179,10 +179,10 @@ type accountRequest struct {
 	FirstName    string `json:"first_name"`
 	LastName     string `json:"last_name"`
 	BankAccount  *struct {
-		BankCode    string          `json:"bank_code"`
-		Account     string          `json:"account"`
-		Branch      string          `json:"branch"`
-		AccountType string          `json:"account_type"`
+		BankCode    string `json:"bank_code"`
+		Account     string `json:"account"`
+		Branch      string `json:"branch"`
+		AccountType string `json:"account_type"`
 	} `json:"bank_account"`
 	Amount   Amount `json:"amount"`
 	Currency string `json:"currency"`
