@@ -68,7 +68,7 @@ type cardDepositRequest struct {
 
 // cardDepositSchema is how the card deposit fields are read (lenient.go).
 var cardDepositSchema = depositSchema.with("credit_card", schema{
-	"card_number": kString, "cvv": kString, "expiration_month": kInteger, "expiration_year": kInteger, "holder_name": kString,
+	"card_number": kText, "cvv": kText, "expiration_month": kInteger, "expiration_year": kInteger, "holder_name": kString,
 }).with("", schema{"credit_card": kObject, "card_token": kString, "client_ip": kString})
 
 // CardDetail is the masked card a deposit's status shows; the full number

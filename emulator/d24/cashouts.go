@@ -34,10 +34,10 @@ type cashoutRequest struct {
 // bank_code is a number in the OpenAPI and a string ("001") in every
 // example, so both are read as its text.
 var cashoutSchema = schema{
-	"login": kString, "pass": kString, "external_id": kString, "country": kString, "currency": kString, "amount": kNumber,
-	"document_id": kString, "document_type": kString, "beneficiary_name": kString, "beneficiary_lastname": kString,
-	"bank_code": kString, "bank_account": kString, "bank_branch": kString, "account_type": kString,
-	"email": kString, "phone": kString, "notification_url": kString, "comments": kString, "on_hold": kBool,
+	"login": kString, "pass": kString, "external_id": kText, "country": kString, "currency": kString, "amount": kNumber,
+	"document_id": kText, "document_type": kString, "beneficiary_name": kString, "beneficiary_lastname": kString,
+	"bank_code": kText, "bank_account": kText, "bank_branch": kText, "account_type": kString,
+	"email": kString, "phone": kText, "notification_url": kString, "comments": kString, "on_hold": kBool,
 }
 
 // bankCode is the request's bank_code as the country lists it (1, "1"
@@ -221,7 +221,7 @@ func findCashout(tx *platform.Tx, ref cashoutRef) (Cashout, error) {
 }
 
 // cashoutRefSchema is how the status, update and cancel bodies are read.
-var cashoutRefSchema = schema{"login": kString, "pass": kString, "cashout_id": kInteger, "external_id": kString, "status": kString}
+var cashoutRefSchema = schema{"login": kString, "pass": kString, "cashout_id": kInteger, "external_id": kText, "status": kString}
 
 func parseRef(body []byte) (cashoutRef, error) {
 	var ref cashoutRef

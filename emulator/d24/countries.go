@@ -58,7 +58,7 @@ func countryProblem(cc string) string {
 	case cc == "":
 		return "country: required"
 	case !isoCountries[cc]:
-		return "country: " + quote(cc) + " is not an ISO-3166 alpha-2 country code"
+		return "country: " + cc + " is not an ISO-3166 alpha-2 country code"
 	}
 	if _, ok := countries[cc]; !ok {
 		return "country: " + cc + " is not a country D24 operates in"

@@ -35,7 +35,7 @@ type depositRequest struct {
 
 // depositSchema is how the deposit fields are read (lenient.go).
 var depositSchema = schema{
-	"invoice_id": kString, "amount": kNumber, "currency": kString, "country": kString,
+	"invoice_id": kText, "amount": kNumber, "currency": kString, "country": kString,
 	"payment_method": kString, "payer": kObject, "bank_account": kObject, "notification_url": kString,
 	"language": kString, "bonus_amount": kNumber, "bonus_relative": kBool,
 }.with("payer", payerSchema).with("bank_account", bankAccountSchema)

@@ -44,8 +44,8 @@ type kycRequest struct {
 
 // kycSchema is how the KYC fields are read (lenient.go).
 var kycSchema = schema{
-	"country": kString, "document": kString, "document_type": kString, "first_name": kString, "last_name": kString,
-	"phone": kString, "email": kString, "bank_account": kObject, "user_ip": kString,
+	"country": kString, "document": kText, "document_type": kString, "first_name": kString, "last_name": kString,
+	"phone": kText, "email": kString, "bank_account": kObject, "user_ip": kString,
 }.with("bank_account", bankAccountSchema)
 
 var (
@@ -190,9 +190,9 @@ type accountRequest struct {
 
 // accountSchema is how the account validation fields are read (lenient.go).
 var accountSchema = schema{
-	"country": kString, "document": kString, "document_type": kString, "first_name": kString, "last_name": kString,
+	"country": kString, "document": kText, "document_type": kString, "first_name": kString, "last_name": kString,
 	"bank_account": kObject, "amount": kNumber, "currency": kString,
-}.with("bank_account", schema{"bank_code": kString, "account": kString, "branch": kString, "account_type": kString})
+}.with("bank_account", schema{"bank_code": kText, "account": kText, "branch": kText, "account_type": kString})
 
 // accountRejected answers an account that is not valid, with the
 // documented cashout rejection code and name of the cause.

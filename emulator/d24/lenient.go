@@ -24,7 +24,8 @@ import (
 type kind int
 
 const (
-	kString  kind = iota // a string; numbers and booleans are read as their text
+	kString  kind = iota // a string
+	kText                // an identifier: a string, or a number read as its text (PHP, the docs' numeric payer id)
 	kNumber              // a number or a numeric string
 	kInteger             // an integer or an integral numeric string
 	kBool                // true/false, "true"/"false", 1/0, "1"/"0"
@@ -33,7 +34,7 @@ const (
 )
 
 var kindWords = map[kind]string{
-	kString: "a string", kNumber: "a number", kInteger: "an integer", kBool: "a boolean",
+	kString: "a string", kText: "a string", kNumber: "a number", kInteger: "an integer", kBool: "a boolean",
 	kObject: "an object", kDate: "a date (yyyy-MM-dd)",
 }
 
@@ -176,13 +177,15 @@ func coerceValue(want kind, v any) (out any, keep, good bool) {
 	}
 	switch want {
 	case kString:
+		if t, ok := v.(string); ok {
+			return t, true, true
+		}
+	case kText:
 		switch t := v.(type) {
 		case string:
 			return t, true, true
 		case json.Number:
 			return t.String(), true, true
-		case bool:
-			return strconv.FormatBool(t), true, true
 		}
 	case kNumber, kInteger:
 		var n json.Number
@@ -308,13 +311,13 @@ func decodeCashout(body []byte, s schema, out any) error {
 
 // Schemas of the shared objects.
 var (
-	addressSchema = schema{"street": kString, "city": kString, "state": kString, "zip_code": kString}
+	addressSchema = schema{"street": kString, "city": kString, "state": kString, "zip_code": kText}
 	payerSchema   = schema{
-		"id": kString, "document": kString, "document_type": kString, "email": kString,
-		"first_name": kString, "last_name": kString, "phone": kString, "birth_date": kDate,
+		"id": kText, "document": kText, "document_type": kString, "email": kString,
+		"first_name": kString, "last_name": kString, "phone": kText, "birth_date": kDate,
 		"address": kObject,
 	}.with("address", addressSchema)
 	bankAccountSchema = schema{
-		"beneficiary": kString, "bank_code": kString, "branch": kString, "account_number": kString, "account_type": kString,
+		"beneficiary": kString, "bank_code": kText, "branch": kText, "account_number": kText, "account_type": kString,
 	}
 )

@@ -20,7 +20,7 @@ type refundRequest struct {
 
 // refundSchema is how the refund fields are read (lenient.go).
 var refundSchema = schema{
-	"deposit_id": kInteger, "invoice_id": kString, "amount": kNumber, "bank_account": kObject,
+	"deposit_id": kInteger, "invoice_id": kText, "amount": kNumber, "bank_account": kObject,
 	"comments": kString, "notification_url": kString, "country": kString,
 }.with("bank_account", bankAccountSchema)
 
