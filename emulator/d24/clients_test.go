@@ -421,3 +421,44 @@ func TestDuplicateInvoiceAccepted(t *testing.T) {
 		t.Fatalf("one deposit for two requests: %v", ids)
 	}
 }
+
+// TestInferredRoutesMarked: answers whose contract is inferred carry the
+// platform's header; documented ones do not.
+func TestInferredRoutesMarked(t *testing.T) {
+	e := newEnv(t)
+	inferred := []struct {
+		name string
+		a    answer
+	}{
+		{"card deposit (test-card table)", e.card().signed("POST", "/v3/deposits", cardBody("inf-1", "4111111111111111", "123", ""))},
+		{"subscription status", e.signed("GET", "/v3/subscriptions/42", nil)},
+		{"crypto exchange", e.signed("GET", "/v3/exchange_rates/crypto?currency=BRL&crypto=USDT", nil)},
+	}
+	for _, tc := range inferred {
+		if tc.a.header.Get("X-Fakeprovider-Inferred") == "" {
+			t.Errorf("%s: no inferred header (%d %s)", tc.name, tc.a.status, tc.a.body)
+		}
+	}
+	documented := []answer{
+		e.signed("POST", "/v3/deposits", oneShot("inf-2", nil)),
+		e.signed("GET", "/v3/banks?country=BR", nil),
+	}
+	for _, a := range documented {
+		if v := a.header.Get("X-Fakeprovider-Inferred"); v != "" {
+			t.Errorf("documented answer marked inferred: %q (%s)", v, a.body)
+		}
+	}
+	a := e.signed("POST", "/v3/deposits", map[string]any{"invoice_id": "inf-3", "amount": 5, "country": "BR", "currency": "BRL"})
+	var c struct {
+		RedirectURL string `json:"redirect_url"`
+	}
+	a.json(t, &c)
+	resp, err := http.Get(c.RedirectURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Fakeprovider-Inferred") == "" {
+		t.Errorf("checkout page not marked inferred")
+	}
+}
