@@ -165,6 +165,14 @@ func TestCountries(t *testing.T) {
 			}
 		}
 	}
+	// Where the method list is inferred, an unlisted method code is taken;
+	// where it is documented, it is refused (401).
+	if a := e.signed("POST", "/v3/deposits", map[string]any{"invoice_id": "m-in", "amount": 1, "country": "IN", "currency": "INR", "payment_method": "PAYTM"}); a.status != 200 {
+		t.Errorf("IN with an unlisted method: %d %s", a.status, a.body)
+	}
+	if a := e.signed("POST", "/v3/deposits", map[string]any{"invoice_id": "m-br", "amount": 1, "country": "BR", "currency": "BRL", "payment_method": "PAYTM"}); a.status != 400 || a.code(t) != 401 {
+		t.Errorf("BR with an unknown method: %d %s", a.status, a.body)
+	}
 	co := e.cashoutBody("c-no", "Ana")
 	co["country"] = "NO"
 	if a := e.signed("POST", "/v3/cashout", co); a.status != 412 || a.code(t) != 518 {

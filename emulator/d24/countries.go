@@ -90,11 +90,17 @@ func (c country) bank(code string) (bank, bool) {
 	return bank{}, false
 }
 
+// method finds a payment method by code. Where the method list is
+// inferred, any other code is taken too (as a bank transfer named by its
+// code): a real code the list lacks must not be refused.
 func (c country) method(code string) (method, bool) {
 	for _, m := range c.Methods {
 		if m.Code == code {
 			return m, true
 		}
+	}
+	if c.Inferred && code != "" {
+		return method{code, code, bankTransfer}, true
 	}
 	return method{}, false
 }

@@ -74,11 +74,6 @@ func (in *depositRequest) validate() error {
 	case known && !c.currencyOK(in.Currency):
 		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
 	}
-	switch in.Language {
-	case "", "es", "en", "pt", "ja":
-	default:
-		details = append(details, "language: must be one of es, en, pt, ja")
-	}
 	if len(details) > 0 {
 		return validation(details...)
 	}
