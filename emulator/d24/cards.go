@@ -197,11 +197,8 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 	if err := decodeDepositFamily(req.Body, cardDepositSchema, &in); err != nil {
 		return nil, err
 	}
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
 	now := req.Now()
-	var details []string
+	details := in.problems()
 	if in.Payer == nil {
 		details = append(details, "payer: required")
 	}
@@ -216,6 +213,9 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 	}
 	if len(details) > 0 {
 		return nil, validation(details...)
+	}
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	pan, holder, expiry := tokenCard, "", ""
 	if in.CreditCard != nil {

@@ -470,3 +470,33 @@ func TestInferredRoutesMarked(t *testing.T) {
 		t.Errorf("checkout page not marked inferred")
 	}
 }
+
+// TestMissingFieldsAtOnce: every missing field of a request in one
+// answer, on each deposits-family creation.
+func TestMissingFieldsAtOnce(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name string
+		a    answer
+		want []string
+	}{
+		{"deposit", e.signed("POST", "/v3/deposits", `{"payer":[]}`),
+			[]string{"invoice_id: required", "amount: required", "country: required", "currency: required"}},
+		{"subscription", e.signed("POST", "/v3/subscriptions", `{"amount":10,"country":"BR","currency":"BRL"}`),
+			[]string{"invoice_id: required", "payer.email: required", "subscription: required"}},
+		{"card deposit", e.card().signed("POST", "/v3/deposits", `{"invoice_id":"c","country":"BR","currency":"BRL"}`),
+			[]string{"amount: required", "payer: required", "client_ip: must be a valid IPv4 or IPv6 address", "credit_card: credit_card or card_token is required"}},
+		{"refund", e.signed("POST", "/v3/refunds/", `{"amount":null}`),
+			[]string{"deposit_id: required", "invoice_id: required"}},
+	}
+	for _, tc := range tests {
+		var got struct {
+			Code    int      `json:"code"`
+			Details []string `json:"details"`
+		}
+		tc.a.json(t, &got)
+		if tc.a.status != 400 || got.Code != 201 || strings.Join(got.Details, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: %d %s, want %q", tc.name, tc.a.status, tc.a.body, tc.want)
+		}
+	}
+}

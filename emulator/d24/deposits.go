@@ -51,6 +51,14 @@ func (in *depositRequest) normalize() {
 // validate returns the deposit's errors: every field problem at once as
 // 201, then the document (411) and the method (401).
 func (in *depositRequest) validate() error {
+	if details := in.problems(); len(details) > 0 {
+		return validation(details...)
+	}
+	return in.check()
+}
+
+// problems are the 201 details of the deposit fields (normalized first).
+func (in *depositRequest) problems() []string {
 	in.normalize()
 	var details []string
 	if strings.TrimSpace(in.InvoiceID) == "" {
@@ -74,9 +82,13 @@ func (in *depositRequest) validate() error {
 	case known && !c.currencyOK(in.Currency):
 		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
 	}
-	if len(details) > 0 {
-		return validation(details...)
-	}
+	return details
+}
+
+// check is the deposit's business validation once its fields are sound:
+// the payer's document (411) and the payment method (401).
+func (in *depositRequest) check() error {
+	c := countries[in.Country]
 	if in.Payer != nil {
 		if problem := documentProblem(in.Country, in.Payer.Document, in.Payer.DocumentType); problem != "" {
 			return &APIError{HTTP: 400, Code: 411, Description: "Invalid user document: " + problem, Type: "INVALID_USER_DOCUMENT"}

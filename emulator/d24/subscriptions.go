@@ -128,10 +128,7 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 	if err := decodeDepositFamily(req.Body, subscriptionSchema, &in); err != nil {
 		return nil, err
 	}
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	var details []string
+	details := in.problems()
 	if in.Payer == nil || in.Payer.Email == "" {
 		details = append(details, "payer.email: required")
 	}
@@ -145,6 +142,9 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 	}
 	if len(details) > 0 {
 		return nil, validation(details...)
+	}
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	c := countries[in.Country]
 	token := checkoutToken(req.Tenant())
