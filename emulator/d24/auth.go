@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -129,8 +128,10 @@ type cashoutAuth struct {
 // verifyCashout checks the body credentials and the Payload-Signature.
 func (p *Provider) verifyCashout(r *http.Request, body []byte) (platform.Caller, error) {
 	var in cashoutAuth
-	if err := json.Unmarshal(body, &in); err != nil {
-		return platform.Caller{}, platform.Deny(errCashoutBadBody, "the body is not a JSON object: %v", err)
+	// Read leniently: a login of another type is an unknown login (401),
+	// not a malformed body.
+	if _, err := decodeLenient(body, schema{"login": kText, "pass": kText}, &in); err != nil {
+		return platform.Caller{}, platform.Deny(errCashoutBadBody, "%v", err)
 	}
 	tenant, c, found := p.deps.Tenants.Lookup(Name, "cashout:"+in.Login)
 	if !found {

@@ -104,6 +104,9 @@ func TestReadOnlyAndCashoutAuth(t *testing.T) {
 		{"no signature", body, "", 401, 302},
 		{"wrong pass", []byte(strings.Replace(string(body), e.creds.CashoutPass, "nope", 1)), "", 401, 401},
 		{"malformed JSON", []byte(`{"login":`), "", 400, 502},
+		{"not an object", []byte(`[1,2]`), "", 400, 502},
+		{"login of another type", []byte(`{"login":{"id":1},"pass":"x"}`), "", 401, 401},
+		{"numeric login, unknown", []byte(`{"login":12345,"pass":"x"}`), "", 401, 401},
 	}
 	for _, tc := range cases {
 		a := e.raw("POST", "/v3/cashout", tc.body, http.Header{"Payload-Signature": {tc.sig}, "Content-Type": {"application/json"}})

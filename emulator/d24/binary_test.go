@@ -82,6 +82,38 @@ func TestRealBinary(t *testing.T) {
 		t.Fatalf("cancel: %d %s", a.status, a.body)
 	}
 
+	// Real clients' shapes end to end: the Java SDK's LocalDate and a
+	// numeric payer id, a bank code as /v3/banks gives it, the documented
+	// crypto answer, a country beyond the first six.
+	a = e.signed("POST", "/v3/deposits", `{"invoice_id":"bin-java","amount":100.50,"country":"BR","currency":"BRL","payment_method":"IX","payer":{"id":74662347,"document":"84932568207","document_type":"CPF","email":"j@example.com","first_name":"Jose","last_name":"Silva","birth_date":[1990,1,31]},"early_release":false,"test":false}`)
+	var java struct {
+		DepositID int64  `json:"deposit_id"`
+		UserID    string `json:"user_id"`
+	}
+	a.json(t, &java)
+	if a.status != 200 || java.UserID != "74662347" {
+		t.Fatalf("Java-shaped deposit: %d %s", a.status, a.body)
+	}
+	if st := e.signed("GET", "/v3/deposits/"+itoa(java.DepositID), nil); !strings.Contains(string(st.body), `"birth_date":"1990-01-31"`) {
+		t.Fatalf("Java-shaped deposit status: %s", st.body)
+	}
+	var banks []map[string]any
+	e.signed("GET", "/v3/banks?country=BR", nil).json(t, &banks)
+	body := e.cashoutBody("bin-co-2", "Ana")
+	body["bank_code"] = banks[0]["code"]
+	if a := e.signed("POST", "/v3/cashout", body); a.status != 200 {
+		t.Fatalf("cashout with the /v3/banks code %v: %d %s", banks[0]["code"], a.status, a.body)
+	}
+	if a := e.signed("GET", "/v3/exchange_rates/crypto?currency=BRL&crypto=USDT", nil); a.status != 200 || !strings.Contains(string(a.body), `"fee":`) || strings.Contains(string(a.body), `"crypto_amount"`) {
+		t.Fatalf("crypto exchange: %d %s", a.status, a.body)
+	}
+	if a := e.signed("GET", "/v3/payment_methods?country=EC", nil); a.status != 200 || !strings.Contains(string(a.body), `"code":"PX"`) {
+		t.Fatalf("EC payment methods: %d %s", a.status, a.body)
+	}
+	if st := e.signed("GET", "/v3/deposits/"+itoa(dep.DepositID), nil); strings.Contains(string(st.body), `"user_id":""`) || strings.Contains(string(st.body), `"payer":{}`) {
+		t.Fatalf("hosted deposit paid on the page: %s", st.body)
+	}
+
 	if err := proc.Stop(t); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
@@ -146,7 +178,7 @@ func TestRealBinaryCardsSubscriptionsKYC(t *testing.T) {
 	if s := e.subscription(sub); s.Payments != 3 || s.Status != "ACTIVE" {
 		t.Fatalf("subscription after 60 days: %+v", s)
 	}
-	rcv.WaitFor(t, 4, 10*time.Second) // the 3DS deposit and three charges
+	rcv.WaitFor(t, 5, 10*time.Second) // the 3DS deposit, the subscription's creation and three charges
 	if a := e.signed("DELETE", "/v3/subscriptions/"+itoa(sub), "{}"); a.status != 200 {
 		t.Fatalf("cancel: %d %s", a.status, a.body)
 	}

@@ -66,6 +66,11 @@ type cardDepositRequest struct {
 	ClientIP   string       `json:"client_ip"`
 }
 
+// cardDepositSchema is how the card deposit fields are read (lenient.go).
+var cardDepositSchema = depositSchema.with("credit_card", schema{
+	"card_number": kText, "cvv": kText, "expiration_month": kInteger, "expiration_year": kInteger, "holder_name": kString,
+}).with("", schema{"credit_card": kObject, "card_token": kString, "client_ip": kString})
+
 // CardDetail is the masked card a deposit's status shows; the full number
 // and the CVV are never stored.
 type CardDetail struct {
@@ -189,14 +194,11 @@ const tokenCard = "4111111111111111"
 
 func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 	var in cardDepositRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
-	}
-	if err := in.validate(); err != nil {
+	if err := decodeDepositFamily(req.Body, cardDepositSchema, &in); err != nil {
 		return nil, err
 	}
 	now := req.Now()
-	var details []string
+	details := in.problems()
 	if in.Payer == nil {
 		details = append(details, "payer: required")
 	}
@@ -211,6 +213,9 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 	}
 	if len(details) > 0 {
 		return nil, validation(details...)
+	}
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	pan, holder, expiry := tokenCard, "", ""
 	if in.CreditCard != nil {

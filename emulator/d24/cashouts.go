@@ -1,7 +1,6 @@
 package d24
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -12,46 +11,59 @@ import (
 const cashoutIDBase = 8400000
 
 type cashoutRequest struct {
-	ExternalID          string          `json:"external_id"`
-	Country             string          `json:"country"`
-	Currency            string          `json:"currency"`
-	Amount              Amount          `json:"amount"`
-	DocumentID          string          `json:"document_id"`
-	DocumentType        string          `json:"document_type"`
-	BeneficiaryName     string          `json:"beneficiary_name"`
-	BeneficiaryLastname string          `json:"beneficiary_lastname"`
-	BankCode            json.RawMessage `json:"bank_code"`
-	BankAccount         string          `json:"bank_account"`
-	BankBranch          string          `json:"bank_branch"`
-	AccountType         string          `json:"account_type"`
-	Email               string          `json:"email"`
-	Phone               string          `json:"phone"`
-	NotificationURL     string          `json:"notification_url"`
-	Comments            string          `json:"comments"`
-	OnHold              bool            `json:"on_hold"`
+	ExternalID          string `json:"external_id"`
+	Country             string `json:"country"`
+	Currency            string `json:"currency"`
+	Amount              Amount `json:"amount"`
+	DocumentID          string `json:"document_id"`
+	DocumentType        string `json:"document_type"`
+	BeneficiaryName     string `json:"beneficiary_name"`
+	BeneficiaryLastname string `json:"beneficiary_lastname"`
+	BankCode            string `json:"bank_code"`
+	BankAccount         string `json:"bank_account"`
+	BankBranch          string `json:"bank_branch"`
+	AccountType         string `json:"account_type"`
+	Email               string `json:"email"`
+	Phone               string `json:"phone"`
+	NotificationURL     string `json:"notification_url"`
+	Comments            string `json:"comments"`
+	OnHold              bool   `json:"on_hold"`
 }
 
-// bankCode reads bank_code as sent: "001" and 1 are both accepted.
-func bankCode(body []byte) string {
-	var raw struct {
-		BankCode json.RawMessage `json:"bank_code"`
-	}
-	json.Unmarshal(body, &raw)
-	s := strings.Trim(string(raw.BankCode), `"`)
-	if s == "null" {
-		return ""
-	}
-	return s
+// cashoutSchema is how the cashout fields are read (lenient.go):
+// bank_code is a number in the OpenAPI and a string ("001") in every
+// example, so both are read as its text.
+var cashoutSchema = schema{
+	"login": kString, "pass": kString, "external_id": kText, "country": kString, "currency": kString, "amount": kNumber,
+	"document_id": kText, "document_type": kString, "beneficiary_name": kString, "beneficiary_lastname": kString,
+	"bank_code": kText, "bank_account": kText, "bank_branch": kText, "account_type": kString,
+	"email": kString, "phone": kText, "notification_url": kString, "comments": kString, "on_hold": kBool,
 }
+
+// bankCode is the request's bank_code as the country lists it (1, "1"
+// and "001" are the same bank), or as sent when the country does not
+// list it.
+func (in *cashoutRequest) bankCode() string {
+	code := strings.TrimSpace(in.BankCode)
+	if b, ok := countries[in.Country].bank(code); ok {
+		return b.Code
+	}
+	return code
+}
+
+// errCountryNotAvailable is the documented 518.
+var errCountryNotAvailable = &CashoutError{HTTP: 412, Code: 518, Message: "Country not available"}
 
 func (in *cashoutRequest) validate(code string) error {
 	c, known := countries[in.Country]
 	switch {
 	case in.ExternalID == "" || len(in.ExternalID) > 100:
 		return invalidParam("external_id", "(required, at most 100 characters)")
+	case in.Country == "" || !isoCountries[in.Country]:
+		return invalidParam("country", "(an ISO-3166 alpha-2 country code)")
 	case !known:
-		return &CashoutError{HTTP: 412, Code: 518, Message: "Country not available"}
-	case in.Currency != "" && in.Currency != c.Currency && in.Currency != "USD":
+		return errCountryNotAvailable
+	case in.Currency != "" && !c.currencyOK(in.Currency):
 		return &CashoutError{HTTP: 412, Code: 526, Message: "Invalid currency"}
 	case in.Amount.Bad || !in.Amount.Set || in.Amount.Value <= 0 || !twoDecimals(in.Amount.Value):
 		return invalidParam("amount", "(a positive number with at most 2 decimals)")
@@ -67,14 +79,14 @@ func (in *cashoutRequest) validate(code string) error {
 	if problem := documentProblem(in.Country, in.DocumentID, in.DocumentType); problem != "" {
 		return invalidParam("document_id", problem)
 	}
-	pix := in.Country == "BR" && (code == "10000" || code == "10001" || code == "10002")
-	if code != "" && !pix && !c.hasBank(code) && !(in.Country == "MX" && code == "") {
+	pix := in.Country == "BR" && pixBankCode(code)
+	if code != "" && !pix && c.StrictBanks && !c.hasBank(code) {
 		return errCashoutBankCode
 	}
 	if (in.Country == "CL" || in.Country == "BR" || in.Country == "CO") && code == "" {
 		return errCashoutBankCode
 	}
-	if in.AccountType != "" && !strings.Contains("CSVM", in.AccountType) || len(in.AccountType) > 1 {
+	if len(in.AccountType) > 1 || in.AccountType != "" && !strings.Contains("CSVM", in.AccountType) {
 		return invalidParam("account_type", "(C, S, V or M)")
 	}
 	if !pix {
@@ -92,7 +104,7 @@ var errDebitCardHost = &CashoutError{HTTP: 400, Code: 300, Message: "bankAccount
 // Luhn-valid 15–16-digit debit card with the card's bank_code.
 func (in *cashoutRequest) validateDebitCard(code string) error {
 	if in.Country != "MX" {
-		return &CashoutError{HTTP: 412, Code: 518, Message: "Country not available"}
+		return errCountryNotAvailable
 	}
 	if code == "" || !countries["MX"].hasBank(code) {
 		return errCashoutBankCode
@@ -116,10 +128,12 @@ func (p *Provider) createCardCashout(req *platform.Request) (any, error) {
 // card host (MX debit cards).
 func (p *Provider) newCashout(req *platform.Request, cardHost bool) (any, error) {
 	var in cashoutRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, errCashoutBadBody
+	if err := decodeCashout(req.Body, cashoutSchema, &in); err != nil {
+		return nil, err
 	}
-	code := bankCode(req.Body)
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	code := in.bankCode()
 	if cardHost {
 		if err := in.validateDebitCard(code); err != nil {
 			return nil, err
@@ -206,15 +220,13 @@ func findCashout(tx *platform.Tx, ref cashoutRef) (Cashout, error) {
 	return c, nil
 }
 
+// cashoutRefSchema is how the status, update and cancel bodies are read.
+var cashoutRefSchema = schema{"login": kString, "pass": kString, "cashout_id": kInteger, "external_id": kText, "status": kString}
+
 func parseRef(body []byte) (cashoutRef, error) {
 	var ref cashoutRef
-	if err := json.Unmarshal(body, &ref); err != nil {
-		return ref, errCashoutBadBody
-	}
-	if ref.CashoutID.Bad {
-		return ref, invalidParam("cashout_id", "(a number)")
-	}
-	return ref, nil
+	err := decodeCashout(body, cashoutRefSchema, &ref)
+	return ref, err
 }
 
 func (p *Provider) cashoutStatus(req *platform.Request) (any, error) {

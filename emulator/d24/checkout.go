@@ -3,10 +3,13 @@ package d24
 import (
 	"context"
 	"errors"
+	"hash/fnv"
 	"html/template"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
+	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -20,6 +23,13 @@ var checkoutTemplate = template.Must(template.New("checkout").Parse(`<!doctype h
 <p>Deposit <b id="deposit-id">{{.DepositID}}</b> · invoice {{.InvoiceID}}</p>
 <p>Amount <b>{{printf "%.2f" .LocalAmount}} {{.Currency}}</b> · status <b id="status">{{.Status}}</b></p>
 {{if .Open}}<form method="post">
+<fieldset><legend>Your details</legend>
+<p><label>First name <input name="first_name" value="{{.Form.FirstName}}"></label></p>
+<p><label>Last name <input name="last_name" value="{{.Form.LastName}}"></label></p>
+<p><label>Email <input name="email" type="email" value="{{.Form.Email}}"></label></p>
+<p><label>Document <input name="document" value="{{.Form.Document}}"></label>
+<label>type <input name="document_type" value="{{.Form.DocumentType}}" size="6"></label></p>
+</fieldset>
 <button name="action" value="pay">Pay</button>
 <button name="action" value="decline">Decline</button>
 <button name="action" value="expire">Let it expire</button>
@@ -30,6 +40,62 @@ var checkoutTemplate = template.Must(template.New("checkout").Parse(`<!doctype h
 type checkoutView struct {
 	Deposit
 	Open bool
+	Form Payer // the payer fields as prefilled
+}
+
+// Defaults the page prefills when the merchant sent no payer data, so a
+// plain form POST pays as a browser submitting the page would.
+const (
+	defaultFirstName = "Sandbox"
+	defaultLastName  = "Payer"
+	defaultEmail     = "payer@example.com"
+)
+
+// prefill is the payer the page shows: the merchant's data, then defaults.
+func prefill(p Payer) Payer {
+	if p.FirstName == "" {
+		p.FirstName = defaultFirstName
+	}
+	if p.LastName == "" {
+		p.LastName = defaultLastName
+	}
+	if p.Email == "" {
+		p.Email = defaultEmail
+	}
+	return p
+}
+
+// pagePayer is the payer after the page: the prefilled data overridden by
+// what was entered.
+func pagePayer(d *Deposit, form url.Values) (Payer, string) {
+	p := prefill(d.Payer)
+	for field, dst := range map[string]*string{
+		"first_name": &p.FirstName, "last_name": &p.LastName, "email": &p.Email,
+		"document": &p.Document, "document_type": &p.DocumentType,
+	} {
+		if v := strings.TrimSpace(form.Get(field)); v != "" {
+			*dst = v
+		}
+	}
+	if !emailRE.MatchString(p.Email) {
+		return p, "email: must be a valid email address"
+	}
+	if problem := documentProblem(d.Country, p.Document, p.DocumentType); problem != "" {
+		return p, "document: " + problem
+	}
+	return p, ""
+}
+
+// pageUserID is the user id D24 gives a payer who identified on the page:
+// the merchant's payer.id, else the document, else one derived from the
+// email so the same payer keeps the same id (inferred).
+func pageUserID(p Payer) string {
+	if id := userID(&p); id != "" {
+		return id
+	}
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(p.Email)))
+	return strconv.FormatUint(uint64(h.Sum32()%90000000+10000000), 10)
 }
 
 // checkoutDeposit finds the tenant and deposit of a checkout URL.
@@ -78,7 +144,7 @@ func (p *Provider) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	checkoutTemplate.Execute(w, checkoutView{Deposit: d, Open: open(d.Status)})
+	checkoutTemplate.Execute(w, checkoutView{Deposit: d, Open: open(d.Status), Form: prefill(d.Payer)})
 }
 
 // checkoutAction pays, declines or expires the deposit, as the payer (or
@@ -98,8 +164,28 @@ func (p *Provider) checkoutAction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "deposit is "+d.Status, http.StatusConflict)
 		return
 	}
+	payer, problem := pagePayer(&d, r.PostForm)
+	if status == "COMPLETED" && problem != "" {
+		http.Error(w, problem, http.StatusBadRequest)
+		return
+	}
+	id := strconv.FormatInt(d.DepositID, 10)
 	err = p.mount.Update(r.Context(), tenant, func(tx *platform.Tx) error {
-		return p.setDepositStatus(tx, strconv.FormatInt(d.DepositID, 10), status, nil)
+		if status == "COMPLETED" {
+			// The payer identified on the page: the status reports it.
+			var cur Deposit
+			if ok, err := tx.Records().Get(kindDeposit, id, &cur); err != nil || !ok {
+				if err == nil {
+					err = platform.ErrNotFound
+				}
+				return err
+			}
+			cur.Payer, cur.UserID, cur.CurrentPayerVerification = payer, pageUserID(payer), "UNMATCHED"
+			if err := tx.Records().Put(kindDeposit, id, cur); err != nil {
+				return err
+			}
+		}
+		return p.setDepositStatus(tx, id, status, nil)
 	})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		http.Error(w, "could not update the deposit", http.StatusInternalServerError)

@@ -10,14 +10,22 @@ type method struct {
 	Code, Name, Type string
 }
 
-// country is what the emulator knows of a supported country.
+// country is what the emulator knows of a country D24 serves.
 type country struct {
-	Currency string
+	Name     string
+	Currency string // the local currency; USD is accepted everywhere
 	// Rate is local currency units per USD; fixed so answers are consistent.
 	Rate    float64
 	Methods []method
 	Banks   []bank
 	States  []state
+	// Docs are the document checks; none means any document is accepted.
+	Docs []docRule
+	// StrictBanks: the bank list is the documented one, so an unknown
+	// bank_code is refused (303); elsewhere any code is accepted.
+	StrictBanks bool
+	// Inferred: methods, banks and states are plausible, not documented.
+	Inferred bool
 }
 
 type bank struct {
@@ -30,7 +38,6 @@ type state struct {
 	Name string `json:"name"`
 }
 
-// countries are the six countries with full data and validation.
 // amounts converts a request amount, in the local currency or in USD, to
 // the local and the USD amounts at the country's fixed rate.
 func (c country) amounts(amount float64, currency string) (local, usd float64) {
@@ -40,50 +47,67 @@ func (c country) amounts(amount float64, currency string) (local, usd float64) {
 	return amount, round2(amount / c.Rate)
 }
 
-var countries = map[string]country{
-	"BR": {Currency: "BRL", Rate: 5.3162, Methods: []method{
-		{"IX", "Pix", "BANK_TRANSFER"}, {"BB", "Banco do Brasil", "BANK_DEPOSIT"}, {"I", "Itaú", "BANK_DEPOSIT"},
-		{"BL", "Boleto Bancário", "VOUCHER"}, {"VI", "Visa", "CREDIT_CARD"}, {"MC", "Mastercard", "CREDIT_CARD"}},
-		Banks:  []bank{{"001", "BANCO DO BRASIL S.A."}, {"033", "BANCO SANTANDER (BRASIL) S.A."}, {"104", "CAIXA ECONOMICA FEDERAL"}, {"237", "BANCO BRADESCO S.A."}, {"341", "ITAÚ UNIBANCO S.A."}, {"323", "MERCADO PAGO"}},
-		States: []state{{"SP", "São Paulo"}, {"RJ", "Rio de Janeiro"}, {"MG", "Minas Gerais"}, {"BA", "Bahia"}, {"RS", "Rio Grande do Sul"}}},
-	"MX": {Currency: "MXN", Rate: 17.12, Methods: []method{
-		{"SE", "SPEI", "BANK_TRANSFER"}, {"OX", "OXXO", "VOUCHER"}, {"ME", "Mercado Pago", "VOUCHER"}, {"VI", "Visa", "CREDIT_CARD"}},
-		Banks:  []bank{{"002", "BANAMEX"}, {"012", "BBVA MEXICO"}, {"014", "SANTANDER"}, {"072", "BANORTE"}},
-		States: []state{{"CMX", "Ciudad de México"}, {"JAL", "Jalisco"}, {"NLE", "Nuevo León"}}},
-	"CO": {Currency: "COP", Rate: 3950, Methods: []method{
-		{"PC", "PSE", "BANK_TRANSFER"}, {"EF", "Efecty", "VOUCHER"}, {"NQ", "Nequi", "BANK_TRANSFER"}, {"VI", "Visa", "CREDIT_CARD"}},
-		Banks:  []bank{{"001", "BANCO DE BOGOTA"}, {"002", "BANCO POPULAR"}, {"007", "BANCOLOMBIA"}, {"013", "BBVA COLOMBIA"}, {"051", "DAVIVIENDA"}, {"1507", "NEQUI"}, {"1551", "DAVIPLATA"}},
-		States: []state{{"DC", "Bogotá D.C."}, {"ANT", "Antioquia"}, {"VAC", "Valle del Cauca"}}},
-	"CL": {Currency: "CLP", Rate: 930, Methods: []method{
-		{"WP", "WebPay", "BANK_TRANSFER"}, {"SP", "Servipag", "VOUCHER"}, {"VI", "Visa", "CREDIT_CARD"}},
-		Banks:  []bank{{"001", "BANCO DE CHILE"}, {"012", "BANCO DEL ESTADO DE CHILE"}, {"037", "BANCO SANTANDER CHILE"}},
-		States: []state{{"RM", "Región Metropolitana"}, {"VS", "Valparaíso"}, {"BI", "Biobío"}}},
-	"PE": {Currency: "PEN", Rate: 3.75, Methods: []method{
-		{"BC", "BCP", "BANK_TRANSFER"}, {"EF", "PagoEfectivo", "VOUCHER"}, {"VI", "Visa", "CREDIT_CARD"}},
-		Banks:  []bank{{"002", "BCP"}, {"003", "INTERBANK"}, {"009", "SCOTIABANK"}, {"011", "BBVA"}, {"018", "BANCO DE LA NACION"}},
-		States: []state{{"LIM", "Lima"}, {"ARE", "Arequipa"}, {"CUS", "Cusco"}}},
-	"AR": {Currency: "ARS", Rate: 870, Methods: []method{
-		{"RP", "Rapipago", "VOUCHER"}, {"PF", "Pago Fácil", "VOUCHER"}, {"BT", "Transferencia bancaria", "BANK_TRANSFER"}, {"VI", "Visa", "CREDIT_CARD"}},
-		Banks:  []bank{{"007", "BANCO DE GALICIA"}, {"011", "BANCO DE LA NACION ARGENTINA"}, {"072", "BANCO SANTANDER RIO"}, {"998", "ICASH"}},
-		States: []state{{"C", "Ciudad Autónoma de Buenos Aires"}, {"B", "Buenos Aires"}, {"X", "Córdoba"}}},
+// currencyOK: the local currency or USD.
+func (c country) currencyOK(cur string) bool { return cur == c.Currency || cur == "USD" }
+
+// countryProblem says why cc is not a country D24 serves: not an ISO
+// 3166-1 alpha-2 code at all, or a country outside D24's list; "" if it
+// is served.
+func countryProblem(cc string) string {
+	switch {
+	case cc == "":
+		return "country: required"
+	case !isoCountries[cc]:
+		return "country: " + cc + " is not an ISO-3166 alpha-2 country code"
+	}
+	if _, ok := countries[cc]; !ok {
+		return "country: " + cc + " is not a country D24 operates in"
+	}
+	return ""
 }
 
+// sameBankCode: bank codes are numbers in /v3/banks and strings such as
+// "001" in the docs' examples; 1, "1" and "001" name the same bank.
+func sameBankCode(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if !digitsRE.MatchString(a) || !digitsRE.MatchString(b) {
+		return false
+	}
+	ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	return ta == tb
+}
+
+// bank finds a bank by code in any of its spellings; the answer carries
+// the code as listed.
+func (c country) bank(code string) (bank, bool) {
+	for _, b := range c.Banks {
+		if sameBankCode(b.Code, code) {
+			return b, true
+		}
+	}
+	return bank{}, false
+}
+
+// method finds a payment method by code. Where the method list is
+// inferred, any other code is taken too (as a bank transfer named by its
+// code): a real code the list lacks must not be refused.
 func (c country) method(code string) (method, bool) {
 	for _, m := range c.Methods {
 		if m.Code == code {
 			return m, true
 		}
 	}
+	if c.Inferred && code != "" {
+		return method{code, code, bankTransfer}, true
+	}
 	return method{}, false
 }
 
 func (c country) hasBank(code string) bool {
-	for _, b := range c.Banks {
-		if b.Code == code {
-			return true
-		}
-	}
-	return false
+	_, ok := c.bank(code)
+	return ok
 }
 
 var digitsRE = regexp.MustCompile(`^\d+$`)
@@ -95,6 +119,12 @@ func onlyDigits(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// pixBankCode: BR's Pix-key cashout codes (10000 phone, 10001 email,
+// 10002 document).
+func pixBankCode(code string) bool {
+	return code == "10000" || code == "10001" || code == "10002"
 }
 
 // validCPF checks a Brazilian CPF's two verifier digits.
@@ -171,14 +201,14 @@ func validCCI(s string, c country) bool {
 }
 
 // documentProblem returns why a payer/beneficiary document is invalid for
-// the country, or "".
+// the country, or "". A document_type the country documents selects its
+// rule; without one (or with another) any of the country's rules will do.
 func documentProblem(cc, doc, docType string) string {
 	if doc == "" {
 		return ""
 	}
-	d := onlyDigits(doc)
-	switch cc {
-	case "BR":
+	if cc == "BR" {
+		d := onlyDigits(doc)
 		if len(d) == 14 || strings.EqualFold(docType, "CNPJ") {
 			if len(d) != 14 {
 				return "CNPJ must have 14 digits"
@@ -188,28 +218,31 @@ func documentProblem(cc, doc, docType string) string {
 		if !validCPF(doc) {
 			return "CPF must have 11 digits with valid verifier digits"
 		}
-	case "MX":
-		if len(doc) < 7 || len(doc) > 18 {
-			return "document must have 7 to 18 characters"
-		}
-	case "CO":
-		if len(d) < 6 || len(d) > 15 || len(d) != len(doc) {
-			return "document must be numeric, 6 to 15 digits"
-		}
-	case "CL":
-		if !validRUT(doc) {
-			return "RUT must have a valid check digit"
-		}
-	case "PE":
-		if len(doc) < 8 || len(doc) > 12 {
-			return "document must have 8 to 12 characters"
-		}
-	case "AR":
-		if (len(d) < 7 || len(d) > 9) && len(d) != 11 {
-			return "DNI must have 7 to 9 digits, CUIT/CUIL 11"
+		return ""
+	}
+	rules := countries[cc].Docs
+	if len(rules) == 0 {
+		return ""
+	}
+	docType = strings.ToUpper(strings.TrimSpace(docType))
+	for _, r := range rules {
+		for _, t := range r.Types {
+			if t == docType {
+				if r.Check(doc) {
+					return ""
+				}
+				return docType + " must be " + r.Desc
+			}
 		}
 	}
-	return ""
+	descs := make([]string, 0, len(rules))
+	for _, r := range rules {
+		if r.Check(doc) {
+			return ""
+		}
+		descs = append(descs, strings.Join(r.Types, "/")+" "+r.Desc)
+	}
+	return "document must be one of: " + strings.Join(descs, "; ")
 }
 
 // bankAccountProblem validates a cashout account per country, or "".
@@ -229,14 +262,14 @@ func bankAccountProblem(cc, bankCode, account string) string {
 			return "bank_account must be a valid CCI"
 		}
 	case "CO":
-		if bankCode == "1507" || bankCode == "1551" {
+		if sameBankCode(bankCode, "1507") || sameBankCode(bankCode, "1551") {
 			return ""
 		}
 		if !regexp.MustCompile(`^\d{8,19}$`).MatchString(account) {
 			return "bank_account must have 8 to 19 digits"
 		}
 	case "BR":
-		if bankCode == "10000" || bankCode == "10001" || bankCode == "10002" {
+		if pixBankCode(bankCode) {
 			return ""
 		}
 		if !regexp.MustCompile(`^\d{1,14}(-)?[\dxX]$`).MatchString(account) {

@@ -2,8 +2,6 @@ package d24
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -20,11 +18,6 @@ const depositExpiry = 24 * time.Hour
 // depositIDBase makes deposit ids look like the real ones (300000001…).
 const depositIDBase = 300000000
 
-var (
-	invoiceRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	payerIDRE = regexp.MustCompile(`^[A-Za-z0-9]{0,128}$`)
-)
-
 // depositRequest is POST /v3/deposits; unknown fields are ignored.
 type depositRequest struct {
 	InvoiceID       string       `json:"invoice_id"`
@@ -40,37 +33,62 @@ type depositRequest struct {
 	BonusRelative   bool         `json:"bonus_relative"`
 }
 
-// validate returns the first deposit error of the request, or nil.
+// depositSchema is how the deposit fields are read (lenient.go).
+var depositSchema = schema{
+	"invoice_id": kText, "amount": kNumber, "currency": kString, "country": kString,
+	"payment_method": kString, "payer": kObject, "bank_account": kObject, "notification_url": kString,
+	"language": kString, "bonus_amount": kNumber, "bonus_relative": kBool,
+}.with("payer", payerSchema).with("bank_account", bankAccountSchema)
+
+// normalize upper-cases the codes clients send in either case.
+func (in *depositRequest) normalize() {
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
+	in.PaymentMethod = strings.ToUpper(strings.TrimSpace(in.PaymentMethod))
+	in.Language = strings.ToLower(strings.TrimSpace(in.Language))
+}
+
+// validate returns the deposit's errors: every field problem at once as
+// 201, then the document (411) and the method (401).
 func (in *depositRequest) validate() error {
+	if details := in.problems(); len(details) > 0 {
+		return validation(details...)
+	}
+	return in.check()
+}
+
+// problems are the 201 details of the deposit fields (normalized first).
+func (in *depositRequest) problems() []string {
+	in.normalize()
 	var details []string
-	if in.InvoiceID == "" || !invoiceRE.MatchString(in.InvoiceID) {
-		details = append(details, "invoice_id: must match ^[A-Za-z0-9-_]*$ (1 to 128 characters)")
+	if strings.TrimSpace(in.InvoiceID) == "" {
+		details = append(details, "invoice_id: required")
 	}
 	switch {
-	case in.Amount.Bad:
-		details = append(details, "amount: must be a number")
-	case !in.Amount.Set || in.Amount.Value <= 0:
+	case !in.Amount.Set:
+		details = append(details, "amount: required")
+	case in.Amount.Value <= 0:
 		details = append(details, "amount: must be greater than 0")
 	case !twoDecimals(in.Amount.Value):
 		details = append(details, "amount: at most 2 decimals")
 	}
 	c, known := countries[in.Country]
-	if !known {
-		details = append(details, "country: must be a supported ISO-3166 alpha-2 code")
-	} else if in.Currency != c.Currency && in.Currency != "USD" {
+	if problem := countryProblem(in.Country); problem != "" {
+		details = append(details, problem)
+	}
+	switch {
+	case in.Currency == "":
+		details = append(details, "currency: required")
+	case known && !c.currencyOK(in.Currency):
 		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
 	}
-	if in.Payer != nil && !payerIDRE.MatchString(in.Payer.ID) {
-		details = append(details, "payer.id: must match ^[A-Za-z0-9]*$")
-	}
-	switch in.Language {
-	case "", "es", "en", "pt", "ja":
-	default:
-		details = append(details, "language: must be one of es, en, pt, ja")
-	}
-	if len(details) > 0 {
-		return validation(details...)
-	}
+	return details
+}
+
+// check is the deposit's business validation once its fields are sound:
+// the payer's document (411) and the payment method (401).
+func (in *depositRequest) check() error {
+	c := countries[in.Country]
 	if in.Payer != nil {
 		if problem := documentProblem(in.Country, in.Payer.Document, in.Payer.DocumentType); problem != "" {
 			return &APIError{HTTP: 400, Code: 411, Description: "Invalid user document: " + problem, Type: "INVALID_USER_DOCUMENT"}
@@ -108,8 +126,8 @@ func tokenTenant(token string) (string, bool) {
 
 func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 	var in depositRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
+	if err := decodeDepositFamily(req.Body, depositSchema, &in); err != nil {
+		return nil, err
 	}
 	if err := in.validate(); err != nil {
 		return nil, err

@@ -202,7 +202,7 @@ func TestDepositValidation(t *testing.T) {
 		{"no amount", `{"invoice_id":"a","country":"BR","currency":"BRL"}`, 201},
 		{"three decimals", `{"invoice_id":"a","amount":1.001,"country":"BR","currency":"BRL"}`, 201},
 		{"amount not a number", `{"invoice_id":"a","amount":"ten","country":"BR","currency":"BRL"}`, 201},
-		{"bad invoice id", `{"invoice_id":"a b","amount":1,"country":"BR","currency":"BRL"}`, 201},
+		{"blank invoice id", `{"invoice_id":" ","amount":1,"country":"BR","currency":"BRL"}`, 201},
 		{"unknown country", `{"invoice_id":"a","amount":1,"country":"ZZ","currency":"BRL"}`, 201},
 		{"wrong currency", `{"invoice_id":"a","amount":1,"country":"BR","currency":"MXN"}`, 201},
 		{"bad CPF", `{"invoice_id":"a","amount":1,"country":"BR","currency":"BRL","payer":{"document":"12345678900"}}`, 411},
@@ -218,6 +218,8 @@ func TestDepositValidation(t *testing.T) {
 	ok := []string{
 		`{"invoice_id":"ok1","amount":"100","country":"BR","currency":"USD","payer":null,"unknown_field":1}`,
 		`{"invoice_id":"ok2","amount":10.5,"country":"CL","currency":"CLP","payer":{"document":"12.345.678-5"}}`,
+		// invoice_id has no documented pattern: any non-blank id is taken.
+		`{"invoice_id":"order 42/a","amount":1,"country":"BR","currency":"BRL"}`,
 	}
 	for _, body := range ok {
 		if a := e.signed("POST", "/v3/deposits/", body); a.status != 200 {

@@ -42,6 +42,12 @@ type kycRequest struct {
 	UserIP       string       `json:"user_ip"`
 }
 
+// kycSchema is how the KYC fields are read (lenient.go).
+var kycSchema = schema{
+	"country": kString, "document": kText, "document_type": kString, "first_name": kString, "last_name": kString,
+	"phone": kText, "email": kString, "bank_account": kObject, "user_ip": kString,
+}.with("bank_account", bankAccountSchema)
+
 var (
 	emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	phoneRE = regexp.MustCompile(`^\+?\d{8,15}$`)
@@ -61,12 +67,13 @@ func kycRejected(code int, reason string) *APIError {
 
 func (p *Provider) kyc(req *platform.Request) (any, error) {
 	var in kycRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
+	if err := decodeDepositFamily(req.Body, kycSchema, &in); err != nil {
+		return nil, err
 	}
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
 	var details []string
-	if _, ok := countries[in.Country]; !ok {
-		details = append(details, "country: must be a supported ISO-3166 alpha-2 code")
+	if problem := countryProblem(in.Country); problem != "" {
+		details = append(details, problem)
 	}
 	if in.Document == "" && in.Email == "" && in.Phone == "" && in.BankAccount == nil {
 		details = append(details, "document, email, phone or bank_account: at least one is required")
@@ -172,14 +179,20 @@ type accountRequest struct {
 	FirstName    string `json:"first_name"`
 	LastName     string `json:"last_name"`
 	BankAccount  *struct {
-		BankCode    json.RawMessage `json:"bank_code"`
-		Account     string          `json:"account"`
-		Branch      string          `json:"branch"`
-		AccountType string          `json:"account_type"`
+		BankCode    string `json:"bank_code"`
+		Account     string `json:"account"`
+		Branch      string `json:"branch"`
+		AccountType string `json:"account_type"`
 	} `json:"bank_account"`
 	Amount   Amount `json:"amount"`
 	Currency string `json:"currency"`
 }
+
+// accountSchema is how the account validation fields are read (lenient.go).
+var accountSchema = schema{
+	"country": kString, "document": kText, "document_type": kString, "first_name": kString, "last_name": kString,
+	"bank_account": kObject, "amount": kNumber, "currency": kString,
+}.with("bank_account", schema{"bank_code": kText, "account": kText, "branch": kText, "account_type": kString})
 
 // accountRejected answers an account that is not valid, with the
 // documented cashout rejection code and name of the cause.
@@ -196,13 +209,15 @@ func accountRejected(code int, detail string) *APIError {
 
 func (p *Provider) validateAccount(req *platform.Request) (any, error) {
 	var in accountRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
+	if err := decodeDepositFamily(req.Body, accountSchema, &in); err != nil {
+		return nil, err
 	}
+	in.Country = strings.ToUpper(strings.TrimSpace(in.Country))
+	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
 	var details []string
 	c, known := countries[in.Country]
-	if !known {
-		details = append(details, "country: must be a supported ISO-3166 alpha-2 code")
+	if problem := countryProblem(in.Country); problem != "" {
+		details = append(details, problem)
 	}
 	if in.Document == "" {
 		details = append(details, "document: required")
@@ -223,17 +238,14 @@ func (p *Provider) validateAccount(req *platform.Request) (any, error) {
 		return nil, validation(details...)
 	}
 	ba := in.BankAccount
-	code := strings.Trim(string(ba.BankCode), `"`)
-	if code == "null" {
-		code = ""
-	}
-	if len(code) < 3 && digitsRE.MatchString(code) && c.hasBank(strings.Repeat("0", 3-len(code))+code) {
-		code = strings.Repeat("0", 3-len(code)) + code // a number: 7 is "007"
+	code := strings.TrimSpace(ba.BankCode)
+	if b, ok := c.bank(code); ok {
+		code = b.Code // a number: 7 is "007"
 	}
 	if problem := documentProblem(in.Country, in.Document, in.DocumentType); problem != "" {
 		return nil, accountRejected(805, "document: "+problem)
 	}
-	if code != "" && !c.hasBank(code) || code == "" && (in.Country == "BR" || in.Country == "CL" || in.Country == "CO") {
+	if code != "" && c.StrictBanks && !c.hasBank(code) || code == "" && (in.Country == "BR" || in.Country == "CL" || in.Country == "CO") {
 		return nil, accountRejected(803, "bank_code: unknown or missing for "+in.Country)
 	}
 	if t := ba.AccountType; t != "" && (len(t) > 1 || !strings.Contains("CSVM", t)) {

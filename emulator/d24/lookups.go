@@ -1,6 +1,8 @@
 package d24
 
 import (
+	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -9,12 +11,11 @@ import (
 
 // lookupCountry reads ?country= for the lookups.
 func lookupCountry(req *platform.Request) (string, country, error) {
-	cc := strings.ToUpper(req.URL.Query().Get("country"))
-	c, ok := countries[cc]
-	if !ok {
-		return "", c, &APIError{HTTP: 400, Code: 201, Description: "Invalid country", Type: "BEAN_VALIDATION_ERROR", Details: []string{"country: must be a supported ISO-3166 alpha-2 code"}}
+	cc := strings.ToUpper(strings.TrimSpace(req.URL.Query().Get("country")))
+	if problem := countryProblem(cc); problem != "" {
+		return "", country{}, &APIError{HTTP: 400, Code: 201, Description: "Invalid country", Type: "BEAN_VALIDATION_ERROR", Details: []string{problem}}
 	}
-	return cc, c, nil
+	return cc, countries[cc], nil
 }
 
 func (p *Provider) paymentMethods(req *platform.Request) (any, error) {
@@ -35,47 +36,90 @@ func (p *Provider) exchangeRates(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	amount := 1.0
-	if s := req.URL.Query().Get("amount"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v <= 0 {
-			return nil, validation("amount: must be a positive number")
-		}
-		amount = v
+	amount, err := queryAmount(req)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"fx_rate": c.Rate, "currency": c.Currency, "converted_amount": round2(amount * c.Rate)}, nil
 }
 
-// cryptoUSD is the fixed USD price of the supported crypto symbols.
-var cryptoUSD = map[string]float64{"BTC": 65000, "ETH": 3200, "USDT": 1, "USDC": 1}
+// queryAmount reads ?amount=, 1 when absent or empty (as documented).
+func queryAmount(req *platform.Request) (float64, error) {
+	s := strings.TrimSpace(req.URL.Query().Get("amount"))
+	if s == "" {
+		return 1, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 || math.IsInf(v, 0) {
+		return 0, validation("amount: must be a positive number")
+	}
+	return v, nil
+}
 
+// cryptoUSD is the fixed USD price of the crypto symbols the emulator
+// prices (the docs do not list D24's symbols).
+var cryptoUSD = map[string]float64{
+	"BTC": 65000, "ETH": 3200, "USDT": 1, "USDC": 1, "LTC": 80, "TRX": 0.12, "BNB": 580, "SOL": 150, "XRP": 0.5, "DOGE": 0.15,
+}
+
+// cryptoFee is the conversion fee, a share of the converted amount
+// (inferred: the docs show a fee without saying how it is computed).
+const cryptoFee = 0.01
+
+// cryptoRates is GET /v3/exchange_rates/crypto: the documented
+// {"fx_rate","converted_amount","fee"}, all numbers. fx_rate is the price
+// of one unit of the crypto in the currency, converted_amount the amount
+// in the crypto and fee the conversion fee in the crypto.
 func (p *Provider) cryptoRates(req *platform.Request) (any, error) {
 	q := req.URL.Query()
-	sym := strings.ToUpper(q.Get("crypto"))
+	var details []string
+	sym := strings.ToUpper(strings.TrimSpace(q.Get("crypto")))
 	price, ok := cryptoUSD[sym]
 	if !ok {
-		return nil, validation("crypto: must be one of BTC, ETH, USDT, USDC")
+		details = append(details, "crypto: must be one of "+strings.Join(cryptoSymbols(), ", "))
 	}
-	currency := strings.ToUpper(q.Get("currency"))
-	rate := 1.0
-	if currency != "USD" {
-		found := false
-		for _, c := range countries {
-			if c.Currency == currency {
-				rate, found = c.Rate, true
-			}
+	currency := strings.ToUpper(strings.TrimSpace(q.Get("currency")))
+	rate, known := currencyRate(currency)
+	switch {
+	case currency == "":
+		details = append(details, "currency: required")
+	case !known:
+		details = append(details, "currency: "+quote(currency)+" is not USD or the currency of a country D24 operates in")
+	}
+	amount, err := queryAmount(req)
+	if err != nil {
+		details = append(details, "amount: must be a positive number")
+	}
+	if len(details) > 0 {
+		return nil, validation(details...)
+	}
+	fxRate := math.Round(price*rate*1e4) / 1e4
+	converted := round8(amount / (price * rate))
+	return map[string]any{"fx_rate": fxRate, "converted_amount": converted, "fee": round8(converted * cryptoFee)}, nil
+}
+
+func round8(v float64) float64 { return math.Round(v*1e8) / 1e8 }
+
+// currencyRate is USD's rate (1) or a served country's.
+func currencyRate(cur string) (float64, bool) {
+	if cur == "USD" {
+		return 1, true
+	}
+	for _, c := range countries {
+		if c.Currency == cur {
+			return c.Rate, true
 		}
-		if !found {
-			return nil, validation("currency: unsupported")
-		}
 	}
-	amount, err := strconv.ParseFloat(q.Get("amount"), 64)
-	if err != nil || amount <= 0 {
-		return nil, validation("amount: must be a positive number")
+	return 0, false
+}
+
+func cryptoSymbols() []string {
+	out := make([]string, 0, len(cryptoUSD))
+	for s := range cryptoUSD {
+		out = append(out, s)
 	}
-	usd := amount / rate
-	return map[string]any{"currency": currency, "crypto": sym, "amount": amount, "fx_rate": round2(price * rate),
-		"crypto_amount": strconv.FormatFloat(usd/price, 'f', 8, 64)}, nil
+	sort.Strings(out)
+	return out
 }
 
 func (p *Provider) banks(req *platform.Request) (any, error) {
@@ -95,6 +139,9 @@ func (p *Provider) states(req *platform.Request) (any, error) {
 	_, c, err := lookupCountry(req)
 	if err != nil {
 		return nil, err
+	}
+	if c.States == nil {
+		return []state{}, nil
 	}
 	return c.States, nil
 }

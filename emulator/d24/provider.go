@@ -126,6 +126,10 @@ func (p *Provider) creds(tenant string) *Credentials {
 	return c.(*Credentials)
 }
 
+// inferredPage: the payer-facing pages stand in for D24's own, which are
+// not part of the API.
+const inferredPage = "the emulator's stand-in for a payer-facing D24 page"
+
 // routes declares every endpoint at its real path.
 func (p *Provider) routes(m *platform.Mount) {
 	idem := platform.Idempotent("X-Idempotency-Key", errIdempotencyKeyUsed)
@@ -141,19 +145,22 @@ func (p *Provider) routes(m *platform.Mount) {
 
 	m.Handle(http.MethodGet, "/v3/payment_methods", p.verifyReadOnly, p.paymentMethods, platform.Named("lookup.payment_methods"))
 	m.Handle(http.MethodGet, "/v3/exchange_rates", p.verifyReadOnly, p.exchangeRates, platform.Named("lookup.exchange_rates"))
-	m.Handle(http.MethodGet, "/v3/exchange_rates/crypto", p.verifyReadOnly, p.cryptoRates, platform.Named("lookup.crypto"))
+	m.Handle(http.MethodGet, "/v3/exchange_rates/crypto", p.verifyReadOnly, p.cryptoRates, platform.Named("lookup.crypto"),
+		platform.InferredAs("fields documented; how fx_rate, converted_amount and fee are computed is not (converted_amount = amount / fx_rate, fee 1%)"))
 	m.Handle(http.MethodGet, "/v3/banks", p.verifyReadOnly, p.banks, platform.Named("lookup.banks"))
 	m.Handle(http.MethodGet, "/v3/states", p.verifyReadOnly, p.states, platform.Named("lookup.states"))
 
 	// The card host (cc-api) takes card data; its deposits share the main
 	// host's records, so status and refunds work on the main host.
-	m.HandleOn(CardHost, http.MethodPost, "/v3/deposits", p.verifyDeposit, p.createCardDeposit, idem, platform.Named("card.deposit.create"))
+	m.HandleOn(CardHost, http.MethodPost, "/v3/deposits", p.verifyDeposit, p.createCardDeposit, idem, platform.Named("card.deposit.create"),
+		platform.InferredAs("the sandbox test-card table could not be retrieved: the rejecting, 3DS and delayed card numbers are the emulator's own"))
 	m.HandleOn(CardHost, http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCardCashout, platform.Named("card.cashout.create"))
-	m.HandleHTTP(CardHost, http.MethodGet, "/3ds/{token}", http.HandlerFunc(p.challengePage), platform.Named("card.3ds.page"))
-	m.HandleHTTP(CardHost, http.MethodPost, "/3ds/{token}", http.HandlerFunc(p.challengeAction), platform.Named("card.3ds.action"))
+	m.HandleHTTP(CardHost, http.MethodGet, "/3ds/{token}", http.HandlerFunc(p.challengePage), platform.Named("card.3ds.page"), platform.InferredAs(inferredPage))
+	m.HandleHTTP(CardHost, http.MethodPost, "/3ds/{token}", http.HandlerFunc(p.challengeAction), platform.Named("card.3ds.action"), platform.InferredAs(inferredPage))
 
 	m.Handle(http.MethodPost, "/v3/subscriptions", p.verifyDeposit, p.createSubscription, idem, platform.Named("subscription.create"))
-	m.Handle(http.MethodGet, "/v3/subscriptions/{id}", p.verifyDeposit, p.getSubscription, platform.Named("subscription.status"))
+	m.Handle(http.MethodGet, "/v3/subscriptions/{id}", p.verifyDeposit, p.getSubscription, platform.Named("subscription.status"),
+		platform.InferredAs("the status page could not be retrieved: path from the docs' menu, answer shape inferred"))
 	m.Handle(http.MethodDelete, "/v3/subscriptions/{id}", p.verifyDeposit, p.cancelSubscription, platform.Named("subscription.cancel"))
 
 	// /v1/kyc is also served at its real path on the shared port: its
@@ -162,6 +169,6 @@ func (p *Provider) routes(m *platform.Mount) {
 	m.Handle(http.MethodPost, "/v5/account/validate", p.verifyAccountKey, p.validateAccount, platform.Named("account.validate"))
 	m.Handle(http.MethodPost, "/v5/account/pix_key/validate", p.verifyAccountKey, p.validatePixKeys, platform.Named("account.pix_validate"))
 
-	m.HandleHTTP("", http.MethodGet, "/checkout/{token}", http.HandlerFunc(p.checkoutPage), platform.Named("checkout.page"))
-	m.HandleHTTP("", http.MethodPost, "/checkout/{token}", http.HandlerFunc(p.checkoutAction), platform.Named("checkout.action"))
+	m.HandleHTTP("", http.MethodGet, "/checkout/{token}", http.HandlerFunc(p.checkoutPage), platform.Named("checkout.page"), platform.InferredAs(inferredPage))
+	m.HandleHTTP("", http.MethodPost, "/checkout/{token}", http.HandlerFunc(p.checkoutAction), platform.Named("checkout.action"), platform.InferredAs(inferredPage))
 }

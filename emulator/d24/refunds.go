@@ -1,7 +1,6 @@
 package d24
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -19,14 +18,20 @@ type refundRequest struct {
 	NotificationURL string       `json:"notification_url"`
 }
 
+// refundSchema is how the refund fields are read (lenient.go).
+var refundSchema = schema{
+	"deposit_id": kInteger, "invoice_id": kText, "amount": kNumber, "bank_account": kObject,
+	"comments": kString, "notification_url": kString, "country": kString,
+}.with("bank_account", bankAccountSchema)
+
 // errDepositNotRefundable: refunds exist only for COMPLETED deposits; the
 // real code for this case is not documented.
 var errDepositNotRefundable = &APIError{HTTP: 400, Code: 802, Description: "Amount to refund not valid: the deposit is not completed", Type: "INVALID_AMOUNT_TO_REFUND"}
 
 func (p *Provider) createRefund(req *platform.Request) (any, error) {
 	var in refundRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
+	if err := decodeDepositFamily(req.Body, refundSchema, &in); err != nil {
+		return nil, err
 	}
 	var details []string
 	if in.DepositID.Bad || !in.DepositID.Set {

@@ -52,6 +52,12 @@ type subscriptionRequest struct {
 	ClientIP     string             `json:"client_ip"`
 }
 
+// subscriptionSchema is how the subscription fields are read (lenient.go):
+// Jackson sends start_date as [y,m,d].
+var subscriptionSchema = depositSchema.with("subscription", schema{
+	"start_date": kDate, "plan": kString, "plan_unit": kInteger, "auto_renewal": kBool,
+}).with("", schema{"subscription": kObject, "client_ip": kString})
+
 // Subscription is a stored subscription.
 type Subscription struct {
 	SubscriptionID  int64      `json:"subscription_id"`
@@ -119,13 +125,10 @@ func (t *subscriptionTerms) validate(today string) (int, []string) {
 
 func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 	var in subscriptionRequest
-	if err := json.Unmarshal(req.Body, &in); err != nil {
-		return nil, validation("request body: malformed JSON")
-	}
-	if err := in.validate(); err != nil {
+	if err := decodeDepositFamily(req.Body, subscriptionSchema, &in); err != nil {
 		return nil, err
 	}
-	var details []string
+	details := in.problems()
 	if in.Payer == nil || in.Payer.Email == "" {
 		details = append(details, "payer.email: required")
 	}
@@ -139,6 +142,9 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 	}
 	if len(details) > 0 {
 		return nil, validation(details...)
+	}
+	if err := in.check(); err != nil {
+		return nil, err
 	}
 	c := countries[in.Country]
 	token := checkoutToken(req.Tenant())
@@ -182,6 +188,11 @@ func (p *Provider) createSubscription(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		if err := tx.Publish(platform.Event{Name: "deposit.created", Kind: kindDeposit, ID: strconv.FormatInt(d.DepositID, 10), Fields: depositFields(&d, &in.depositRequest)}); err != nil {
+			return nil, err
+		}
+		// The Subscriptions API notifies the creation; like every D24
+		// notification it carries only the id (the body is inferred).
+		if err := notify(tx, s.NotificationURL, "subscription.created", kindSubscription, id, "subscription_id", s.SubscriptionID); err != nil {
 			return nil, err
 		}
 		return map[string]any{"subscription_id": s.SubscriptionID, "redirect_url": base + "/checkout/" + token,

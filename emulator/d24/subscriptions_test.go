@@ -82,8 +82,12 @@ func TestSubscriptionCyclesAndCancel(t *testing.T) {
 			t.Fatalf("deposit %d: %s", dep, a.body)
 		}
 	}
-	got := rcv.WaitFor(t, 3, 5*time.Second)
-	for i, r := range got {
+	// The creation is notified first, then each charged deposit.
+	got := rcv.WaitFor(t, 4, 5*time.Second)
+	if n := verifyDepositNotification(t, got[0], e.creds); len(n) != 1 || n["subscription_id"] != id {
+		t.Errorf("creation notification: %v, want subscription %d", n, id)
+	}
+	for i, r := range got[1:] {
 		if n := verifyDepositNotification(t, r, e.creds); n["deposit_id"] != s.DepositIDs[i] {
 			t.Errorf("notification %d: %v, want deposit %d", i, n, s.DepositIDs[i])
 		}
