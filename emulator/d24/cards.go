@@ -17,7 +17,10 @@ const CardHost = "d24-card"
 
 // ExtraHosts implements platform.MultiHost.
 func (p *Provider) ExtraHosts() []platform.HostSpec {
-	return []platform.HostSpec{{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"}}
+	return []platform.HostSpec{
+		{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"},
+		{Name: MerchantsHost, Usage: "also serve the D24 Reconciliation API host (merchants-api) on this address, at its real paths"},
+	}
 }
 
 // Card deposit results of payment_info.result.

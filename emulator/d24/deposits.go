@@ -38,6 +38,7 @@ type depositRequest struct {
 	Language        string       `json:"language"`
 	BonusAmount     Amount       `json:"bonus_amount"`
 	BonusRelative   bool         `json:"bonus_relative"`
+	SubMerchantID   Amount       `json:"sub_merchant_id"`
 }
 
 // validate returns the first deposit error of the request, or nil.
@@ -60,7 +61,7 @@ func (in *depositRequest) validate() error {
 	} else if in.Currency != c.Currency && in.Currency != "USD" {
 		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
 	}
-	if in.Payer != nil && !payerIDRE.MatchString(in.Payer.ID) {
+	if in.Payer != nil && !payerIDRE.MatchString(string(in.Payer.ID)) {
 		details = append(details, "payer.id: must match ^[A-Za-z0-9]*$")
 	}
 	switch in.Language {
@@ -115,7 +116,8 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	c := countries[in.Country]
-	oneShot := in.oneShot()
+	quick := in.quickpay()
+	oneShot := in.oneShot() || quick
 	token := checkoutToken(req.Tenant())
 	base := req.BaseURL()
 	return req.Commit(func(tx *platform.Tx) (any, error) {
@@ -124,6 +126,10 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
+		subMerchant, err := activeSubMerchant(tx, in.SubMerchantID)
+		if err != nil {
+			return nil, err
+		}
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		d := Deposit{
 			depositStatus: depositStatus{
@@ -133,6 +139,7 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 				CurrentPayerVerification: "NO_CURRENT_PAYER_DATA",
 			},
 			CheckoutType: "HOSTED", NotificationURL: in.NotificationURL, Token: token, Created: now,
+			SubMerchantID: subMerchant, RequestedCurrency: in.Currency,
 		}
 		if in.Payer != nil {
 			d.Payer = *in.Payer
@@ -151,6 +158,11 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 				ExpirationDate: now.Add(depositExpiry).UTC().Format(dateLayout), CreatedAt: now.UTC().Format(dateLayout),
 				Metadata: metadata(m, d.DepositID, d.Payer)}
 			answer["checkout_type"], answer["payment_info"] = "ONE_SHOT", d.Info
+		}
+		if quick {
+			if err := startQuickpay(tx, &d, answer); err != nil {
+				return nil, err
+			}
 		}
 		if err := tx.Records().Put(kindDeposit, strconv.FormatInt(d.DepositID, 10), d); err != nil {
 			return nil, err
@@ -171,7 +183,7 @@ func userID(p *Payer) string {
 		return ""
 	}
 	if p.ID != "" {
-		return p.ID
+		return string(p.ID)
 	}
 	return onlyDigits(p.Document)
 }

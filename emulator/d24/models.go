@@ -72,15 +72,20 @@ type Address struct {
 
 // Payer is the paying customer.
 type Payer struct {
-	ID           string   `json:"id,omitempty"`
-	Document     string   `json:"document,omitempty"`
-	DocumentType string   `json:"document_type,omitempty"`
-	Email        string   `json:"email,omitempty"`
-	FirstName    string   `json:"first_name,omitempty"`
-	LastName     string   `json:"last_name,omitempty"`
-	Phone        string   `json:"phone,omitempty"`
-	BirthDate    string   `json:"birth_date,omitempty"`
-	Address      *Address `json:"address,omitempty"`
+	ID           looseString `json:"id,omitempty"` // the docs' SPEI example sends a number
+	Document     string      `json:"document,omitempty"`
+	DocumentType string      `json:"document_type,omitempty"`
+	Email        string      `json:"email,omitempty"`
+	FirstName    string      `json:"first_name,omitempty"`
+	LastName     string      `json:"last_name,omitempty"`
+	Phone        string      `json:"phone,omitempty"`
+	BirthDate    string      `json:"birth_date,omitempty"`
+	Address      *Address    `json:"address,omitempty"`
+	// FullName, PEP and LegalSituation are the KYC data a completed
+	// Quickpay deposit's status adds.
+	FullName       string `json:"full_name,omitempty"`
+	PEP            *bool  `json:"pep,omitempty"`
+	LegalSituation string `json:"legal_situation,omitempty"`
 }
 
 // BankAccount is a beneficiary account (refunds, close-loop deposits).
@@ -116,6 +121,10 @@ type Deposit struct {
 	Created         time.Time    `json:"x_created"`
 	Info            *PaymentInfo `json:"x_payment_info,omitempty"`
 	CardResult      string       `json:"x_card_result,omitempty"`
+	SubMerchantID   int64        `json:"x_sub_merchant_id,omitempty"`
+	// RequestedCurrency is the request's currency (local or USD).
+	RequestedCurrency string    `json:"x_requested_currency,omitempty"`
+	Updated           time.Time `json:"x_updated,omitempty"`
 }
 
 // statusView is GET /v3/deposits/{id}: the record without emulator fields.
