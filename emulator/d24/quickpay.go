@@ -174,9 +174,26 @@ func (p *Provider) quickpayCallback(tx *platform.Tx, d *Deposit, refunded bool) 
 		body["refunded"], event = true, "quickpay.refunded"
 	}
 	raw, _ := json.Marshal(body)
-	_, err = tx.Notify(platform.Delivery{URL: s.QuickpayCallbackURL, Body: raw, Signer: signerDeposit, Retry: retrySchedule,
+	// One attempt: the merchant's answer is the approval, and anything but
+	// 2XX refunds the deposit (quickpayOutcome).
+	_, err = tx.Notify(platform.Delivery{URL: s.QuickpayCallbackURL, Body: raw, Signer: signerDeposit,
 		Event: event, Kind: kindQuickpay, ResourceID: strconv.FormatInt(d.DepositID, 10)})
 	return err
+}
+
+// quickpayOutcome reads the merchant's answer to the KYC callback: an
+// answer other than 2XX (or none) refuses the deposit, as the real service
+// does.
+func (p *Provider) quickpayOutcome(tx *platform.Tx, d platform.Delivery, delivered bool) error {
+	if delivered || d.Event != "quickpay.kyc" {
+		return nil
+	}
+	var q Quickpay
+	ok, err := tx.Records().Get(kindQuickpay, d.ResourceID, &q)
+	if err != nil || !ok || q.Status != quickpayApproved {
+		return err // already refused (control or scenario) or reset
+	}
+	return p.setQuickpayStatus(tx, d.ResourceID, quickpayRefused, nil)
 }
 
 // setQuickpayStatus plays the merchant's answer to the QuickPay callback:

@@ -196,3 +196,52 @@ func verifyDepositNotification2(t testing.TB, r platformtest.Received, c *d24.Cr
 		t.Fatalf("notification headers %v, want Authorization %q", r.Header, want)
 	}
 }
+
+// TestQuickpayCallbackAnswerDecides: a callback URL answering other than
+// 2XX refuses the deposit: it is refunded whole and the callback comes
+// again with refunded true; a 2XX answer leaves it approved.
+func TestQuickpayCallbackAnswerDecides(t *testing.T) {
+	e := newEnv(t)
+	callback := platformtest.NewReceiver(t)
+	e.control(http.MethodPut, "/d24/panel", map[string]string{"quickpay_callback_url": callback.URL}, nil)
+	create := func(invoice string) int64 {
+		var c quickAnswer
+		e.signed("POST", "/v3/deposits", map[string]any{"invoice_id": invoice, "amount": 250, "country": "MX", "currency": "MXN",
+			"payment_method": "SE", "payer": map[string]any{"id": 74662347}}).json(t, &c)
+		return c.DepositID
+	}
+	refunded := func(id int64) bool {
+		var st struct {
+			Refunded bool `json:"refunded"`
+		}
+		e.signed("GET", "/v3/deposits/"+itoa(id), nil).json(t, &st)
+		return st.Refunded
+	}
+	approved := create("qa-1")
+	e.advance(30 * time.Second)
+	callback.WaitFor(t, 1, 5*time.Second)
+	callback.SetStatus(http.StatusBadRequest)
+	refused := create("qa-2")
+	e.advance(30 * time.Second)
+	got := callback.WaitFor(t, 3, 5*time.Second)
+	var second, third map[string]any
+	json.Unmarshal(got[1].Body, &second)
+	json.Unmarshal(got[2].Body, &third)
+	if second["depositId"] != float64(refused) || second["refunded"] != nil || third["depositId"] != float64(refused) || third["refunded"] != true {
+		t.Fatalf("callbacks %s / %s", got[1].Body, got[2].Body)
+	}
+	if second["document"] == nil || !strings.HasPrefix(second["document"].(string), "SMJO770930") {
+		t.Fatalf("MX KYC document %v", second["document"])
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !refunded(refused) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !refunded(refused) || refunded(approved) {
+		t.Fatalf("refunded: refused %v, approved %v", refunded(refused), refunded(approved))
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(callback.Requests()); n != 3 { // one attempt each: the answer is final
+		t.Fatalf("%d callbacks, want 3", n)
+	}
+}

@@ -594,6 +594,7 @@ func (p *Provider) familyRoutes(m *platform.Mount) {
 	m.StatusTarget(kindSubMerchant, p.setSubMerchantStatus)
 	m.Event("quickpay.callback", kindQuickpay)
 	m.StatusTarget(kindQuickpay, p.setQuickpayStatus)
+	m.OnOutcome(kindQuickpay, p.quickpayOutcome)
 	p.panelControls(m)
 	p.submerchantControls(m)
 }
