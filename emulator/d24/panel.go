@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -37,7 +38,9 @@ func (p *Provider) panelControls(m *platform.Mount) {
 	m.Control(http.MethodGet, "/panel", func(c *platform.ControlRequest) (any, error) {
 		var s Panel
 		err := c.View(func(tx *platform.Tx) (err error) { s, err = panel(tx); return })
-		return s, err
+		base := strings.TrimSuffix(platform.BaseURL(c.Request), "/")
+		return map[string]any{"quickpay_callback_url": s.QuickpayCallbackURL, "referral_url": s.ReferralURL,
+			"referral_signup_url": base + "/d24/referral?id=" + referralCode(c.Tenant)}, err
 	})
 	m.Control(http.MethodPut, "/panel", func(c *platform.ControlRequest) (any, error) {
 		var in map[string]*string

@@ -581,6 +581,12 @@ func (p *Provider) familyRoutes(m *platform.Mount) {
 	m.Handle(http.MethodPut, "/v3/sub_merchant/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
 	m.Handle(http.MethodPut, "/v3/sub_merchants/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
 
+	// The Referral Signup form the account manager's link opens.
+	m.HandleHTTP("", http.MethodGet, "/referral", http.HandlerFunc(p.referralPage), platform.Named("sub_merchant.referral_page"),
+		platform.InferredAs("page inferred: the real form's fields are not documented"))
+	m.HandleHTTP("", http.MethodPost, "/referral", http.HandlerFunc(p.referralSignup), platform.Named("sub_merchant.referral_signup"),
+		platform.InferredAs("page inferred: the real form's fields are not documented"))
+
 	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/login", p.verifyReconLogin, p.reconLogin, platform.Named("recon.login"))
 	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/{mid}/switchContext", p.verifyReconSession, p.reconSwitchContext, platform.Named("recon.switch_context"),
 		platform.InferredAs("answer inferred: the page documents the call, not its body (the login answer for the new MID)"))

@@ -1,7 +1,9 @@
 package d24
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -172,6 +174,121 @@ type signupRequest struct {
 	MarkupFee             *Amount `json:"markup_fee"`
 }
 
+// check normalises a signup and returns its first problem, or "".
+func (in *signupRequest) check() string {
+	in.SubMerchantName, in.Email = strings.TrimSpace(in.SubMerchantName), strings.TrimSpace(in.Email)
+	switch {
+	case in.SubMerchantName == "" || len(in.SubMerchantName) > 100:
+		return "sub_merchant_name: 1 to 100 characters"
+	case !strings.Contains(in.Email, "@") || len(in.Email) > 100:
+		return "email: an email address of at most 100 characters"
+	case len(in.ExternalSubMerchantID) > 100:
+		return "external_submerchant_id: at most 100 characters"
+	case in.MarkupFee != nil && in.MarkupFee.Set && (in.MarkupFee.Value < 0 || in.MarkupFee.Value >= 100 || !twoDecimals(in.MarkupFee.Value)):
+		return "markup_fee: a percentage from 0 to less than 100, at most 2 decimals"
+	}
+	return ""
+}
+
+// signupSubMerchant creates a checked signup's SubMerchant, INACTIVE until
+// D24's review, notifies the Referral URL and publishes the event.
+func (p *Provider) signupSubMerchant(tx *platform.Tx, in signupRequest) (SubMerchant, error) {
+	fee := defaultMarkupFee
+	if in.MarkupFee != nil && in.MarkupFee.Set {
+		fee = in.MarkupFee.Value
+	}
+	seq, err := tx.Records().NextSeq(kindSubMerchant)
+	if err != nil {
+		return SubMerchant{}, err
+	}
+	s := SubMerchant{SubMerchantID: subMerchantIDBase + int64(seq), MarkupFee: fee, SubMerchantName: in.SubMerchantName,
+		Email: in.Email, Status: subMerchantInactive, ExternalSubMerchantID: in.ExternalSubMerchantID}
+	id := strconv.FormatInt(s.SubMerchantID, 10)
+	if err := tx.Records().Put(kindSubMerchant, id, s); err != nil {
+		return s, err
+	}
+	if err := p.notifySubMerchant(tx, &s, "sub_merchant.created"); err != nil {
+		return s, err
+	}
+	return s, tx.Publish(platform.Event{Name: "sub_merchant.created", Kind: kindSubMerchant, ID: id, Fields: map[string]any{
+		"sub_merchant_name": s.SubMerchantName, "email": s.Email, "external_submerchant_id": s.ExternalSubMerchantID,
+	}})
+}
+
+// referralTemplate is the Referral Signup form a platform shows its
+// clients (iframe-friendly); a plain form POST works without a browser.
+var referralTemplate = template.Must(template.New("referral").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>D24 referral signup</title>
+<style>body{font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input{width:100%;padding:.4rem}button{margin-top:1rem;padding:.5rem 1rem}</style></head>
+<body><h1>D24 sandbox · SubMerchant signup</h1>
+{{if .Done}}<p>Thank you: SubMerchant <b id="sub-merchant-id">{{.Done.SubMerchantID}}</b> ({{.Done.SubMerchantName}}) is created and under review.</p>
+{{else}}{{if .Problem}}<p id="problem">{{.Problem}}</p>{{end}}<form method="post">
+<input type="hidden" name="externalSubMerchantId" value="{{.External}}">
+<label>Business name <input name="sub_merchant_name" required maxlength="100"></label>
+<label>Email of the main user <input name="email" type="email" required maxlength="100"></label>
+<button>Sign up</button>
+</form>{{end}}
+</body></html>`))
+
+type referralView struct {
+	External, Problem string
+	Done              *SubMerchant
+}
+
+// referralCode is the id= parameter naming the platform in its referral
+// link; it carries the tenant, since the form is opened without credentials.
+func referralCode(tenant string) string { return base64.RawURLEncoding.EncodeToString([]byte(tenant)) }
+
+// referralTenant is the tenant of a referral link's id, if it is one.
+func (p *Provider) referralTenant(r *http.Request) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(r.URL.Query().Get("id"))
+	if err != nil || len(raw) == 0 {
+		return "", false
+	}
+	_, ok := p.deps.Tenants.Credentials(string(raw), Name)
+	return string(raw), ok
+}
+
+func (p *Provider) referralPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := p.referralTenant(r); !ok {
+		http.Error(w, "referral link not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	referralTemplate.Execute(w, referralView{External: r.URL.Query().Get("externalSubMerchantId")})
+}
+
+// referralSignup is the form's submission: the SubMerchant is created as
+// by POST /_fakeprovider/d24/sub_merchants.
+func (p *Provider) referralSignup(w http.ResponseWriter, r *http.Request) {
+	tenant, ok := p.referralTenant(r)
+	if !ok {
+		http.Error(w, "referral link not found", http.StatusNotFound)
+		return
+	}
+	in := signupRequest{SubMerchantName: r.PostFormValue("sub_merchant_name"), Email: r.PostFormValue("email"),
+		ExternalSubMerchantID: r.PostFormValue("externalSubMerchantId")}
+	if in.ExternalSubMerchantID == "" {
+		in.ExternalSubMerchantID = r.URL.Query().Get("externalSubMerchantId")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if problem := in.check(); problem != "" {
+		w.WriteHeader(http.StatusBadRequest)
+		referralTemplate.Execute(w, referralView{External: in.ExternalSubMerchantID, Problem: problem})
+		return
+	}
+	var s SubMerchant
+	err := p.mount.Update(r.Context(), tenant, func(tx *platform.Tx) (err error) {
+		s, err = p.signupSubMerchant(tx, in)
+		return err
+	})
+	if err != nil {
+		http.Error(w, "could not create the SubMerchant", http.StatusInternalServerError)
+		return
+	}
+	referralTemplate.Execute(w, referralView{Done: &s})
+}
+
 // submerchantControls registers POST /_fakeprovider/d24/sub_merchants (a
 // SubMerchant completes the Referral Signup form) and
 // POST /_fakeprovider/d24/sub_merchants/{id}/status (the panel approves or
@@ -182,40 +299,13 @@ func (p *Provider) submerchantControls(m *platform.Mount) {
 		if err := json.Unmarshal(c.Body, &in); err != nil {
 			return nil, platform.BadControl(`body must be {"sub_merchant_name":"…","email":"…"[,"external_submerchant_id":"…","markup_fee":2.0]}`)
 		}
-		in.SubMerchantName, in.Email = strings.TrimSpace(in.SubMerchantName), strings.TrimSpace(in.Email)
-		switch {
-		case in.SubMerchantName == "" || len(in.SubMerchantName) > 100:
-			return nil, platform.BadControl("sub_merchant_name: 1 to 100 characters")
-		case !strings.Contains(in.Email, "@") || len(in.Email) > 100:
-			return nil, platform.BadControl("email: an email address of at most 100 characters")
-		case len(in.ExternalSubMerchantID) > 100:
-			return nil, platform.BadControl("external_submerchant_id: at most 100 characters")
-		}
-		fee := defaultMarkupFee
-		if in.MarkupFee != nil && in.MarkupFee.Set {
-			if in.MarkupFee.Value < 0 || in.MarkupFee.Value >= 100 || !twoDecimals(in.MarkupFee.Value) {
-				return nil, platform.BadControl("markup_fee: a percentage from 0 to less than 100, at most 2 decimals")
-			}
-			fee = in.MarkupFee.Value
+		if problem := in.check(); problem != "" {
+			return nil, platform.BadControl("%s", problem)
 		}
 		var s SubMerchant
-		err := c.Update(func(tx *platform.Tx) error {
-			seq, err := tx.Records().NextSeq(kindSubMerchant)
-			if err != nil {
-				return err
-			}
-			s = SubMerchant{SubMerchantID: subMerchantIDBase + int64(seq), MarkupFee: fee, SubMerchantName: in.SubMerchantName,
-				Email: in.Email, Status: subMerchantInactive, ExternalSubMerchantID: in.ExternalSubMerchantID}
-			id := strconv.FormatInt(s.SubMerchantID, 10)
-			if err := tx.Records().Put(kindSubMerchant, id, s); err != nil {
-				return err
-			}
-			if err := p.notifySubMerchant(tx, &s, "sub_merchant.created"); err != nil {
-				return err
-			}
-			return tx.Publish(platform.Event{Name: "sub_merchant.created", Kind: kindSubMerchant, ID: id, Fields: map[string]any{
-				"sub_merchant_name": s.SubMerchantName, "email": s.Email, "external_submerchant_id": s.ExternalSubMerchantID,
-			}})
+		err := c.Update(func(tx *platform.Tx) (err error) {
+			s, err = p.signupSubMerchant(tx, in)
+			return err
 		})
 		if err != nil {
 			return nil, err

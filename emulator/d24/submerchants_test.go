@@ -1,7 +1,11 @@
 package d24_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +151,55 @@ func TestSubMerchantLifecycle(t *testing.T) {
 		if st := e.control(http.MethodPost, "/d24/sub_merchants", bad, nil); st != 400 {
 			t.Fatalf("signup %v: %d", bad, st)
 		}
+	}
+}
+
+// TestReferralSignupForm: the panel gives the referral link; a client opens
+// it with the platform's externalSubMerchantId, submits the form and the
+// SubMerchant exists, notified to the Referral URL.
+func TestReferralSignupForm(t *testing.T) {
+	e := newEnv(t)
+	rcv := platformtest.NewReceiver(t)
+	var pnl map[string]string
+	if st := e.control(http.MethodPut, "/d24/panel", map[string]string{"referral_url": rcv.URL}, nil); st != 200 {
+		t.Fatalf("panel: %d", st)
+	}
+	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
+	link := pnl["referral_signup_url"] + "&externalSubMerchantId=user-9876"
+	if !strings.Contains(link, "/d24/referral?id=") {
+		t.Fatalf("panel %v", pnl)
+	}
+	resp, err := http.Get(link)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("form: %v %v", err, resp)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), `value="user-9876"`) {
+		t.Fatalf("form page %s", page)
+	}
+	resp, err = http.PostForm(link, url.Values{"sub_merchant_name": {"Dunder Mifflin"}, "email": {"johndoe@d24.com"}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("signup: %v %v", err, resp)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`id="sub-merchant-id">(\d+)<`).FindStringSubmatch(string(page))
+	if m == nil {
+		t.Fatalf("signup page %s", page)
+	}
+	var got subMerchant
+	e.signed("GET", "/v3/sub_merchants/"+m[1], nil).json(t, &got)
+	if got.ExternalSubMerchantID != "user-9876" || got.Email != "johndoe@d24.com" || got.Status != "INACTIVE" {
+		t.Fatalf("SubMerchant %+v", got)
+	}
+	if n := verifyDepositNotification(t, rcv.WaitFor(t, 1, 5*time.Second)[0], e.creds); itoa(n["sub_merchant_id"]) != m[1] {
+		t.Fatalf("notification %v", n)
+	}
+	if resp, _ := http.PostForm(link, url.Values{"sub_merchant_name": {"X"}, "email": {"nope"}}); resp.StatusCode != 400 {
+		t.Fatalf("bad email: %d", resp.StatusCode)
+	}
+	if resp, _ := http.Get(strings.Split(link, "?")[0] + "?id=bm9ib2R5"); resp.StatusCode != 404 { // "nobody"
+		t.Fatalf("unknown platform: %d", resp.StatusCode)
 	}
 }
