@@ -245,6 +245,10 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
+		subMerchant, err := activeSubMerchant(tx, in.SubMerchantID)
+		if err != nil {
+			return nil, err
+		}
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		fee := round2(usd * 0.025)
 		d := Deposit{
@@ -256,7 +260,7 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 				CurrentPayerVerification: "UNMATCHED", Card: detail,
 			},
 			CheckoutType: "ONE_SHOT", NotificationURL: in.NotificationURL, Created: now,
-			CardResult: outcome.Result,
+			CardResult: outcome.Result, SubMerchantID: subMerchant, RequestedCurrency: in.Currency,
 		}
 		if in.Payer != nil {
 			d.Payer = *in.Payer

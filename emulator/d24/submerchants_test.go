@@ -98,6 +98,15 @@ func TestSubMerchantLifecycle(t *testing.T) {
 	if a := deposit("sm-9", 99999); a.status != 400 || a.code(t) != 201 {
 		t.Fatalf("unknown SubMerchant: %d %s", a.status, a.body)
 	}
+	card := cardBody("sm-card", "4111111111111111", "123", "")
+	card["sub_merchant_id"] = 99999
+	if a := e.card().signed("POST", "/v3/deposits", card); a.status != 400 || a.code(t) != 201 {
+		t.Fatalf("card deposit, unknown SubMerchant: %d %s", a.status, a.body)
+	}
+	card["sub_merchant_id"], card["invoice_id"] = s.SubMerchantID, "sm-card-2"
+	if a := e.card().signed("POST", "/v3/deposits", card); a.status != 200 {
+		t.Fatalf("card deposit for the SubMerchant: %d %s", a.status, a.body)
+	}
 
 	tests := []struct {
 		name, path, body string
