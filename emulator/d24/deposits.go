@@ -61,7 +61,7 @@ func (in *depositRequest) validate() error {
 	} else if in.Currency != c.Currency && in.Currency != "USD" {
 		details = append(details, "currency: must be "+c.Currency+" or USD for "+in.Country)
 	}
-	if in.Payer != nil && !payerIDRE.MatchString(string(in.Payer.ID)) {
+	if in.Payer != nil && !payerIDRE.MatchString(in.Payer.ID) {
 		details = append(details, "payer.id: must match ^[A-Za-z0-9]*$")
 	}
 	switch in.Language {
@@ -183,7 +183,7 @@ func userID(p *Payer) string {
 		return ""
 	}
 	if p.ID != "" {
-		return string(p.ID)
+		return p.ID
 	}
 	return onlyDigits(p.Document)
 }

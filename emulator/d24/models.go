@@ -72,17 +72,18 @@ type Address struct {
 
 // Payer is the paying customer.
 type Payer struct {
-	ID           looseString `json:"id,omitempty"` // the docs' SPEI example sends a number
-	Document     string      `json:"document,omitempty"`
-	DocumentType string      `json:"document_type,omitempty"`
-	Email        string      `json:"email,omitempty"`
-	FirstName    string      `json:"first_name,omitempty"`
-	LastName     string      `json:"last_name,omitempty"`
-	Phone        string      `json:"phone,omitempty"`
-	BirthDate    string      `json:"birth_date,omitempty"`
-	Address      *Address    `json:"address,omitempty"`
+	ID           string   `json:"id,omitempty"`
+	Document     string   `json:"document,omitempty"`
+	DocumentType string   `json:"document_type,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	FirstName    string   `json:"first_name,omitempty"`
+	LastName     string   `json:"last_name,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	BirthDate    string   `json:"birth_date,omitempty"`
+	Address      *Address `json:"address,omitempty"`
+
 	// FullName, PEP and LegalSituation are the KYC data a completed
-	// Quickpay deposit's status adds.
+	// QuickPay deposit's status adds.
 	FullName       string `json:"full_name,omitempty"`
 	PEP            *bool  `json:"pep,omitempty"`
 	LegalSituation string `json:"legal_situation,omitempty"`

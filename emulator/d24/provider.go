@@ -40,12 +40,13 @@ type Credentials struct {
 // vectors verify unchanged.
 func DefaultCredentials() *Credentials {
 	return &Credentials{
-		Login:                  "gFNQnUZXSE",
-		SecretKey:              "gUfmqFBEGvIemZhzcpkfpBMcHhyoXUxFp",
-		ReadOnlyKey:            "EgIECaVuyW",
-		CashoutLogin:           "cashout_login",
-		CashoutPass:            "cashout_pass",
-		CashoutSecretKey:       "cashout_secret_key",
+		Login:            "gFNQnUZXSE",
+		SecretKey:        "gUfmqFBEGvIemZhzcpkfpBMcHhyoXUxFp",
+		ReadOnlyKey:      "EgIECaVuyW",
+		CashoutLogin:     "cashout_login",
+		CashoutPass:      "cashout_pass",
+		CashoutSecretKey: "cashout_secret_key",
+
 		ReconciliationEmail:    "reconciliation@merchant.test",
 		ReconciliationPassword: "reconciliation_password",
 	}

@@ -60,6 +60,21 @@ func (s *looseString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON reads a payer, with an id sent as a string or a number.
+func (p *Payer) UnmarshalJSON(b []byte) error {
+	type plain Payer // without this method
+	var in struct {
+		plain
+		ID looseString `json:"id"` // shallower: wins over plain.ID
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*p = Payer(in.plain)
+	p.ID = string(in.ID)
+	return nil
+}
+
 // quickpay reports whether the request is a QuickPay deposit: Pix without
 // the payer's details, or SPEI with only the payer's id.
 func (in *depositRequest) quickpay() bool {
