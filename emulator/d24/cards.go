@@ -17,7 +17,10 @@ const CardHost = "d24-card"
 
 // ExtraHosts implements platform.MultiHost.
 func (p *Provider) ExtraHosts() []platform.HostSpec {
-	return []platform.HostSpec{{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"}}
+	return []platform.HostSpec{
+		{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"},
+		{Name: MerchantsHost, Usage: "also serve the D24 Reconciliation API host (merchants-api) on this address, at its real paths"},
+	}
 }
 
 // Card deposit results of payment_info.result.
@@ -247,6 +250,10 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
+		subMerchant, err := activeSubMerchant(tx, in.SubMerchantID)
+		if err != nil {
+			return nil, err
+		}
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		fee := round2(usd * 0.025)
 		d := Deposit{
@@ -258,7 +265,7 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 				CurrentPayerVerification: "UNMATCHED", Card: detail,
 			},
 			CheckoutType: "ONE_SHOT", NotificationURL: in.NotificationURL, Created: now,
-			CardResult: outcome.Result,
+			CardResult: outcome.Result, SubMerchantID: subMerchant, RequestedCurrency: in.Currency,
 		}
 		if in.Payer != nil {
 			d.Payer = *in.Payer

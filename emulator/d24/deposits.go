@@ -31,6 +31,7 @@ type depositRequest struct {
 	Language        string       `json:"language"`
 	BonusAmount     Amount       `json:"bonus_amount"`
 	BonusRelative   bool         `json:"bonus_relative"`
+	SubMerchantID   Amount       `json:"sub_merchant_id"`
 }
 
 // depositSchema is how the deposit fields are read (lenient.go).
@@ -133,7 +134,8 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	c := countries[in.Country]
-	oneShot := in.oneShot()
+	quick := in.quickpay()
+	oneShot := in.oneShot() || quick
 	token := checkoutToken(req.Tenant())
 	base := req.BaseURL()
 	return req.Commit(func(tx *platform.Tx) (any, error) {
@@ -142,6 +144,10 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 			return nil, err
 		}
 		now := tx.Now()
+		subMerchant, err := activeSubMerchant(tx, in.SubMerchantID)
+		if err != nil {
+			return nil, err
+		}
 		local, usd := c.amounts(in.Amount.Value, in.Currency)
 		d := Deposit{
 			depositStatus: depositStatus{
@@ -151,6 +157,7 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 				CurrentPayerVerification: "NO_CURRENT_PAYER_DATA",
 			},
 			CheckoutType: "HOSTED", NotificationURL: in.NotificationURL, Token: token, Created: now,
+			SubMerchantID: subMerchant, RequestedCurrency: in.Currency,
 		}
 		if in.Payer != nil {
 			d.Payer = *in.Payer
@@ -169,6 +176,11 @@ func (p *Provider) createDeposit(req *platform.Request) (any, error) {
 				ExpirationDate: now.Add(depositExpiry).UTC().Format(dateLayout), CreatedAt: now.UTC().Format(dateLayout),
 				Metadata: metadata(m, d.DepositID, d.Payer)}
 			answer["checkout_type"], answer["payment_info"] = "ONE_SHOT", d.Info
+		}
+		if quick {
+			if err := startQuickpay(tx, &d, answer); err != nil {
+				return nil, err
+			}
 		}
 		if err := tx.Records().Put(kindDeposit, strconv.FormatInt(d.DepositID, 10), d); err != nil {
 			return nil, err

@@ -101,7 +101,10 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 	var apiErr *APIError
 	var coErr *CashoutError
 	var fault *platform.FaultError
+	var reconErr *ReconError
 	switch {
+	case errors.As(err, &reconErr):
+		return render(reconErr.HTTP, reconErr)
 	case errors.As(err, &apiErr):
 		return render(apiErr.HTTP, apiErr)
 	case errors.As(err, &coErr):

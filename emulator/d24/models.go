@@ -81,6 +81,12 @@ type Payer struct {
 	Phone        string   `json:"phone,omitempty"`
 	BirthDate    string   `json:"birth_date,omitempty"`
 	Address      *Address `json:"address,omitempty"`
+
+	// FullName, PEP and LegalSituation are the KYC data a completed
+	// QuickPay deposit's status adds.
+	FullName       string `json:"full_name,omitempty"`
+	PEP            *bool  `json:"pep,omitempty"`
+	LegalSituation string `json:"legal_situation,omitempty"`
 }
 
 // BankAccount is a beneficiary account (refunds, close-loop deposits).
@@ -116,6 +122,10 @@ type Deposit struct {
 	Created         time.Time    `json:"x_created"`
 	Info            *PaymentInfo `json:"x_payment_info,omitempty"`
 	CardResult      string       `json:"x_card_result,omitempty"`
+	SubMerchantID   int64        `json:"x_sub_merchant_id,omitempty"`
+	// RequestedCurrency is the request's currency (local or USD).
+	RequestedCurrency string    `json:"x_requested_currency,omitempty"`
+	Updated           time.Time `json:"x_updated,omitempty"`
 }
 
 // statusView is GET /v3/deposits/{id}: the record without emulator fields.

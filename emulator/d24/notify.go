@@ -117,6 +117,12 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 	if v, ok := fields["payment_method"].(string); ok && v != "" {
 		d.PaymentMethod = v
 	}
+	d.Updated = tx.Now()
+	if status == "COMPLETED" {
+		if err := p.quickpayCompleted(tx, &d); err != nil {
+			return err
+		}
+	}
 	if err := tx.Records().Put(kindDeposit, id, d); err != nil {
 		return err
 	}

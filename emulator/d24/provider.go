@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -28,6 +29,10 @@ type Credentials struct {
 	CashoutLogin     string `json:"cashout_login"`
 	CashoutPass      string `json:"cashout_pass"`
 	CashoutSecretKey string `json:"cashout_secret_key"`
+	// ReconciliationEmail and ReconciliationPassword are the Reconciliation
+	// API user's accessKey and secretKey.
+	ReconciliationEmail    string `json:"reconciliation_email"`
+	ReconciliationPassword string `json:"reconciliation_password"`
 }
 
 // DefaultCredentials are the default tenant's fixed credentials: the
@@ -41,6 +46,9 @@ func DefaultCredentials() *Credentials {
 		CashoutLogin:     "cashout_login",
 		CashoutPass:      "cashout_pass",
 		CashoutSecretKey: "cashout_secret_key",
+
+		ReconciliationEmail:    "reconciliation@merchant.test",
+		ReconciliationPassword: "reconciliation_password",
 	}
 }
 
@@ -80,6 +88,7 @@ func (p *Provider) Credentials() platform.CredentialSpec {
 			return &Credentials{
 				Login: randomKey(10), SecretKey: randomKey(33), ReadOnlyKey: randomKey(10),
 				CashoutLogin: randomKey(32), CashoutPass: randomKey(32), CashoutSecretKey: randomKey(33),
+				ReconciliationEmail: "reconciliation-" + strings.ToLower(randomKey(10)) + "@merchant.test", ReconciliationPassword: randomKey(16),
 			}
 		},
 		Decode: func(raw json.RawMessage) (any, error) {
@@ -89,7 +98,11 @@ func (p *Provider) Credentials() platform.CredentialSpec {
 		},
 		Keys: func(creds any) []string {
 			c := creds.(*Credentials)
-			return []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
+			keys := []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
+			if c.ReconciliationEmail != "" {
+				keys = append(keys, "recon:"+strings.ToLower(c.ReconciliationEmail))
+			}
+			return keys
 		},
 	}
 }
@@ -112,6 +125,7 @@ func (p *Provider) Mount(m *platform.Mount) error {
 		m.Host(h)
 	}
 	p.routes(m)
+	p.familyRoutes(m)
 	p.notifications(m)
 	p.controls(m)
 	return nil

@@ -170,6 +170,16 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		signers[m.Provider()] = m.Signers()
 	}
 	ob.SetSigners(signers)
+	byName := map[string]*platform.Mount{}
+	for _, m := range mounts {
+		byName[m.Provider()] = m
+	}
+	ob.SetOutcome(func(tx *store.Tx, rec *outbox.Record, delivered bool) error {
+		if m := byName[rec.Provider]; m != nil {
+			return m.Outcome(tx, rec.Tenant, rec.Delivery, delivered)
+		}
+		return nil
+	})
 	engine.SetMounts(mounts)
 	if err := engine.Load(ctx, opts.ScenariosDir, func(raw []byte) error {
 		var off clock.Offsets

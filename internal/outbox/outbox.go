@@ -94,6 +94,9 @@ type Options struct {
 	// Client sends the requests (default: a client with no overall timeout;
 	// each attempt has its own).
 	Client *http.Client
+	// Outcome, when set, is told in the recording transaction when a
+	// pending delivery ends: delivered, or failed after its last retry.
+	Outcome func(tx *store.Tx, rec *Record, delivered bool) error
 }
 
 // Outbox delivers webhooks.
@@ -138,6 +141,11 @@ func New(opts Options) *Outbox {
 
 // SetSigners sets the providers' signers (after the providers are mounted).
 func (o *Outbox) SetSigners(s map[string]map[string]platform.SignFunc) { o.opts.Signers = s }
+
+// SetOutcome sets Options.Outcome (after the providers are mounted).
+func (o *Outbox) SetOutcome(fn func(tx *store.Tx, rec *Record, delivered bool) error) {
+	o.opts.Outcome = fn
+}
 
 // seqKey makes ids that sort in creation order.
 func seqKey(n uint64) string { return fmt.Sprintf("wh_%016x", n) }
@@ -496,6 +504,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 			return err
 		}
 		cur.Attempts = append(cur.Attempts, att)
+		wasPending := cur.Status == StatusPending
 		switch {
 		case ok:
 			cur.Status, cur.NextAt = StatusDelivered, nil
@@ -516,7 +525,13 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 				cur.Status, cur.NextAt = StatusFailed, nil
 			}
 		}
-		return putRecord(b, &cur)
+		if err := putRecord(b, &cur); err != nil {
+			return err
+		}
+		if wasPending && cur.Status != StatusPending && o.opts.Outcome != nil {
+			return o.opts.Outcome(tx, &cur, cur.Status == StatusDelivered)
+		}
+		return nil
 	})
 	if err != nil {
 		if !errors.Is(err, ErrNotFound) {

@@ -173,6 +173,7 @@ type Mount struct {
 	signers   map[string]SignFunc
 	statuses  map[string]StatusFunc
 	events    map[string]string
+	outcomes  map[string]OutcomeFunc
 	scenarios []fs.FS
 }
 
@@ -184,6 +185,7 @@ func NewMount(provider string, deps Deps) *Mount {
 		signers:  map[string]SignFunc{},
 		statuses: map[string]StatusFunc{},
 		events:   map[string]string{},
+		outcomes: map[string]OutcomeFunc{},
 	}
 }
 
@@ -243,6 +245,24 @@ func (m *Mount) Event(name, kind string) { m.events[name] = kind }
 
 // Scenarios adds built-in scenario files (the provider's folder in scenarios/).
 func (m *Mount) Scenarios(fsys fs.FS) { m.scenarios = append(m.scenarios, fsys) }
+
+// OutcomeFunc learns how a delivery ended, in the transaction that records
+// its last attempt: delivered is a 2xx answer; otherwise every attempt
+// failed. A provider whose real service acts on the merchant's answer
+// (D24 refunds a QuickPay deposit whose callback is refused) uses it.
+type OutcomeFunc func(tx *Tx, d Delivery, delivered bool) error
+
+// OnOutcome registers fn for the provider's deliveries of kind.
+func (m *Mount) OnOutcome(kind string, fn OutcomeFunc) { m.outcomes[kind] = fn }
+
+// Outcome runs the provider's OutcomeFunc for d's kind, if any.
+func (m *Mount) Outcome(stx *store.Tx, tenant string, d Delivery, delivered bool) error {
+	fn := m.outcomes[d.Kind]
+	if fn == nil {
+		return nil
+	}
+	return fn(m.NewTx(stx, tenant), d, delivered)
+}
 
 // Routes, Hosts, Controls, Signers, StatusTargets, Events and ScenarioFS
 // expose the declarations to the server.
