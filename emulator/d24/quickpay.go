@@ -1,7 +1,6 @@
 package d24
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -31,48 +30,6 @@ type Quickpay struct {
 	DepositID int64  `json:"deposit_id"`
 	Status    string `json:"status"`
 	RefundID  int64  `json:"refund_id,omitempty"`
-}
-
-// looseString is a string that clients may also send as a JSON number
-// (the docs' SPEI example has "payer":{"id":74662347}).
-type looseString string
-
-// UnmarshalJSON accepts "abc", 74662347 and null.
-func (s *looseString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		*s = ""
-		return nil
-	case len(b) > 0 && b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = looseString(v)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("must be a string or a number")
-	}
-	*s = looseString(n.String())
-	return nil
-}
-
-// UnmarshalJSON reads a payer, with an id sent as a string or a number.
-func (p *Payer) UnmarshalJSON(b []byte) error {
-	type plain Payer // without this method
-	var in struct {
-		plain
-		ID looseString `json:"id"` // shallower: wins over plain.ID
-	}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return err
-	}
-	*p = Payer(in.plain)
-	p.ID = string(in.ID)
-	return nil
 }
 
 // quickpay reports whether the request is a QuickPay deposit: Pix without
