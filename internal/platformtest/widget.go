@@ -90,6 +90,8 @@ func (widgetWriter) Error(r *http.Request, err error) platform.Rendered {
 		status, msg = fe.Status, "fault"
 	case errors.Is(err, platform.ErrNotFound):
 		status, msg = http.StatusNotFound, "not found"
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		status, msg = http.StatusMethodNotAllowed, "method not allowed"
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		status, msg = http.StatusRequestEntityTooLarge, "too large"
 	}
