@@ -103,19 +103,29 @@ func (p *Provider) fakeUser(u *User, now time.Time) {
 	}
 }
 
+// tradeSymbols are the symbols of the fake trades with a typical price and
+// the number of digits their quotes carry on an MT server.
+var tradeSymbols = []struct {
+	name   string
+	price  float64
+	digits int
+}{
+	{"EURUSD", 1.09, 5}, {"GBPUSD", 1.27, 5}, {"USDJPY", 149.5, 3}, {"XAUUSD", 2030, 2}, {"US30", 38500, 1},
+}
+
 // fakeTrades invents a few closed trades of a new account (for the trades
 // and commission reports).
 func (p *Provider) fakeTrades(a Account, u User, now time.Time, firstTicket int64) []Trade {
 	var out []Trade
 	p.fake(func(f *gofakeit.Faker) {
-		symbols := []string{"EURUSD", "GBPUSD", "USDJPY", "XAUUSD", "US30"}
 		for i := range 3 {
 			open := now.Add(-time.Duration(f.Number(2, 72)) * time.Hour)
-			price := f.Float64Range(1, 2)
+			sym := tradeSymbols[f.Number(0, len(tradeSymbols)-1)]
+			price := sym.price * f.Float64Range(0.98, 1.02)
 			t := Trade{
-				Login: a.Login, OrderID: firstTicket + int64(i), Cmd: f.Number(0, 1), Symbol: symbols[f.Number(0, len(symbols)-1)],
+				Login: a.Login, OrderID: firstTicket + int64(i), Cmd: f.Number(0, 1), Symbol: sym.name,
 				Volume: float64(f.Number(1, 100)) / 100, Swaps: round2(f.Float64Range(-2, 0)),
-				OpenPrice: round2(price*1000) / 1000, ClosePrice: round2(price*1001) / 1000,
+				OpenPrice: roundTo(price, sym.digits), ClosePrice: roundTo(price*1.001, sym.digits),
 				OpenTime: formatTime(open), CloseTime: formatTime(open.Add(time.Duration(f.Number(5, 600)) * time.Minute)),
 				Profit: round2(f.Float64Range(-50, 80)), Commission: round2(-f.Float64Range(0.5, 3)),
 				Platform: a.Platform, ConnectionID: a.ConnectionID,

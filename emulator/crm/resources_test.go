@@ -1,6 +1,7 @@
 package crm_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -162,10 +163,12 @@ func TestClientsAndReports(t *testing.T) {
 			CRMUser struct{ ID string } `json:"crm_user"`
 		}
 	}
-	must(t, e.call(t, "GET", "/public/v1/mt5/trades?connection_id="+crm.MT5ConnectionID+"&type=closed&start="+start+"&end="+today+"&user_id=child001", nil), 200).decode(t, &trades)
+	tradesAnswer := must(t, e.call(t, "GET", "/public/v1/mt5/trades?connection_id="+crm.MT5ConnectionID+"&type=closed&start="+start+"&end="+today+"&user_id=child001", nil), 200)
+	tradesAnswer.decode(t, &trades)
 	if trades.Count == 0 || trades.Records[0].CRMUser.ID != "child001" || trades.Records[0].Login != login {
 		t.Fatalf("trades %+v", trades)
 	}
+	checkPriceDigits(t, tradesAnswer.Body)
 	var comm struct {
 		Count   int
 		Records []map[string]any
@@ -241,5 +244,38 @@ func TestRegistration(t *testing.T) {
 	must(t, e.call(t, "GET", "/public/v1/users?skip=0&limit=10", nil), 200).decode(t, &users)
 	if users.Count != 1 {
 		t.Fatalf("approved registration did not create a client: %+v", users)
+	}
+}
+
+// symbolDigits are the quote digits of the fake trades' symbols.
+var symbolDigits = map[string]int{"EURUSD": 5, "GBPUSD": 5, "USDJPY": 3, "XAUUSD": 2, "US30": 1}
+
+// checkPriceDigits fails when a trade price is written with more decimals
+// than its symbol quotes (float noise such as 1.0951199999999999).
+func checkPriceDigits(t *testing.T, body []byte) {
+	t.Helper()
+	var out struct {
+		Records []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Records {
+		var sym string
+		json.Unmarshal(r["symbol"], &sym)
+		digits, ok := symbolDigits[sym]
+		if !ok {
+			t.Fatalf("unknown symbol %q", sym)
+		}
+		for _, k := range []string{"open_price", "close_price"} {
+			text := string(r[k])
+			decimals := 0
+			if i := strings.IndexByte(text, '.'); i >= 0 {
+				decimals = len(text) - i - 1
+			}
+			if decimals > digits || strings.ContainsAny(text, "eE") {
+				t.Errorf("%s %s = %s: more than %d decimals", sym, k, text, digits)
+			}
+		}
 	}
 }

@@ -225,8 +225,12 @@ func validCurrency(s string) bool {
 	return true
 }
 
-func round2(f float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 2, 64), 64)
+func round2(f float64) float64 { return roundTo(f, 2) }
+
+// roundTo rounds to digits decimals through their decimal text, so that the
+// answer's JSON number is written with at most that many decimals.
+func roundTo(f float64, digits int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', digits, 64), 64)
 	return v
 }
 
