@@ -179,7 +179,7 @@ func TestWalletOrders(t *testing.T) {
 		{"reused order, other body", 60, "order00000000001", 400, "invalid_request"},
 		{"overdraw", -80, "order00000000002", 400, "insufficient_funds"},
 		{"short order id", 1, "short", 400, "invalid_request"},
-		{"amount as string", "1", "order00000000003", 400, "invalid_request"},
+		{"amount as a non-numeric string", "one", "order00000000003", 400, "invalid_request"},
 	}
 	for _, tt := range tests {
 		a := patch(tt.amount, tt.order)

@@ -91,36 +91,30 @@ type createAccountBody struct {
 }
 
 func (b createAccountBody) validate(pl string) (leverage int, login int64, err error) {
+	var p problems
 	if b.ConnectionID == "" {
-		return 0, 0, invalid("connection_id is required")
+		p.add(invalid("connection_id is required"))
 	}
 	if strings.TrimSpace(b.Group) == "" {
-		return 0, 0, invalid("group is required")
+		p.add(invalid("group is required"))
 	}
+	var lv int64
 	if b.Leverage == nil {
-		return 0, 0, invalid("leverage is required")
-	}
-	lv, err := b.Leverage.Int64()
-	if err != nil || lv < 1 || lv > 5000 {
-		return 0, 0, invalid("leverage must be a number between 1 and 5000")
+		p.add(invalid("leverage is required"))
+	} else if lv, err = b.Leverage.Int64(); err != nil || lv < 1 || lv > 5000 {
+		p.add(invalid("leverage must be a number between 1 and 5000"))
 	}
 	if b.Login != nil {
 		if login, err = b.Login.Int64(); err != nil || login <= 0 {
-			return 0, 0, invalid("login must be a positive number")
+			p.add(invalid("login must be a positive number"))
 		}
 	}
-	for _, c := range []struct{ f, v string }{{"account_type_id", b.AccountTypeID}, {"rebate_user_id", b.RebateUserID}} {
-		if err := checkID(c.f, c.v, false); err != nil {
-			return 0, 0, err
-		}
-	}
-	if err := checkTradingPassword("master_password", pl, b.MasterPassword); err != nil {
-		return 0, 0, err
-	}
-	if err := checkTradingPassword("investor_password", pl, b.InvestorPassword); err != nil {
-		return 0, 0, err
-	}
-	return int(lv), login, checkLanguage(b.Language)
+	p.add(checkID("account_type_id", b.AccountTypeID, false))
+	p.add(checkID("rebate_user_id", b.RebateUserID, false))
+	p.add(checkTradingPassword("master_password", pl, b.MasterPassword))
+	p.add(checkTradingPassword("investor_password", pl, b.InvestorPassword))
+	p.add(checkLanguage(b.Language))
+	return int(lv), login, p.err()
 }
 
 // groupCurrency reads the account currency from an MT group name such as
@@ -269,26 +263,27 @@ func (p *Provider) moveFunds(pl string, deposit bool) platform.HandlerFunc {
 		if err := decodeBody(req.Body, &b); err != nil {
 			return nil, err
 		}
+		var bad problems
 		if b.ConnectionID == "" {
-			return nil, invalid("connection_id is required")
+			bad.add(invalid("connection_id is required"))
 		}
-		if !validCurrency(b.Currency) {
-			return nil, invalid("currency must be a currency code")
+		if b.Currency == "" {
+			bad.add(invalid("currency is required"))
+		} else if !validCurrency(b.Currency) {
+			bad.add(invalid("currency must be a currency code"))
 		}
 		amount, err := parseAmount("amount", b.Amount, true)
 		if err != nil {
-			return nil, err
-		}
-		if amount <= 0 {
-			return nil, invalid("amount must be greater than 0")
+			bad.add(err)
+		} else if amount <= 0 {
+			bad.add(invalid("amount must be greater than 0"))
 		}
 		if b.Comment == "" {
-			return nil, invalid("comment is required")
+			bad.add(invalid("comment is required"))
 		}
-		if err := checkID("user_id", b.UserID, false); err != nil {
-			return nil, err
-		}
-		if err := checkLanguage(b.Language); err != nil {
+		bad.add(checkID("user_id", b.UserID, false))
+		bad.add(checkLanguage(b.Language))
+		if err := bad.err(); err != nil {
 			return nil, err
 		}
 		if b.ConnectionID != connectionFor(pl) {

@@ -186,32 +186,28 @@ type createUserBody struct {
 }
 
 func (b createUserBody) validate() error {
-	if err := checkID("id", b.ID, false); err != nil {
-		return err
-	}
-	if err := checkEmail(b.Email); err != nil {
-		return err
-	}
+	var p problems
+	p.add(checkID("id", b.ID, false))
+	p.add(checkEmail(b.Email))
 	switch {
 	case b.Password == "":
-		return invalid("password is required")
-	case b.RepeatPassword == "":
-		return invalid("repeat_password is required")
-	case b.Password != b.RepeatPassword:
-		return invalid("repeat_password must equal password")
-	case b.UpdatePassword == nil:
-		return invalid("update_password is required")
+		p.add(invalid("password is required"))
+	case b.RepeatPassword != "" && b.Password != b.RepeatPassword:
+		p.add(invalid("repeat_password must equal password"))
 	}
-	if err := checkID("form_id", b.FormID, true); err != nil {
-		return err
+	if b.RepeatPassword == "" {
+		p.add(invalid("repeat_password is required"))
 	}
-	if err := checkID("referrer_id", b.ReferrerID, false); err != nil {
-		return err
+	if b.UpdatePassword == nil {
+		p.add(invalid("update_password is required"))
 	}
+	p.add(checkID("form_id", b.FormID, true))
+	p.add(checkID("referrer_id", b.ReferrerID, false))
 	if b.Type != "" && b.Type != "trader" && b.Type != "ib" {
-		return invalid("type must be trader or ib")
+		p.add(invalid("type must be trader or ib"))
 	}
-	return checkLanguage(b.Language)
+	p.add(checkLanguage(b.Language))
+	return p.err()
 }
 
 // createUser is Create Client: 201 {"id":…}.

@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -56,19 +55,6 @@ func checkID(field, s string, required bool) error {
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// decodeBody parses a JSON object body strictly enough to reject garbage.
-func decodeBody(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return invalid("request body is required")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return invalid("body is not valid JSON for this endpoint: " + err.Error())
-	}
-	return nil
-}
 
 // paging reads skip/limit from a query; required for some endpoints,
 // defaulting to 0/10 on others.
