@@ -22,6 +22,7 @@ func (p *Provider) controls(m *platform.Mount) {
 	m.Control(post, "/webhooks", p.ctlAddWebhook)
 	m.Control(del, "/webhooks/{id}", p.ctlDeleteWebhook)
 	m.Control(get, "/requests", p.ctlListRequests)
+	m.Control(get, "/leads", p.ctlListLeads)
 	m.Control(get, "/requests/{id}", p.ctlGetRequest)
 	m.Control(post, "/requests/withdrawal", p.ctlNewRequest("withdrawal"))
 	m.Control(post, "/requests/transfer", p.ctlNewRequest("transfer"))
@@ -230,6 +231,22 @@ func (p *Provider) ctlListRequests(c *platform.ControlRequest) (any, error) {
 				return err
 			}
 			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ctlListLeads lists the leads created with Create Lead.
+func (p *Provider) ctlListLeads(c *platform.ControlRequest) (any, error) {
+	out := []Lead{}
+	err := c.View(func(tx *platform.Tx) error {
+		return tx.Records().ForEach(kindLead, func(_ string, raw []byte) error {
+			var l Lead
+			if err := json.Unmarshal(raw, &l); err != nil {
+				return err
+			}
+			out = append(out, l)
 			return nil
 		})
 	})

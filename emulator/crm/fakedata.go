@@ -14,6 +14,8 @@ const (
 	// MT4ConnectionID and MT5ConnectionID are the tenant's trading servers.
 	MT4ConnectionID = "mt4demo1"
 	MT5ConnectionID = "struk0gc"
+	// CTraderConnectionID is the tenant's cTrader server.
+	CTraderConnectionID = "ctrd3mo1"
 	// RegistrationFormID is the trader registration form; KYCFormID the KYC form.
 	RegistrationFormID = "r3gf0rm1"
 	KYCFormID          = "kycf0rm1"
@@ -31,11 +33,15 @@ var connections = []struct {
 }{
 	{MT4ConnectionID, "mt4", "MT4 Demo Server"},
 	{MT5ConnectionID, "mt5", "MT5 Live Server"},
+	{CTraderConnectionID, "ctrader", "cTrader Demo Server"},
 }
 
 func connectionFor(platformName string) string {
-	if platformName == "mt4" {
+	switch platformName {
+	case "mt4":
 		return MT4ConnectionID
+	case "ctrader":
+		return CTraderConnectionID
 	}
 	return MT5ConnectionID
 }
@@ -44,12 +50,36 @@ func label(en string) map[string]string {
 	return map[string]string{"en-us": en}
 }
 
+func formField(key, typ, en string, required bool) map[string]any {
+	return map[string]any{"key": key, "label": label(en), "required": required, "type": typ,
+		"options": []any{}, "disabled": false, "readonly": false, "docs": []any{}}
+}
+
+// kycForm is the KYC form, in the registration form's shape.
+func kycForm() map[string]any {
+	field := formField
+	return map[string]any{
+		"id":   KYCFormID,
+		"type": "kyc",
+		"groups": []any{
+			map[string]any{"key": "identity", "label": label("Identity"), "fields": []any{
+				field("nationality", "country", "Nationality", true),
+				field("birthday", "date", "Date of birth", true),
+				field("id_number", "text", "ID number", true),
+				field("address", "text", "Address", true),
+			}},
+			map[string]any{"key": "documents", "label": label("Documents"), "fields": []any{
+				field("id_front", "file", "ID document (front)", true),
+				field("id_back", "file", "ID document (back)", false),
+				field("proof_of_address", "file", "Proof of address", true),
+			}},
+		},
+	}
+}
+
 // registrationForm is the trader registration form.
 func registrationForm() map[string]any {
-	field := func(key, typ, en string, required bool) map[string]any {
-		return map[string]any{"key": key, "label": label(en), "required": required, "type": typ,
-			"options": []any{}, "disabled": false, "readonly": false, "docs": []any{}}
-	}
+	field := formField
 	return map[string]any{
 		"id":   RegistrationFormID,
 		"type": "trader",

@@ -251,6 +251,7 @@ func (p *Provider) insertUser(tx *platform.Tx, b createUserBody) (User, error) {
 	if b.Phone != nil {
 		u.Phone = *b.Phone
 	}
+	u.PasswordHash = passwordHash(u.ID, b.Password)
 	if u.Name == "" {
 		first, _ := b.CustomFields["first_name"].(string)
 		last, _ := b.CustomFields["last_name"].(string)
