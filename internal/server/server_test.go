@@ -121,6 +121,36 @@ func TestRouting(t *testing.T) {
 	}
 }
 
+// A route marked inferred says so in every answer, errors included; a
+// documented route never does.
+func TestInferredHeader(t *testing.T) {
+	h, _ := start(t)
+	if a := do(t, "POST", h.URL+"/widgets", defaultWidget, `{"name":"w1"}`); a.status != 201 {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	const reason = "a test route whose answer is inferred"
+	cases := []struct {
+		name, path string
+		header     map[string]string
+		status     int
+		want       string
+	}{
+		{"inferred route", "/widgets/1/summary", defaultWidget, 200, reason},
+		{"inferred route under the prefix", "/widget/widgets/1/summary", defaultWidget, 200, reason},
+		{"inferred route, auth failure", "/widgets/1/summary", widgetKey("wrong"), 401, reason},
+		{"documented route", "/widgets/1", defaultWidget, 200, ""},
+		{"unknown path", "/widgets/1/nothing", defaultWidget, 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := do(t, "GET", h.URL+c.path, c.header, "")
+			if a.status != c.status || a.header.Get(platform.InferredHeader) != c.want {
+				t.Errorf("GET %s: %d, %s %q; want %d, %q", c.path, a.status, platform.InferredHeader, a.header.Get(platform.InferredHeader), c.status, c.want)
+			}
+		})
+	}
+}
+
 // A wrong method names the methods the path serves.
 func TestWrongMethodAllow(t *testing.T) {
 	h, _ := start(t)
