@@ -118,14 +118,12 @@ func (p *Provider) transactions(req *platform.Request) (any, error) {
 	if err := decodeBody(req.Body, &b); err != nil {
 		return nil, err
 	}
-	if err := checkPaging(b.Skip, b.Limit); err != nil {
-		return nil, err
-	}
+	var bad problems
+	bad.add(checkPaging(b.Skip, b.Limit))
 	start, end, err := dateWindow(b.Start, b.End)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID("user_id", b.UserID, false); err != nil {
+	bad.add(err)
+	bad.add(checkID("user_id", b.UserID, false))
+	if err := bad.err(); err != nil {
 		return nil, err
 	}
 	var out []Transaction
