@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	ct "github.com/fakeprovider/fakeprovider/emulator/crowdtrust"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
 // The official sample client is Java: its bodies are Jackson's. Jackson
@@ -92,5 +93,24 @@ func TestJavaClientDialectAccount(t *testing.T) {
 	a.json(t, &keys)
 	if keys.APIKey == "" || keys.TestSecretKey == "" {
 		t.Fatalf("keys %s", a.body)
+	}
+}
+
+// Routes whose answers are not documented say so; documented ones do not.
+func TestInferredRoutesAreMarked(t *testing.T) {
+	e := start(t)
+	test := e.defaultCreds().Test
+	billing := e.signed("POST", "/bacapi/test/account/billing", []byte(validCard), test)
+	mustStatus(t, billing, 200)
+	if billing.header.Get(platform.InferredHeader) == "" {
+		t.Error("billing answer is not marked inferred")
+	}
+	check := e.signed("POST", "/bacapi/test/checks", checkBody("222-65-9696", false), test)
+	mustStatus(t, check, 200)
+	if h := check.header.Get(platform.InferredHeader); h != "" {
+		t.Errorf("documented check answer marked inferred: %q", h)
+	}
+	if a := e.send("GET", "/bacapi/test/checks/1001/report", nil, nil); a.status != 404 || a.header.Get(platform.InferredHeader) == "" {
+		t.Errorf("TEST report: %d, inferred %q", a.status, a.header.Get(platform.InferredHeader))
 	}
 }
