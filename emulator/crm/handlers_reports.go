@@ -20,9 +20,8 @@ func (p *Provider) listTrades(pl string) platform.HandlerFunc {
 		if typ == "" {
 			return nil, invalid("type is required")
 		}
-		if typ != "closed" && typ != "open" && typ != "all" {
-			return nil, invalid("type must be closed, open or all")
-		}
+		// The docs do not list the values: "open" lists open trades (there
+		// are none), any other value the closed ones.
 		start, end, err := dateWindow(q.Get("start"), q.Get("end"))
 		if err != nil {
 			return nil, err

@@ -88,11 +88,11 @@ func (p *Provider) listUsers(req *platform.Request) (any, error) {
 	}
 	suspended := false
 	switch q.Get("suspended") {
-	case "", "false":
-	case "true":
+	case "", "false", "0":
+	case "true", "1":
 		suspended = true
 	default:
-		return nil, invalid("suspended must be true or false")
+		return nil, invalid("suspended must be a boolean (true or false)")
 	}
 	var items []userListItem
 	err = req.View(func(tx *platform.Tx) error {
@@ -189,11 +189,10 @@ func (b createUserBody) validate() error {
 	var p problems
 	p.add(checkID("id", b.ID, false))
 	p.add(checkEmail(b.Email))
-	switch {
-	case b.Password == "":
+	// That repeat_password must equal password is not documented: the
+	// password is what counts.
+	if b.Password == "" {
 		p.add(invalid("password is required"))
-	case b.RepeatPassword != "" && b.Password != b.RepeatPassword:
-		p.add(invalid("repeat_password must equal password"))
 	}
 	if b.RepeatPassword == "" {
 		p.add(invalid("repeat_password is required"))
@@ -328,7 +327,7 @@ func (p *Provider) readLineBody(req *platform.Request) (lineBody, error) {
 		return b, errUserNotFound
 	}
 	if b.UserID != "" && !validID(b.UserID) {
-		return b, invalid("user_id must be 8 lowercase letters or digits")
+		return b, invalid("user_id must be 8 letters or digits")
 	}
 	return b, nil
 }

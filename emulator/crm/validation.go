@@ -23,7 +23,10 @@ const (
 	maxWindowMonths = 3
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]{8}$`)
+// idPattern is the docs' "length 8" rule of every id. The ids the CRM
+// makes are lowercase alphanumerics; the docs do not restrict what a client
+// may send, so any 8 letters or digits are accepted.
+var idPattern = regexp.MustCompile(`^[\p{L}\p{N}]{8}$`)
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -49,7 +52,7 @@ func checkID(field, s string, required bool) error {
 		return nil
 	}
 	if !validID(s) {
-		return invalid(field + " must be 8 lowercase letters or digits")
+		return invalid(field + " must be 8 letters or digits")
 	}
 	return nil
 }
@@ -102,9 +105,8 @@ func dateWindow(start, end string) (time.Time, time.Time, error) {
 	if err != nil {
 		return time.Time{}, time.Time{}, invalid("end must be a date YYYY-MM-DD")
 	}
-	if e.Before(s) {
-		return time.Time{}, time.Time{}, invalid("end must not be before start")
-	}
+	// An end before the start is an empty window, not an error (no source
+	// refuses it).
 	if e.After(s.AddDate(0, maxWindowMonths, 0)) {
 		return time.Time{}, time.Time{}, invalid("start and end may not be more than 3 months apart")
 	}
