@@ -94,3 +94,37 @@ func TestCreateLeadIsStored(t *testing.T) {
 		t.Fatalf("leads %+v", leads)
 	}
 }
+
+// A cTrader account opened by the back office (control API) is listed by
+// Get cTrader Accounts and on the client.
+func TestCTraderAccounts(t *testing.T) {
+	e := newEnv(t)
+	user := e.createClient(t, "ctrader@example.com")
+	var opened struct {
+		Login    int64  `json:"login"`
+		Currency string `json:"currency"`
+		Leverage int    `json:"leverage"`
+	}
+	e.control(t, "POST", "/users/"+user+"/ctrader/accounts", map[string]any{"group": "Standard EUR", "leverage": 100}, &opened)
+	if opened.Login == 0 || opened.Currency != "EUR" || opened.Leverage != 100 {
+		t.Fatalf("opened %+v", opened)
+	}
+	var l struct {
+		Count   int
+		Records []struct {
+			Login  int64
+			UserID string `json:"user_id"`
+		}
+	}
+	must(t, e.call(t, "GET", "/public/v1/ctrader/accounts?connection_id="+crm.CTraderConnectionID+"&user_id="+user, nil), 200).decode(t, &l)
+	if l.Count != 1 || l.Records[0].Login != opened.Login || l.Records[0].UserID != user {
+		t.Fatalf("ctrader accounts %+v", l)
+	}
+	var u struct {
+		TradingAccounts []struct{ Platform, ConnectionID string } `json:"trading_accounts"`
+	}
+	must(t, e.call(t, "GET", "/public/v1/users/"+user, nil), 200).decode(t, &u)
+	if len(u.TradingAccounts) != 1 || u.TradingAccounts[0].Platform != "ctrader" {
+		t.Fatalf("client's accounts %+v", u)
+	}
+}

@@ -139,7 +139,7 @@ func (p *Provider) createAccount(pl string) platform.HandlerFunc {
 		if err := decodeBody(req.Body, &b); err != nil {
 			return nil, err
 		}
-		leverage, login, err := b.validate(pl)
+		_, login, err := b.validate(pl)
 		if err != nil {
 			return nil, err
 		}
@@ -153,50 +153,62 @@ func (p *Provider) createAccount(pl string) platform.HandlerFunc {
 			b.InvestorPassword = generatedPassword()
 		}
 		return req.Commit(func(tx *platform.Tx) (any, error) {
-			u, err := getUserRec(tx, req.Var("id"))
+			a, err := p.openAccount(tx, pl, req.Var("id"), login, b)
 			if err != nil {
 				return nil, err
 			}
-			if login == 0 {
-				seq, err := tx.Records().NextSeq("login")
-				if err != nil {
-					return nil, err
-				}
-				login = 126000 + int64(seq)
-				if pl == "mt4" {
-					login = 60000 + int64(seq)
-				}
-			}
-			if _, taken, err := getAccount(tx, pl, login); err != nil || taken {
-				if err == nil {
-					err = invalid("login is already in use")
-				}
-				return nil, err
-			}
-			now := tx.Now()
-			a := Account{Login: login, Platform: pl, ConnectionID: b.ConnectionID, UserID: u.ID, Group: b.Group,
-				Currency: groupCurrency(b.Group), Leverage: leverage, CreatedAt: formatTime(now), LastActive: formatTime(now),
-				Name: u.Name, Email: u.Email, Enable: 1, AccountTypeID: b.AccountTypeID, EnableRebate: b.EnableRebate,
-				LeadSource: "", Comment: ""}
-			if b.EnableReadonly {
-				a.EnableReadonly = 1
-			}
-			if err := putAccount(tx, a); err != nil {
-				return nil, err
-			}
-			u.TradingAccounts = append(u.TradingAccounts, TradingAccountRef{Platform: pl, ConnectionID: a.ConnectionID, TradingID: strconv.FormatInt(login, 10)})
-			if u.FirstOpenTime == "" {
-				u.FirstOpenTime = formatTime(now)
-			}
-			if err := tx.Records().Put(kindUser, u.ID, u); err != nil {
-				return nil, err
-			}
-			if err := p.storeTrades(tx, a, u); err != nil {
-				return nil, err
-			}
-			return map[string]any{"login": login, "master_password": b.MasterPassword, "investor_password": b.InvestorPassword}, nil
+			return map[string]any{"login": a.Login, "master_password": b.MasterPassword, "investor_password": b.InvestorPassword}, nil
 		})
 	}
+}
+
+// openAccount opens a trading account of a client (login 0: the next
+// free one) with its fake trades.
+func (p *Provider) openAccount(tx *platform.Tx, pl, userID string, login int64, b createAccountBody) (Account, error) {
+	u, err := getUserRec(tx, userID)
+	if err != nil {
+		return Account{}, err
+	}
+	if login == 0 {
+		seq, err := tx.Records().NextSeq("login")
+		if err != nil {
+			return Account{}, err
+		}
+		switch pl {
+		case "mt4":
+			login = 60000 + int64(seq)
+		case "ctrader":
+			login = 3000000 + int64(seq)
+		default:
+			login = 126000 + int64(seq)
+		}
+	}
+	if _, taken, err := getAccount(tx, pl, login); err != nil || taken {
+		if err == nil {
+			err = invalid("login is already in use")
+		}
+		return Account{}, err
+	}
+	leverage, _ := b.Leverage.Int64()
+	now := tx.Now()
+	a := Account{Login: login, Platform: pl, ConnectionID: connectionFor(pl), UserID: u.ID, Group: b.Group,
+		Currency: groupCurrency(b.Group), Leverage: int(leverage), CreatedAt: formatTime(now), LastActive: formatTime(now),
+		Name: u.Name, Email: u.Email, Enable: 1, AccountTypeID: b.AccountTypeID, EnableRebate: b.EnableRebate,
+		LeadSource: "", Comment: ""}
+	if b.EnableReadonly {
+		a.EnableReadonly = 1
+	}
+	if err := putAccount(tx, a); err != nil {
+		return Account{}, err
+	}
+	u.TradingAccounts = append(u.TradingAccounts, TradingAccountRef{Platform: pl, ConnectionID: a.ConnectionID, TradingID: strconv.FormatInt(login, 10)})
+	if u.FirstOpenTime == "" {
+		u.FirstOpenTime = formatTime(now)
+	}
+	if err := tx.Records().Put(kindUser, u.ID, u); err != nil {
+		return Account{}, err
+	}
+	return a, p.storeTrades(tx, a, u)
 }
 
 // storeTrades records a new account's fake trades and the commissions they
