@@ -22,6 +22,8 @@ func (p *Provider) controls(m *platform.Mount) {
 	m.Control(post, "/webhooks", p.ctlAddWebhook)
 	m.Control(del, "/webhooks/{id}", p.ctlDeleteWebhook)
 	m.Control(get, "/requests", p.ctlListRequests)
+	m.Control(get, "/leads", p.ctlListLeads)
+	m.Control(post, "/users/{id}/ctrader/accounts", p.ctlOpenCTraderAccount)
 	m.Control(get, "/requests/{id}", p.ctlGetRequest)
 	m.Control(post, "/requests/withdrawal", p.ctlNewRequest("withdrawal"))
 	m.Control(post, "/requests/transfer", p.ctlNewRequest("transfer"))
@@ -230,6 +232,56 @@ func (p *Provider) ctlListRequests(c *platform.ControlRequest) (any, error) {
 				return err
 			}
 			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ctlOpenCTraderAccount opens a cTrader account of a client, as the back
+// office does (the Open API documents no endpoint for it):
+// {"group","leverage","login"} (all optional) → the account as Get cTrader
+// Accounts lists it.
+func (p *Provider) ctlOpenCTraderAccount(c *platform.ControlRequest) (any, error) {
+	var in struct {
+		Group    string `json:"group"`
+		Leverage int    `json:"leverage"`
+		Login    int64  `json:"login"`
+	}
+	if len(c.Body) > 0 {
+		if err := decodeControl(c, &in); err != nil {
+			return nil, err
+		}
+	}
+	if in.Group == "" {
+		in.Group = "Standard"
+	}
+	if in.Leverage == 0 {
+		in.Leverage = 200
+	}
+	if in.Leverage < 1 || in.Leverage > 5000 || in.Login < 0 {
+		return nil, platform.BadControl("leverage must be 1-5000 and login positive")
+	}
+	lv := json.Number(strconv.Itoa(in.Leverage))
+	var view accountView
+	err := c.Update(func(tx *platform.Tx) error {
+		a, err := p.openAccount(tx, "ctrader", c.Var("id"), in.Login, createAccountBody{Group: in.Group, Leverage: &lv})
+		view = a.view()
+		return err
+	})
+	return view, controlError(err)
+}
+
+// ctlListLeads lists the leads created with Create Lead.
+func (p *Provider) ctlListLeads(c *platform.ControlRequest) (any, error) {
+	out := []Lead{}
+	err := c.View(func(tx *platform.Tx) error {
+		return tx.Records().ForEach(kindLead, func(_ string, raw []byte) error {
+			var l Lead
+			if err := json.Unmarshal(raw, &l); err != nil {
+				return err
+			}
+			out = append(out, l)
 			return nil
 		})
 	})

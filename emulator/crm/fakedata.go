@@ -14,6 +14,8 @@ const (
 	// MT4ConnectionID and MT5ConnectionID are the tenant's trading servers.
 	MT4ConnectionID = "mt4demo1"
 	MT5ConnectionID = "struk0gc"
+	// CTraderConnectionID is the tenant's cTrader server.
+	CTraderConnectionID = "ctrd3mo1"
 	// RegistrationFormID is the trader registration form; KYCFormID the KYC form.
 	RegistrationFormID = "r3gf0rm1"
 	KYCFormID          = "kycf0rm1"
@@ -31,11 +33,15 @@ var connections = []struct {
 }{
 	{MT4ConnectionID, "mt4", "MT4 Demo Server"},
 	{MT5ConnectionID, "mt5", "MT5 Live Server"},
+	{CTraderConnectionID, "ctrader", "cTrader Demo Server"},
 }
 
 func connectionFor(platformName string) string {
-	if platformName == "mt4" {
+	switch platformName {
+	case "mt4":
 		return MT4ConnectionID
+	case "ctrader":
+		return CTraderConnectionID
 	}
 	return MT5ConnectionID
 }
@@ -44,12 +50,36 @@ func label(en string) map[string]string {
 	return map[string]string{"en-us": en}
 }
 
+func formField(key, typ, en string, required bool) map[string]any {
+	return map[string]any{"key": key, "label": label(en), "required": required, "type": typ,
+		"options": []any{}, "disabled": false, "readonly": false, "docs": []any{}}
+}
+
+// kycForm is the KYC form, in the registration form's shape.
+func kycForm() map[string]any {
+	field := formField
+	return map[string]any{
+		"id":   KYCFormID,
+		"type": "kyc",
+		"groups": []any{
+			map[string]any{"key": "identity", "label": label("Identity"), "fields": []any{
+				field("nationality", "country", "Nationality", true),
+				field("birthday", "date", "Date of birth", true),
+				field("id_number", "text", "ID number", true),
+				field("address", "text", "Address", true),
+			}},
+			map[string]any{"key": "documents", "label": label("Documents"), "fields": []any{
+				field("id_front", "file", "ID document (front)", true),
+				field("id_back", "file", "ID document (back)", false),
+				field("proof_of_address", "file", "Proof of address", true),
+			}},
+		},
+	}
+}
+
 // registrationForm is the trader registration form.
 func registrationForm() map[string]any {
-	field := func(key, typ, en string, required bool) map[string]any {
-		return map[string]any{"key": key, "label": label(en), "required": required, "type": typ,
-			"options": []any{}, "disabled": false, "readonly": false, "docs": []any{}}
-	}
+	field := formField
 	return map[string]any{
 		"id":   RegistrationFormID,
 		"type": "trader",
@@ -103,19 +133,29 @@ func (p *Provider) fakeUser(u *User, now time.Time) {
 	}
 }
 
+// tradeSymbols are the symbols of the fake trades with a typical price and
+// the number of digits their quotes carry on an MT server.
+var tradeSymbols = []struct {
+	name   string
+	price  float64
+	digits int
+}{
+	{"EURUSD", 1.09, 5}, {"GBPUSD", 1.27, 5}, {"USDJPY", 149.5, 3}, {"XAUUSD", 2030, 2}, {"US30", 38500, 1},
+}
+
 // fakeTrades invents a few closed trades of a new account (for the trades
 // and commission reports).
 func (p *Provider) fakeTrades(a Account, u User, now time.Time, firstTicket int64) []Trade {
 	var out []Trade
 	p.fake(func(f *gofakeit.Faker) {
-		symbols := []string{"EURUSD", "GBPUSD", "USDJPY", "XAUUSD", "US30"}
 		for i := range 3 {
 			open := now.Add(-time.Duration(f.Number(2, 72)) * time.Hour)
-			price := f.Float64Range(1, 2)
+			sym := tradeSymbols[f.Number(0, len(tradeSymbols)-1)]
+			price := sym.price * f.Float64Range(0.98, 1.02)
 			t := Trade{
-				Login: a.Login, OrderID: firstTicket + int64(i), Cmd: f.Number(0, 1), Symbol: symbols[f.Number(0, len(symbols)-1)],
+				Login: a.Login, OrderID: firstTicket + int64(i), Cmd: f.Number(0, 1), Symbol: sym.name,
 				Volume: float64(f.Number(1, 100)) / 100, Swaps: round2(f.Float64Range(-2, 0)),
-				OpenPrice: round2(price*1000) / 1000, ClosePrice: round2(price*1001) / 1000,
+				OpenPrice: roundTo(price, sym.digits), ClosePrice: roundTo(price*1.001, sym.digits),
 				OpenTime: formatTime(open), CloseTime: formatTime(open.Add(time.Duration(f.Number(5, 600)) * time.Minute)),
 				Profit: round2(f.Float64Range(-50, 80)), Commission: round2(-f.Float64Range(0.5, 3)),
 				Platform: a.Platform, ConnectionID: a.ConnectionID,

@@ -114,7 +114,10 @@ func TestWithdrawalFlow(t *testing.T) {
 		t.Fatalf("webhook %s", got[0].Body)
 	}
 
-	must(t, e.call(t, "POST", "/public/v1/requests/withdrawal/approve", map[string]string{"id": req.ID}), 200)
+	// The docs: 200 with an empty body.
+	if a := must(t, e.call(t, "POST", "/public/v1/requests/withdrawal/approve", map[string]string{"id": req.ID}), 200); len(a.Body) != 0 {
+		t.Fatalf("approve body %q, want empty", a.Body)
+	}
 	got = rcv.WaitFor(t, 2, 5*time.Second)
 	w = verifyWebhook(t, got[1], "whsec-demo", false)
 	if w.Source.Event != "crm.webhooks.requests.withdrawal.approve.node.2" || w.Data["status"] != "approved" {
@@ -143,7 +146,9 @@ func TestWithdrawalRejectRefunds(t *testing.T) {
 	if w := e.wallet(t, user); w["USD"] != 40 {
 		t.Fatalf("wallet after submission %v", w)
 	}
-	must(t, e.call(t, "POST", "/public/v1/requests/withdrawal/reject", map[string]string{"id": req.ID, "comment": "KYC 未通过"}), 200)
+	if a := must(t, e.call(t, "POST", "/public/v1/requests/withdrawal/reject", map[string]string{"id": req.ID, "comment": "KYC 未通过"}), 200); len(a.Body) != 0 {
+		t.Fatalf("reject body %q, want empty", a.Body)
+	}
 	w := verifyWebhook(t, rcv.WaitFor(t, 1, 5*time.Second)[0], "sec", true)
 	if w.Source.Event != "crm.webhooks.requests.withdrawal.reject" || w.Data["status"] != "rejected" || w.Data["trading_id"] != "WALLET" {
 		t.Fatalf("reject webhook %+v", w)
@@ -174,7 +179,7 @@ func TestWalletOrders(t *testing.T) {
 		{"reused order, other body", 60, "order00000000001", 400, "invalid_request"},
 		{"overdraw", -80, "order00000000002", 400, "insufficient_funds"},
 		{"short order id", 1, "short", 400, "invalid_request"},
-		{"amount as string", "1", "order00000000003", 400, "invalid_request"},
+		{"amount as a non-numeric string", "one", "order00000000003", 400, "invalid_request"},
 	}
 	for _, tt := range tests {
 		a := patch(tt.amount, tt.order)

@@ -91,36 +91,30 @@ type createAccountBody struct {
 }
 
 func (b createAccountBody) validate(pl string) (leverage int, login int64, err error) {
+	var p problems
 	if b.ConnectionID == "" {
-		return 0, 0, invalid("connection_id is required")
+		p.add(invalid("connection_id is required"))
 	}
 	if strings.TrimSpace(b.Group) == "" {
-		return 0, 0, invalid("group is required")
+		p.add(invalid("group is required"))
 	}
+	var lv int64
 	if b.Leverage == nil {
-		return 0, 0, invalid("leverage is required")
-	}
-	lv, err := b.Leverage.Int64()
-	if err != nil || lv < 1 || lv > 5000 {
-		return 0, 0, invalid("leverage must be a number between 1 and 5000")
+		p.add(invalid("leverage is required"))
+	} else if lv, err = b.Leverage.Int64(); err != nil || lv < 1 || lv > 5000 {
+		p.add(invalid("leverage must be a number between 1 and 5000"))
 	}
 	if b.Login != nil {
 		if login, err = b.Login.Int64(); err != nil || login <= 0 {
-			return 0, 0, invalid("login must be a positive number")
+			p.add(invalid("login must be a positive number"))
 		}
 	}
-	for _, c := range []struct{ f, v string }{{"account_type_id", b.AccountTypeID}, {"rebate_user_id", b.RebateUserID}} {
-		if err := checkID(c.f, c.v, false); err != nil {
-			return 0, 0, err
-		}
-	}
-	if err := checkTradingPassword("master_password", pl, b.MasterPassword); err != nil {
-		return 0, 0, err
-	}
-	if err := checkTradingPassword("investor_password", pl, b.InvestorPassword); err != nil {
-		return 0, 0, err
-	}
-	return int(lv), login, checkLanguage(b.Language)
+	p.add(checkID("account_type_id", b.AccountTypeID, false))
+	p.add(checkID("rebate_user_id", b.RebateUserID, false))
+	p.add(checkTradingPassword("master_password", pl, b.MasterPassword))
+	p.add(checkTradingPassword("investor_password", pl, b.InvestorPassword))
+	p.add(checkLanguage(b.Language))
+	return int(lv), login, p.err()
 }
 
 // groupCurrency reads the account currency from an MT group name such as
@@ -145,7 +139,7 @@ func (p *Provider) createAccount(pl string) platform.HandlerFunc {
 		if err := decodeBody(req.Body, &b); err != nil {
 			return nil, err
 		}
-		leverage, login, err := b.validate(pl)
+		_, login, err := b.validate(pl)
 		if err != nil {
 			return nil, err
 		}
@@ -159,50 +153,62 @@ func (p *Provider) createAccount(pl string) platform.HandlerFunc {
 			b.InvestorPassword = generatedPassword()
 		}
 		return req.Commit(func(tx *platform.Tx) (any, error) {
-			u, err := getUserRec(tx, req.Var("id"))
+			a, err := p.openAccount(tx, pl, req.Var("id"), login, b)
 			if err != nil {
 				return nil, err
 			}
-			if login == 0 {
-				seq, err := tx.Records().NextSeq("login")
-				if err != nil {
-					return nil, err
-				}
-				login = 126000 + int64(seq)
-				if pl == "mt4" {
-					login = 60000 + int64(seq)
-				}
-			}
-			if _, taken, err := getAccount(tx, pl, login); err != nil || taken {
-				if err == nil {
-					err = invalid("login is already in use")
-				}
-				return nil, err
-			}
-			now := tx.Now()
-			a := Account{Login: login, Platform: pl, ConnectionID: b.ConnectionID, UserID: u.ID, Group: b.Group,
-				Currency: groupCurrency(b.Group), Leverage: leverage, CreatedAt: formatTime(now), LastActive: formatTime(now),
-				Name: u.Name, Email: u.Email, Enable: 1, AccountTypeID: b.AccountTypeID, EnableRebate: b.EnableRebate,
-				LeadSource: "", Comment: ""}
-			if b.EnableReadonly {
-				a.EnableReadonly = 1
-			}
-			if err := putAccount(tx, a); err != nil {
-				return nil, err
-			}
-			u.TradingAccounts = append(u.TradingAccounts, TradingAccountRef{Platform: pl, ConnectionID: a.ConnectionID, TradingID: strconv.FormatInt(login, 10)})
-			if u.FirstOpenTime == "" {
-				u.FirstOpenTime = formatTime(now)
-			}
-			if err := tx.Records().Put(kindUser, u.ID, u); err != nil {
-				return nil, err
-			}
-			if err := p.storeTrades(tx, a, u); err != nil {
-				return nil, err
-			}
-			return map[string]any{"login": login, "master_password": b.MasterPassword, "investor_password": b.InvestorPassword}, nil
+			return map[string]any{"login": a.Login, "master_password": b.MasterPassword, "investor_password": b.InvestorPassword}, nil
 		})
 	}
+}
+
+// openAccount opens a trading account of a client (login 0: the next
+// free one) with its fake trades.
+func (p *Provider) openAccount(tx *platform.Tx, pl, userID string, login int64, b createAccountBody) (Account, error) {
+	u, err := getUserRec(tx, userID)
+	if err != nil {
+		return Account{}, err
+	}
+	if login == 0 {
+		seq, err := tx.Records().NextSeq("login")
+		if err != nil {
+			return Account{}, err
+		}
+		switch pl {
+		case "mt4":
+			login = 60000 + int64(seq)
+		case "ctrader":
+			login = 3000000 + int64(seq)
+		default:
+			login = 126000 + int64(seq)
+		}
+	}
+	if _, taken, err := getAccount(tx, pl, login); err != nil || taken {
+		if err == nil {
+			err = invalid("login is already in use")
+		}
+		return Account{}, err
+	}
+	leverage, _ := b.Leverage.Int64()
+	now := tx.Now()
+	a := Account{Login: login, Platform: pl, ConnectionID: connectionFor(pl), UserID: u.ID, Group: b.Group,
+		Currency: groupCurrency(b.Group), Leverage: int(leverage), CreatedAt: formatTime(now), LastActive: formatTime(now),
+		Name: u.Name, Email: u.Email, Enable: 1, AccountTypeID: b.AccountTypeID, EnableRebate: b.EnableRebate,
+		LeadSource: "", Comment: ""}
+	if b.EnableReadonly {
+		a.EnableReadonly = 1
+	}
+	if err := putAccount(tx, a); err != nil {
+		return Account{}, err
+	}
+	u.TradingAccounts = append(u.TradingAccounts, TradingAccountRef{Platform: pl, ConnectionID: a.ConnectionID, TradingID: strconv.FormatInt(login, 10)})
+	if u.FirstOpenTime == "" {
+		u.FirstOpenTime = formatTime(now)
+	}
+	if err := tx.Records().Put(kindUser, u.ID, u); err != nil {
+		return Account{}, err
+	}
+	return a, p.storeTrades(tx, a, u)
 }
 
 // storeTrades records a new account's fake trades and the commissions they
@@ -269,26 +275,27 @@ func (p *Provider) moveFunds(pl string, deposit bool) platform.HandlerFunc {
 		if err := decodeBody(req.Body, &b); err != nil {
 			return nil, err
 		}
+		var bad problems
 		if b.ConnectionID == "" {
-			return nil, invalid("connection_id is required")
+			bad.add(invalid("connection_id is required"))
 		}
-		if !validCurrency(b.Currency) {
-			return nil, invalid("currency must be a currency code")
+		if b.Currency == "" {
+			bad.add(invalid("currency is required"))
+		} else if !validCurrency(b.Currency) {
+			bad.add(invalid("currency must be a currency code"))
 		}
 		amount, err := parseAmount("amount", b.Amount, true)
 		if err != nil {
-			return nil, err
-		}
-		if amount <= 0 {
-			return nil, invalid("amount must be greater than 0")
+			bad.add(err)
+		} else if amount <= 0 {
+			bad.add(invalid("amount must be greater than 0"))
 		}
 		if b.Comment == "" {
-			return nil, invalid("comment is required")
+			bad.add(invalid("comment is required"))
 		}
-		if err := checkID("user_id", b.UserID, false); err != nil {
-			return nil, err
-		}
-		if err := checkLanguage(b.Language); err != nil {
+		bad.add(checkID("user_id", b.UserID, false))
+		bad.add(checkLanguage(b.Language))
+		if err := bad.err(); err != nil {
 			return nil, err
 		}
 		if b.ConnectionID != connectionFor(pl) {

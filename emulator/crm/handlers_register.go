@@ -24,24 +24,22 @@ type registerBody struct {
 }
 
 func (b registerBody) validate() error {
-	if err := checkEmail(b.Email); err != nil {
-		return err
-	}
+	var p problems
+	p.add(checkEmail(b.Email))
 	if b.Type != "trader" {
-		return invalid("type must be trader")
+		p.add(invalid("type must be trader"))
 	}
-	switch {
-	case b.Password == "":
-		return invalid("password is required")
-	case b.RepeatPassword == "":
-		return invalid("repeat_password is required")
-	case b.Password != b.RepeatPassword:
-		return invalid("repeat_password must equal password")
+	// That repeat_password must equal password is not documented: the
+	// password is what counts.
+	if b.Password == "" {
+		p.add(invalid("password is required"))
 	}
-	if err := checkID("form_id", b.FormID, true); err != nil {
-		return err
+	if b.RepeatPassword == "" {
+		p.add(invalid("repeat_password is required"))
 	}
-	return checkID("referrer_id", b.ReferrerID, false)
+	p.add(checkID("form_id", b.FormID, true))
+	p.add(checkID("referrer_id", b.ReferrerID, false))
+	return p.err()
 }
 
 // registerRequest is Send Registration Request for OTP: 204; the codes are

@@ -20,9 +20,8 @@ func (p *Provider) listTrades(pl string) platform.HandlerFunc {
 		if typ == "" {
 			return nil, invalid("type is required")
 		}
-		if typ != "closed" && typ != "open" && typ != "all" {
-			return nil, invalid("type must be closed, open or all")
-		}
+		// The docs do not list the values: "open" lists open trades (there
+		// are none), any other value the closed ones.
 		start, end, err := dateWindow(q.Get("start"), q.Get("end"))
 		if err != nil {
 			return nil, err
@@ -118,14 +117,12 @@ func (p *Provider) transactions(req *platform.Request) (any, error) {
 	if err := decodeBody(req.Body, &b); err != nil {
 		return nil, err
 	}
-	if err := checkPaging(b.Skip, b.Limit); err != nil {
-		return nil, err
-	}
+	var bad problems
+	bad.add(checkPaging(b.Skip, b.Limit))
 	start, end, err := dateWindow(b.Start, b.End)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID("user_id", b.UserID, false); err != nil {
+	bad.add(err)
+	bad.add(checkID("user_id", b.UserID, false))
+	if err := bad.err(); err != nil {
 		return nil, err
 	}
 	var out []Transaction

@@ -88,11 +88,11 @@ func (p *Provider) listUsers(req *platform.Request) (any, error) {
 	}
 	suspended := false
 	switch q.Get("suspended") {
-	case "", "false":
-	case "true":
+	case "", "false", "0":
+	case "true", "1":
 		suspended = true
 	default:
-		return nil, invalid("suspended must be true or false")
+		return nil, invalid("suspended must be a boolean (true or false)")
 	}
 	var items []userListItem
 	err = req.View(func(tx *platform.Tx) error {
@@ -186,32 +186,27 @@ type createUserBody struct {
 }
 
 func (b createUserBody) validate() error {
-	if err := checkID("id", b.ID, false); err != nil {
-		return err
+	var p problems
+	p.add(checkID("id", b.ID, false))
+	p.add(checkEmail(b.Email))
+	// That repeat_password must equal password is not documented: the
+	// password is what counts.
+	if b.Password == "" {
+		p.add(invalid("password is required"))
 	}
-	if err := checkEmail(b.Email); err != nil {
-		return err
+	if b.RepeatPassword == "" {
+		p.add(invalid("repeat_password is required"))
 	}
-	switch {
-	case b.Password == "":
-		return invalid("password is required")
-	case b.RepeatPassword == "":
-		return invalid("repeat_password is required")
-	case b.Password != b.RepeatPassword:
-		return invalid("repeat_password must equal password")
-	case b.UpdatePassword == nil:
-		return invalid("update_password is required")
+	if b.UpdatePassword == nil {
+		p.add(invalid("update_password is required"))
 	}
-	if err := checkID("form_id", b.FormID, true); err != nil {
-		return err
-	}
-	if err := checkID("referrer_id", b.ReferrerID, false); err != nil {
-		return err
-	}
+	p.add(checkID("form_id", b.FormID, true))
+	p.add(checkID("referrer_id", b.ReferrerID, false))
 	if b.Type != "" && b.Type != "trader" && b.Type != "ib" {
-		return invalid("type must be trader or ib")
+		p.add(invalid("type must be trader or ib"))
 	}
-	return checkLanguage(b.Language)
+	p.add(checkLanguage(b.Language))
+	return p.err()
 }
 
 // createUser is Create Client: 201 {"id":…}.
@@ -255,6 +250,7 @@ func (p *Provider) insertUser(tx *platform.Tx, b createUserBody) (User, error) {
 	if b.Phone != nil {
 		u.Phone = *b.Phone
 	}
+	u.PasswordHash = passwordHash(u.ID, b.Password)
 	if u.Name == "" {
 		first, _ := b.CustomFields["first_name"].(string)
 		last, _ := b.CustomFields["last_name"].(string)
@@ -331,7 +327,7 @@ func (p *Provider) readLineBody(req *platform.Request) (lineBody, error) {
 		return b, errUserNotFound
 	}
 	if b.UserID != "" && !validID(b.UserID) {
-		return b, invalid("user_id must be 8 lowercase letters or digits")
+		return b, invalid("user_id must be 8 letters or digits")
 	}
 	return b, nil
 }

@@ -82,12 +82,6 @@ func (p *Provider) updateWallet(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, isString := b.Amount.(string); isString {
-		return nil, invalid("amount must be a number")
-	}
-	if amount == 0 {
-		return nil, invalid("amount must not be 0")
-	}
 	if len(b.OrderID) != 16 {
 		return nil, invalid("order_id must be 16 characters")
 	}

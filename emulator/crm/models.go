@@ -24,6 +24,7 @@ const (
 	kindRecentOp    = "recent_op"
 	kindKYC         = "kyc_submission"
 	kindBankcard    = "bankcard"
+	kindLead        = "lead"
 )
 
 // Settings are a tenant's back-office settings: the enforced auth mode,
@@ -104,6 +105,8 @@ type User struct {
 	// Details is kept encoded ([]FormField): only Get Client Details
 	// reads it, and decoding its maps was most of every client read.
 	Details json.RawMessage `json:"details"`
+	// PasswordHash is the salted hash Validate User's Credentials checks.
+	PasswordHash string `json:"password_hash,omitempty"`
 }
 
 // Account is an MT4/MT5 trading account.

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -18,6 +19,9 @@ var requestWebhookNames = map[string]string{
 const maxNodes = 10
 
 var errRequestNotFound = apiErr(400, "request_not_found")
+
+// emptyOK is the documented "200 with empty body" of approve and reject.
+var emptyOK = &platform.Response{Status: http.StatusOK, Raw: []byte{}}
 
 func getRequest(tx *platform.Tx, id string) (Request, error) {
 	var r Request
@@ -195,7 +199,7 @@ func (p *Provider) approveRequest(req *platform.Request) (any, error) {
 		if _, err := p.approveNode(tx, b.ID, 0); err != nil {
 			return nil, err
 		}
-		return struct{}{}, nil
+		return emptyOK, nil
 	})
 }
 
@@ -230,7 +234,7 @@ func (p *Provider) rejectRequestREST(req *platform.Request) (any, error) {
 		if _, err := p.rejectRequest(tx, b.ID, b.Comment); err != nil {
 			return nil, err
 		}
-		return struct{}{}, nil
+		return emptyOK, nil
 	})
 }
 

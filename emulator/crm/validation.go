@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -24,7 +23,10 @@ const (
 	maxWindowMonths = 3
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]{8}$`)
+// idPattern is the docs' "length 8" rule of every id. The ids the CRM
+// makes are lowercase alphanumerics; the docs do not restrict what a client
+// may send, so any 8 letters or digits are accepted.
+var idPattern = regexp.MustCompile(`^[\p{L}\p{N}]{8}$`)
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -50,25 +52,12 @@ func checkID(field, s string, required bool) error {
 		return nil
 	}
 	if !validID(s) {
-		return invalid(field + " must be 8 lowercase letters or digits")
+		return invalid(field + " must be 8 letters or digits")
 	}
 	return nil
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// decodeBody parses a JSON object body strictly enough to reject garbage.
-func decodeBody(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return invalid("request body is required")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return invalid("body is not valid JSON for this endpoint: " + err.Error())
-	}
-	return nil
-}
 
 // paging reads skip/limit from a query; required for some endpoints,
 // defaulting to 0/10 on others.
@@ -116,9 +105,8 @@ func dateWindow(start, end string) (time.Time, time.Time, error) {
 	if err != nil {
 		return time.Time{}, time.Time{}, invalid("end must be a date YYYY-MM-DD")
 	}
-	if e.Before(s) {
-		return time.Time{}, time.Time{}, invalid("end must not be before start")
-	}
+	// An end before the start is an empty window, not an error (no source
+	// refuses it).
 	if e.After(s.AddDate(0, maxWindowMonths, 0)) {
 		return time.Time{}, time.Time{}, invalid("start and end may not be more than 3 months apart")
 	}
@@ -225,8 +213,12 @@ func validCurrency(s string) bool {
 	return true
 }
 
-func round2(f float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 2, 64), 64)
+func round2(f float64) float64 { return roundTo(f, 2) }
+
+// roundTo rounds to digits decimals through their decimal text, so that the
+// answer's JSON number is written with at most that many decimals.
+func roundTo(f float64, digits int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', digits, 64), 64)
 	return v
 }
 

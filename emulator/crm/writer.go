@@ -96,6 +96,8 @@ func (writer) Error(_ *http.Request, err error) platform.Rendered {
 		ae = apiErr(fe.Status, typeForStatus(fe.Status))
 	case errors.Is(err, platform.ErrNotFound):
 		ae = errRouteNotFound
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		ae = apiErr(http.StatusMethodNotAllowed, "method_not_allowed")
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		ae = apiErr(http.StatusRequestEntityTooLarge, "payload_too_large")
 	case errors.Is(err, platform.ErrUnavailable):

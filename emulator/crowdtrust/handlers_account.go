@@ -2,10 +2,8 @@ package crowdtrust
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
@@ -29,11 +27,10 @@ func (p *Provider) parseAccountRequest(body []byte) (accountRequest, error) {
 	if !validEmail(in.Email) {
 		return in, invalid("email", "The provided email is invalid")
 	}
-	if in.TosToken, err = o.str("tosToken", ""); err != nil {
+	// Whether a token is valid is whether it was issued (the docs' tokens
+	// are 8 lowercase alphanumerics, but no rule says others cannot exist).
+	if in.TosToken, err = o.required("tosToken", ""); err != nil {
 		return in, err
-	}
-	if !tosTokenPattern.MatchString(in.TosToken) {
-		return in, invalid("tosToken", "The provided tosToken is invalid")
 	}
 	if in.OrganizationName, err = o.required("organizationName", ""); err != nil {
 		return in, err
@@ -93,20 +90,6 @@ func (p *Provider) createAccount(req *platform.Request) (any, error) {
 			if t.Used != nil {
 				return invalid("tosToken", "The provided tosToken has already been used")
 			}
-		}
-		taken := false
-		if err := tx.Records().ForEach(kindAccount, func(_ string, raw []byte) error {
-			var other Account
-			if err := json.Unmarshal(raw, &other); err != nil {
-				return err
-			}
-			taken = taken || strings.EqualFold(other.Email, in.Email)
-			return nil
-		}); err != nil {
-			return err
-		}
-		if taken {
-			return invalid("email", "The provided email is already registered")
 		}
 		seq, err := tx.Records().NextSeq(kindAccount)
 		if err != nil {

@@ -57,16 +57,18 @@ func parseCheckRequest(body []byte) (checkRequest, error) {
 	for i, j := range jobs {
 		prefix := fmt.Sprintf("workHistory[%d].", i)
 		var w WorkHistory
-		if w.Company, err = j.required("company", prefix); err != nil {
+		// The items' fields are not marked required in the docs: accept
+		// missing ones; a date that is given must be a date.
+		if w.Company, err = j.str("company", prefix); err != nil {
 			return in, err
 		}
 		if w.Title, err = j.str("title", prefix); err != nil {
 			return in, err
 		}
-		if w.StartDate, err = j.required("startDate", prefix); err != nil {
+		if w.StartDate, err = j.str("startDate", prefix); err != nil {
 			return in, err
 		}
-		if !validDate(w.StartDate) {
+		if w.StartDate != "" && !validDate(w.StartDate) {
 			return in, invalid(prefix+"startDate", "The provided startDate must be a date in the format yyyy-MM-dd")
 		}
 		if w.EndDate, err = j.str("endDate", prefix); err != nil {
@@ -74,9 +76,6 @@ func parseCheckRequest(body []byte) (checkRequest, error) {
 		}
 		if w.EndDate != "" && !validDate(w.EndDate) {
 			return in, invalid(prefix+"endDate", "The provided endDate must be a date in the format yyyy-MM-dd or empty")
-		}
-		if w.EndDate != "" && w.EndDate < w.StartDate {
-			return in, invalid(prefix+"endDate", "The provided endDate is before the startDate")
 		}
 		in.WorkHistory = append(in.WorkHistory, w)
 	}
@@ -89,15 +88,10 @@ func parseCheckRequest(body []byte) (checkRequest, error) {
 		prefix := fmt.Sprintf("homeAddresses[%d].", i)
 		var a HomeAddress
 		for _, f := range []struct {
-			name     string
-			dst      *string
-			optional bool
-		}{{"address1", &a.Address1, false}, {"address2", &a.Address2, true}, {"city", &a.City, false}, {"state", &a.State, false}, {"zip", &a.Zip, false}} {
-			get := h.required
-			if f.optional {
-				get = h.str
-			}
-			if *f.dst, err = get(f.name, prefix); err != nil {
+			name string
+			dst  *string
+		}{{"address1", &a.Address1}, {"address2", &a.Address2}, {"city", &a.City}, {"state", &a.State}, {"zip", &a.Zip}} {
+			if *f.dst, err = h.str(f.name, prefix); err != nil {
 				return in, err
 			}
 		}

@@ -17,14 +17,20 @@ import (
 // every field's error names the field.
 type object map[string]json.RawMessage
 
-// parseObject decodes a request body that must be one JSON object.
+// parseObject decodes a request body that must be one JSON object. Only a
+// body that is not JSON at all gets the bare "Invalid Input"; well-formed
+// JSON of another shape is named in details.
 func parseObject(body []byte) (object, error) {
-	var o object
+	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&o); err != nil || o == nil {
+	if err := dec.Decode(&v); err != nil || dec.More() {
 		return nil, errMalformedJSON
 	}
-	if dec.More() {
+	if _, ok := v.(map[string]any); !ok {
+		return nil, invalid("body", "The request body must be a JSON object")
+	}
+	var o object
+	if err := json.Unmarshal(body, &o); err != nil {
 		return nil, errMalformedJSON
 	}
 	return o, nil
@@ -96,7 +102,7 @@ func (o object) objects(field string) ([]object, error) {
 
 var (
 	tosTokenPattern = regexp.MustCompile(`^[a-z0-9]{8}$`)
-	ssnPattern      = regexp.MustCompile(`^(\d{3})-?(\d{2})-?(\d{4})$`)
+	ssnPattern      = regexp.MustCompile(`^\d{9}$`)
 	digitsPattern   = regexp.MustCompile(`^\d+$`)
 )
 
@@ -115,17 +121,14 @@ func validEmail(s string) bool {
 	return err == nil && a.Address == s && a.Name == "" && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-// normalizeSSN returns the nine digits of an SSN written NNN-NN-NNNN or NNNNNNNNN.
+// normalizeSSN returns the nine digits of an SSN, however it is grouped
+// (NNN-NN-NNNN, NNNNNNNNN, spaces).
 func normalizeSSN(s string) (string, bool) {
-	m := ssnPattern.FindStringSubmatch(s)
-	if m == nil {
+	digits := strings.NewReplacer("-", "", " ", "").Replace(s)
+	if !ssnPattern.MatchString(digits) {
 		return "", false
 	}
-	// Both dashes or neither.
-	if strings.Count(s, "-") == 1 {
-		return "", false
-	}
-	return m[1] + m[2] + m[3], true
+	return digits, true
 }
 
 // maskSSN is how the service shows an SSN: ***-**-1234.

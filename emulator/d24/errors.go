@@ -123,6 +123,11 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 		return render(errResourceNotFound.HTTP, errResourceNotFound)
 	case errors.Is(err, platform.ErrUnavailable):
 		return generic(r, http.StatusServiceUnavailable)
+	case errors.Is(err, platform.ErrMethodNotAllowed) && !isCashoutPath(r):
+		// The documented error table: code 200 METHOD_NOT_ALLOWED, HTTP 405.
+		return render(http.StatusMethodNotAllowed, &APIError{HTTP: http.StatusMethodNotAllowed, Code: 200, Description: "Method not allowed", Type: "METHOD_NOT_ALLOWED"})
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		return generic(r, http.StatusMethodNotAllowed)
 	}
 	return generic(r, http.StatusInternalServerError)
 }

@@ -81,6 +81,8 @@ func toAPIError(err error) *APIError {
 		return statusError(fe.Status)
 	case errors.Is(err, platform.ErrNotFound):
 		return errNotFound
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		return statusError(http.StatusMethodNotAllowed)
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		return errTooLarge
 	case errors.Is(err, platform.ErrUnavailable):

@@ -1,5 +1,5 @@
 // Package control is the /_fakeprovider API: health, credentials, tenants,
-// reset, the request journal, state dumps, and the control endpoints that
+// reset, the request journal, state dumps, the provider route listing, and the control endpoints that
 // providers and platform modules (clock, webhooks, scenarios, faults)
 // register. Its paths and JSON shapes are a public contract.
 package control
@@ -49,6 +49,7 @@ func (a *API) Register(r *mux.Router) {
 	r.Handle("/reset", a.JSON(a.reset)).Methods(http.MethodPost)
 	r.Handle("/requests", a.JSON(a.requests)).Methods(http.MethodGet)
 	r.Handle("/state", a.JSON(a.state)).Methods(http.MethodGet)
+	r.Handle("/routes", a.JSON(a.routes)).Methods(http.MethodGet)
 	for _, m := range a.Modules {
 		m.ControlRoutes(r, a)
 	}

@@ -180,6 +180,41 @@ func TestControlEndpoints(t *testing.T) {
 			}
 		}},
 		{"", "GET", "/state?tenant=nope", 404, nil},
+		{"routes", "GET", "/routes", 200, func(t *testing.T, a answer) {
+			var v struct {
+				Routes        []map[string]string `json:"routes"`
+				InferredCount int                 `json:"inferred_count"`
+			}
+			decode(t, a, &v)
+			want := map[string]string{"provider": "widget", "host": "widget", "method": "GET", "path": "/widgets/{id}/summary",
+				"prefixed_path": "/widget/widgets/{id}/summary", "name": "widgets.summary", "inferred": "a test route whose answer is inferred"}
+			found := false
+			for _, r := range v.Routes {
+				if r["path"] == want["path"] {
+					found = true
+					for k, w := range want {
+						if r[k] != w {
+							t.Errorf("route %s: %s = %q, want %q", want["path"], k, r[k], w)
+						}
+					}
+				} else if r["inferred"] != "" {
+					t.Errorf("documented route %s listed as inferred: %q", r["path"], r["inferred"])
+				}
+			}
+			if !found || len(v.Routes) != 3 || v.InferredCount != 1 {
+				t.Errorf("routes %s", a.body)
+			}
+		}},
+		{"", "GET", "/routes?inferred=true", 200, func(t *testing.T, a answer) {
+			if n := strings.Count(string(a.body), `"method"`); n != 1 {
+				t.Errorf("inferred filter: %s", a.body)
+			}
+		}},
+		{"", "GET", "/routes?provider=nope", 200, func(t *testing.T, a answer) {
+			if !strings.Contains(string(a.body), `"routes": []`) {
+				t.Errorf("provider filter: %s", a.body)
+			}
+		}},
 		{"clock", "GET", "/clock", 200, nil},
 		{"faults", "GET", "/faults", 200, nil},
 		{"error_reset_unknown_tenant", "POST", "/reset?tenant=nope", 404, nil},

@@ -153,6 +153,18 @@ func TestInspectorInBrowser(t *testing.T) {
 	if got := text("#scenarios"); !strings.Contains(got, "widget-done-later") {
 		t.Errorf("scenarios on the page: %s", got)
 	}
+	// The routes: the inferred ones flagged, documented ones not.
+	if n := count("#routes tr.inferred .tag.inferred"); n == 0 || n != count("#routes tr.inferred") {
+		t.Errorf("%d inferred badges on the routes", n)
+	}
+	// (in a closed <details>: read with the DOM, not as visible text)
+	widgetRoute, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("#routes tr.inferred[data-provider=widget]").textContent`))
+	if err != nil || !strings.Contains(widgetRoute, "a test route whose answer is inferred") {
+		t.Errorf("the widget's inferred route: %q %v", widgetRoute, err)
+	}
+	if n := count("#routes tr[data-provider=widget]:not(.inferred) .tag.inferred"); n != 0 {
+		t.Errorf("%d documented widget routes flagged inferred", n)
+	}
 	if n := count("#webhooks tr[data-provider=widget]"); n != 0 {
 		t.Errorf("%d widget webhooks before the advance", n)
 	}

@@ -3,7 +3,8 @@
 // sheet, no build step and no CDN. It shows the request journal with auth
 // verdicts and reasons, webhook deliveries with every attempt (and a resend
 // button), each tenant's state by provider, scenarios (with a trigger
-// button) and runs, and the clock (with an advance control).
+// button) and runs, the clock (with an advance control), and the provider
+// routes with the ones whose contract is inferred flagged.
 //
 // The control API is the single source of truth: the first paint is
 // rendered from the control API's own answers (the page's handler calls the
@@ -88,7 +89,21 @@ type view struct {
 	Runs      []runView
 	State     []providerState
 	StateFor  string
+	Routes    routesView
 	Errors    []string
+}
+
+// routesView is GET /routes: every provider route, inferred ones flagged.
+type routesView struct {
+	Routes []struct {
+		Provider     string `json:"provider"`
+		Method       string `json:"method"`
+		Path         string `json:"path"`
+		PrefixedPath string `json:"prefixed_path"`
+		Name         string `json:"name"`
+		Inferred     string `json:"inferred"`
+	} `json:"routes"`
+	InferredCount int `json:"inferred_count"`
 }
 
 type clockView struct {
@@ -240,6 +255,11 @@ func serve(w http.ResponseWriter, req *http.Request, r *mux.Router, api *control
 		v.State = append(v.State, ps)
 	}
 	sort.Slice(v.State, func(i, j int) bool { return v.State[i].Provider < v.State[j].Provider })
+	get("/routes", nil, &v.Routes)
+	// Inferred routes first: they are what a reader looks for here.
+	sort.SliceStable(v.Routes.Routes, func(i, j int) bool {
+		return v.Routes.Routes[i].Inferred != "" && v.Routes.Routes[j].Inferred == ""
+	})
 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

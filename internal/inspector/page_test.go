@@ -44,6 +44,9 @@ func TestPageRendersControlAPI(t *testing.T) {
 		`unknown X-Key &#34;&lt;script&gt;bad&lt;/script&gt;&#34;`, // the reason, escaped
 		"POST /widgets", "widget-done-later", "delivered", `data-count="1"`, `class="resend"`,
 		`id="advance"`, `src="ui/assets/inspector.js"`, "widget.done",
+		// The routes, the inferred ones flagged with their reason.
+		`<code>GET /widgets/{id}/summary</code>`, `<span class="tag inferred" title="a test route whose answer is inferred">inferred</span>`,
+		`<code>GET /public/v1/configurations/countries</code>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)

@@ -189,6 +189,8 @@ func TestHandlersMatchDocument(t *testing.T) {
 	do(call{method: "GET", path: "/requests?limit=5", want: 200})
 	do(call{method: "GET", path: "/requests?provider=widget", want: 200})
 	do(call{method: "GET", path: "/state", want: 200})
+	do(call{method: "GET", path: "/routes", want: 200})
+	do(call{method: "GET", path: "/routes?provider=widget&inferred=true", want: 200})
 	do(call{method: "GET", path: "/state?provider=widget&tenant=" + tenant, want: 200})
 	fault := id(do(call{method: "POST", path: "/faults", ctype: "application/json", body: `{"provider":"widget","path":"/widgets/*","status":503,"count":1,"latency":"1ms"}`, want: 201}), "id")
 	do(call{method: "GET", path: "/faults", want: 200})

@@ -306,12 +306,31 @@ func sanitizeHeader(s string) string {
 }
 
 // NotFound answers a path that no route of the provider matches with the
-// provider's own not-found error, as the real service does for an unknown
-// path under its base URL.
+// provider's own not-found error (ErrRouteNotFound), as the real service does
+// for an unknown path under its base URL.
 func (m *Mount) NotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := journal.From(r.Context())
 		rec.SetProvider(m.provider, "not_found")
-		m.write(w, r, m.writer.Error(r, ErrNotFound), nil, rec)
+		m.write(w, r, m.writer.Error(r, ErrRouteNotFound), nil, rec)
+	})
+}
+
+// MethodNotAllowed answers a path that a route of the provider matches with
+// another method: the provider's own 405 (ErrMethodNotAllowed) with an Allow
+// header listing the methods the path serves.
+func (m *Mount) MethodNotAllowed(allow []string) http.Handler {
+	allowed := strings.Join(allow, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := journal.From(r.Context())
+		rec.SetProvider(m.provider, "method_not_allowed")
+		out := m.writer.Error(r, ErrMethodNotAllowed)
+		if out.Header == nil {
+			out.Header = http.Header{}
+		}
+		if allowed != "" {
+			out.Header.Set("Allow", allowed)
+		}
+		m.write(w, r, out, nil, rec)
 	})
 }

@@ -167,6 +167,13 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrUnavailable: the server is shutting down (HTTP 503).
 	ErrUnavailable = errors.New("service unavailable")
+	// ErrRouteNotFound: no route of the provider matches the path (HTTP
+	// 404). It wraps ErrNotFound, so a writer that maps ErrNotFound renders
+	// it; a writer may tell the two apart with errors.Is.
+	ErrRouteNotFound = fmt.Errorf("no such route: %w", ErrNotFound)
+	// ErrMethodNotAllowed: a route of the provider matches the path but not
+	// the method (HTTP 405). The answer carries an Allow header.
+	ErrMethodNotAllowed = errors.New("method not allowed")
 )
 
 // FaultError is returned to a Writer when a fault rule or a scenario step

@@ -90,6 +90,8 @@ func (widgetWriter) Error(r *http.Request, err error) platform.Rendered {
 		status, msg = fe.Status, "fault"
 	case errors.Is(err, platform.ErrNotFound):
 		status, msg = http.StatusNotFound, "not found"
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		status, msg = http.StatusMethodNotAllowed, "method not allowed"
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		status, msg = http.StatusRequestEntityTooLarge, "too large"
 	}
@@ -115,6 +117,10 @@ func (w *Widget) Mount(m *platform.Mount) error {
 	m.Event("widget.created", "widget")
 	m.Handle(http.MethodPost, "/widgets", w.verify, w.create)
 	m.Handle(http.MethodGet, "/widgets/{id}", w.verify, w.get)
+	// A route whose contract is inferred, for the platform's tests of the
+	// X-Fakeprovider-Inferred header and of the route listing.
+	m.Handle(http.MethodGet, "/widgets/{id}/summary", w.verify, w.get, platform.Named("widgets.summary"),
+		platform.InferredAs("a test route whose answer is inferred"))
 	m.StatusTarget("widget", w.setStatus)
 	m.Signer("hmac", func(ctx context.Context, tenant string, d *platform.Delivery, now time.Time) error {
 		c, _ := w.deps.Tenants.Credentials(tenant, "widget")

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 
@@ -18,6 +19,9 @@ type pattern struct {
 	path    string
 	method  string
 	handler http.Handler
+	// mount is the provider serving the route (nil in tests of the
+	// dispatcher alone): it answers a wrong method on the path.
+	mount *platform.Mount
 }
 
 // dispatcher picks a small gorilla router by the request's leading path
@@ -167,11 +171,15 @@ func (d *dispatcher) bucket(path string) *mux.Router {
 	}
 	b = newRouter()
 	b.NotFoundHandler = http.HandlerFunc(d.notFound)
+	var paths []pathRoute
+	probe := mux.NewRouter().SkipClean(true).UseEncodedPath()
 	for _, p := range d.patterns {
 		if compatible(p.path, key) {
 			b.Handle(p.path, p.handler).Methods(p.method)
+			paths = append(paths, pathRoute{route: probe.Path(p.path), method: p.method, mount: p.mount})
 		}
 	}
+	b.MethodNotAllowedHandler = methodNotAllowed(paths)
 	d.mu.Lock()
 	if prev, ok := d.buckets[name]; ok {
 		b = prev
@@ -180,6 +188,43 @@ func (d *dispatcher) bucket(path string) *mux.Router {
 	}
 	d.mu.Unlock()
 	return b
+}
+
+// pathRoute is a bucket's template without its method, to find who owns a
+// path that was requested with a method it does not serve.
+type pathRoute struct {
+	route  *mux.Route
+	method string
+	mount  *platform.Mount
+}
+
+// methodNotAllowed answers a wrong method in the voice of the provider of
+// the first route matching the path, with an Allow header listing that
+// provider's methods for the path.
+func methodNotAllowed(paths []pathRoute) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var owner *platform.Mount
+		var allow []string
+		seen := map[string]bool{}
+		for _, p := range paths {
+			if !p.route.Match(r, &mux.RouteMatch{}) {
+				continue
+			}
+			if owner == nil {
+				owner = p.mount
+			}
+			if p.mount == owner && !seen[p.method] {
+				seen[p.method] = true
+				allow = append(allow, p.method)
+			}
+		}
+		if owner == nil {
+			neutralMethodNotAllowed(w, r)
+			return
+		}
+		sort.Strings(allow)
+		owner.MethodNotAllowed(allow).ServeHTTP(w, r)
+	})
 }
 
 func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -92,6 +92,8 @@ func (gadgetWriter) Error(r *http.Request, err error) platform.Rendered {
 		status, code = fe.Status, "FAULT"
 	case errors.Is(err, platform.ErrNotFound):
 		status, code = http.StatusNotFound, "NOT_FOUND"
+	case errors.Is(err, platform.ErrMethodNotAllowed):
+		status, code = http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED"
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		status, code = http.StatusRequestEntityTooLarge, "TOO_LARGE"
 	case errors.Is(err, platform.ErrUnavailable):

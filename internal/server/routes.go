@@ -114,7 +114,7 @@ func patternsOf(prefix string, e routeEntry) []pattern {
 		twin = strings.TrimSuffix(path, "/")
 	}
 	return []pattern{
-		{path: path, method: e.route.Method, handler: wrapped},
-		{path: twin, method: e.route.Method, handler: wrapped},
+		{path: path, method: e.route.Method, handler: wrapped, mount: e.mount},
+		{path: twin, method: e.route.Method, handler: wrapped, mount: e.mount},
 	}
 }

@@ -126,10 +126,14 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 func newRouter() *mux.Router {
 	r := mux.NewRouter().SkipClean(true).UseEncodedPath()
 	r.NotFoundHandler = http.HandlerFunc(neutralNotFound)
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method_not_allowed", "message": r.Method + " is not allowed on " + r.URL.Path})
-	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(neutralMethodNotAllowed)
 	return r
+}
+
+// neutralMethodNotAllowed is the 405 of paths no provider owns (the control
+// API).
+func neutralMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method_not_allowed", "message": r.Method + " is not allowed on " + r.URL.Path})
 }
 
 // neutralNotFound is the 404 of paths no provider owns.

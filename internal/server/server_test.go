@@ -99,9 +99,10 @@ func TestRouting(t *testing.T) {
 		{"unknown path under a first segment only the provider uses", "GET", "/widgets/1/nothing", nil, "", 404, `{"error":"not found"}`},
 		{"prefix of another provider", "GET", "/gadget/widgets/1", defaultWidget, "", 404, `"gadget_error":{"code":"NOT_FOUND"}`},
 		{"root", "GET", "/", nil, "", 404, `"error":"not_found"`},
-		{"wrong method", "DELETE", "/widgets/1", defaultWidget, "", 405, `"error":"method_not_allowed"`},
-		{"wrong method on collection", "GET", "/widgets", defaultWidget, "", 405, `"error":"method_not_allowed"`},
-		{"wrong method under prefix", "PUT", "/widget/widgets", defaultWidget, "", 405, `"error":"method_not_allowed"`},
+		{"wrong method: the provider's own 405", "DELETE", "/widgets/1", defaultWidget, "", 405, `{"error":"method not allowed"}`},
+		{"wrong method on collection", "GET", "/widgets", defaultWidget, "", 405, `{"error":"method not allowed"}`},
+		{"wrong method under prefix", "PUT", "/widget/widgets", defaultWidget, "", 405, `{"error":"method not allowed"}`},
+		{"wrong method under another provider's prefix", "DELETE", "/gadget/gadgets/1", map[string]string{"X-Gadget-Key": gadgetKey}, "", 405, `"code":"METHOD_NOT_ALLOWED"`},
 		{"unknown control path", "GET", "/_fakeprovider/nope", nil, "", 404, `"error":"not_found"`},
 	}
 	for _, c := range cases {
@@ -117,6 +118,45 @@ func TestRouting(t *testing.T) {
 				a.json(t) // the neutral answers are JSON too
 			}
 		})
+	}
+}
+
+// A route marked inferred says so in every answer, errors included; a
+// documented route never does.
+func TestInferredHeader(t *testing.T) {
+	h, _ := start(t)
+	if a := do(t, "POST", h.URL+"/widgets", defaultWidget, `{"name":"w1"}`); a.status != 201 {
+		t.Fatalf("create: %d %s", a.status, a.body)
+	}
+	const reason = "a test route whose answer is inferred"
+	cases := []struct {
+		name, path string
+		header     map[string]string
+		status     int
+		want       string
+	}{
+		{"inferred route", "/widgets/1/summary", defaultWidget, 200, reason},
+		{"inferred route under the prefix", "/widget/widgets/1/summary", defaultWidget, 200, reason},
+		{"inferred route, auth failure", "/widgets/1/summary", widgetKey("wrong"), 401, reason},
+		{"documented route", "/widgets/1", defaultWidget, 200, ""},
+		{"unknown path", "/widgets/1/nothing", defaultWidget, 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := do(t, "GET", h.URL+c.path, c.header, "")
+			if a.status != c.status || a.header.Get(platform.InferredHeader) != c.want {
+				t.Errorf("GET %s: %d, %s %q; want %d, %q", c.path, a.status, platform.InferredHeader, a.header.Get(platform.InferredHeader), c.status, c.want)
+			}
+		})
+	}
+}
+
+// A wrong method names the methods the path serves.
+func TestWrongMethodAllow(t *testing.T) {
+	h, _ := start(t)
+	a := do(t, "DELETE", h.URL+"/widget/widgets", defaultWidget, "")
+	if a.status != 405 || a.header.Get("Allow") != "POST" {
+		t.Errorf("DELETE /widget/widgets: %d Allow %q %s; want 405 Allow POST", a.status, a.header.Get("Allow"), a.body)
 	}
 }
 
