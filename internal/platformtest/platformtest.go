@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/app"
+	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
 )
@@ -232,4 +233,41 @@ func (r *Receiver) WaitFor(t testing.TB, n int, timeout time.Duration) []Receive
 			t.Fatalf("receiver: got %d requests, want %d", len(r.Requests()), n)
 		}
 	}
+}
+
+// LogBuffer is a goroutine-safe sink for the emulator's log.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String is everything logged so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// WithLog sends the emulator's log, from debug up, to buf (as text).
+func WithLog(buf *LogBuffer) Option {
+	return func(o *app.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+}
+
+// AuthReasons lists the auth-failure reasons in the journal, newest first.
+func (h *Harness) AuthReasons() []string {
+	var out []string
+	for _, e := range h.App.Journal.List(journal.Filter{}) {
+		if !e.Auth.OK {
+			out = append(out, e.Auth.Reason)
+		}
+	}
+	return out
 }
