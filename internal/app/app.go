@@ -102,6 +102,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	log = slog.New(BoundLog(log.Handler()))
 	overrides, err := LoadCredentials(opts.Credentials)
 	if err != nil {
 		return nil, err
