@@ -79,6 +79,8 @@ func errorStatus(err error) (int, apiError) {
 		return ce.Status, apiError{Status: ce.Status, Message: ce.Message}
 	case errors.Is(err, platform.ErrNotFound):
 		return http.StatusNotFound, *errNotFound
+	case errors.Is(err, platform.ErrBadRequestBody):
+		return http.StatusBadRequest, apiError{Status: http.StatusBadRequest, Message: "Bad Request"}
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge, apiError{Status: http.StatusRequestEntityTooLarge, Message: "Request Entity Too Large"}
 	case errors.Is(err, platform.ErrUnavailable):
