@@ -26,6 +26,9 @@ type Harness struct {
 	App *app.App
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:41234".
 	URL string
+	// token is the control token the emulator requires (if any); Control
+	// sends it.
+	token string
 
 	stopOnce sync.Once
 	stop     func()
@@ -68,7 +71,7 @@ func New(t testing.TB, providers []platform.Provider, opts ...Option) *Harness {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	h := &Harness{t: t, App: a, URL: a.URL()}
+	h := &Harness{t: t, App: a, URL: a.URL(), token: o.ControlToken}
 	h.stop = func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -106,7 +109,7 @@ func (h *Harness) NewTenant() string {
 // not nil); it returns the status.
 func (h *Harness) Control(method, path string, body any, out any) int {
 	h.t.Helper()
-	return DoJSON(h.t, method, h.URL+"/_fakeprovider"+path, body, out)
+	return doJSON(h.t, method, h.URL+"/_fakeprovider"+path, body, out, h.token)
 }
 
 // Advance fast-forwards scenario time by d (all tenants) and runs every
@@ -121,6 +124,11 @@ func (h *Harness) Advance(d time.Duration) {
 // DoJSON sends body (JSON-encoded unless it is []byte or nil) and decodes a
 // JSON answer into out (when not nil); it returns the status.
 func DoJSON(t testing.TB, method, url string, body any, out any) int {
+	t.Helper()
+	return doJSON(t, method, url, body, out, "")
+}
+
+func doJSON(t testing.TB, method, url string, body any, out any, token string) int {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -140,6 +148,9 @@ func DoJSON(t testing.TB, method, url string, body any, out any) int {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
