@@ -61,7 +61,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	readP := f.Duration("read-timeout", 60*time.Second, "how long a client may take to send a whole request")
 	writeP := f.Duration("write-timeout", 60*time.Second, "how long writing an answer may take")
 	pprofP := f.Bool("pprof", false, "serve Go runtime profiles at /_fakeprovider/debug/pprof/ (for performance work)")
-	allowedP := f.String("allowed-hosts", "", "comma-separated extra Host names the control API answers for (a compose service name, host.docker.internal; .example.com for a domain and its subdomains; * for any). Loopback names, IP addresses and this machine's name always work")
+	allowedP := f.String("allowed-hosts", "", "comma-separated extra Host names the control API answers for (.example.com for a domain and its subdomains; * for any). Loopback names, IP addresses, single-label names (a compose service), *.internal and this machine's name always work")
 	tokenP := f.String("control-token", "", "require this token on the control API (Authorization: Bearer TOKEN or X-Fakeprovider-Token); health stays open; the inspector asks for it")
 	maxHeaderP := f.Int("max-header-bytes", 64<<10, "largest request header (request line included); larger ones get 431")
 	idleP := f.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")

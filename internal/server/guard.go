@@ -263,11 +263,18 @@ func (s *Server) hostAllowed(hostport string) bool {
 	return false
 }
 
-// nameAllowed: a loopback name, the machine's own name, or --allowed-hosts
-// ("name", ".suffix" for the name and its subdomains, "*" for any).
+// nameAllowed: a loopback name, a name no public DNS can answer for, the
+// machine's own name, or --allowed-hosts ("name", ".suffix" for the name
+// and its subdomains, "*" for any).
 func (s *Server) nameAllowed(name string) bool {
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return true // RFC 6761: browsers resolve these to loopback themselves
+	}
+	// A rebinding page must be served from a name its author controls in
+	// public DNS. A single label (a compose service, a container name) and
+	// the reserved .internal (host.docker.internal) are not such names.
+	if (name != "" && !strings.Contains(name, ".")) || strings.HasSuffix(name, ".internal") {
+		return true
 	}
 	if g := s.guardInfo(); g.name != "" && (name == g.name || strings.HasPrefix(g.name, name+".")) {
 		return true

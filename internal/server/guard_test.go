@@ -113,18 +113,18 @@ func TestControlRefusesForeignPages(t *testing.T) {
 // rebinding: attacker.example resolving to 127.0.0.1); provider routes
 // answer any Host (clients reach them under the real providers' names).
 func TestControlHostCheck(t *testing.T) {
-	h, _ := start(t, platformtest.WithOptions(func(o *app.Options) { o.AllowedHosts = []string{"fakeprovider", ".corp.test"} }))
+	h, _ := start(t, platformtest.WithOptions(func(o *app.Options) { o.AllowedHosts = []string{"emulator.ci.example", ".corp.test"} }))
 	hostname, _ := os.Hostname()
 	ok := []string{"localhost", "LOCALHOST:8080", "localhost.", "app.localhost:9", "127.0.0.1", "127.0.0.1:1", "127.1.2.3",
 		"[::1]", "[::1]:8080", "[0:0:0:0:0:0:0:1]:8080", "[::ffff:127.0.0.1]", "2130706433", "0x7f.1", "0177.0.0.1:8080",
-		"10.1.2.3:8080", "[fe80::1%25eth0]", "fakeprovider:8080", "corp.test", "a.b.corp.test:80", hostname}
+		"10.1.2.3:8080", "[fe80::1%25eth0]", "fakeprovider:8080", "host.docker.internal", "emulator.ci.example:8080", "corp.test", "a.b.corp.test:80", hostname}
 	for _, host := range ok {
 		if a := doHost(t, "GET", h.URL+"/_fakeprovider/tenants", host, nil, ""); a.status != 200 {
 			t.Errorf("Host %q refused: %d %s", host, a.status, a.body)
 		}
 	}
 	bad := []string{"attacker.example", "attacker.example:8080", "localhost.attacker.example", "127.0.0.1.nip.io",
-		"xcorp.test", "fakeprovider.attacker.example", "0x7f.1.attacker"}
+		"xcorp.test", "fakeprovider.attacker.example", "0x7f.1.attacker", "ci.example", "internal.attacker.example"}
 	for _, host := range bad {
 		a := doHost(t, "GET", h.URL+"/_fakeprovider/tenants", host, nil, "")
 		if a.status != http.StatusForbidden || !strings.Contains(a.body, "--allowed-hosts") || strings.Contains(a.body, platformtest.WidgetKey) {
