@@ -209,7 +209,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 				if out.Header == nil {
 					out.Header = http.Header{}
 				}
-				out.Header.Set(ExplainHeader, sanitizeHeader(ae.Reason))
+				out.Header.Set(ExplainHeader, sanitizeHeader(journal.Cut(ae.Reason, journal.MaxReason)))
 			}
 			return out
 		}
