@@ -98,6 +98,10 @@ func TestJournalAndLogBounded(t *testing.T) {
 	if e.Auth.OK || len(raw) > 20<<10 || !strings.Contains(e.Auth.Reason, journal.CutMarker) || !strings.Contains(e.Header["X-Pad"], journal.CutMarker) {
 		t.Errorf("entry of %d bytes, reason %.100q…, X-Pad %.40q…", len(raw), e.Auth.Reason, e.Header["X-Pad"])
 	}
+	ex := call(t, "GET", h.URL+"/widgets/1", "", map[string]string{"X-Key": long}).header.Get(platform.ExplainHeader)
+	if len(ex) > journal.MaxReason+64 || !strings.Contains(ex, journal.CutMarker) {
+		t.Errorf("explain header of %d bytes: %.100q", len(ex), ex)
+	}
 	for _, line := range strings.Split(logs.String(), "\n") {
 		if len(line) > 8<<10 {
 			t.Errorf("a log line of %d bytes: %.200s", len(line), line)
