@@ -18,6 +18,11 @@ import (
 // GitHub Actions service container) instead of starting one in-process.
 const EnvURL = "FAKEPROVIDER_URL"
 
+// EnvControlToken names the environment variable with the control token of
+// a running emulator started with --control-token (the same variable the
+// emulator reads); Connect sends it on every control call.
+const EnvControlToken = "FAKEPROVIDER_CONTROL_TOKEN"
+
 // Connect attaches to an emulator that is already running at baseURL (e.g.
 // "http://localhost:8080"), with the same helpers as Start. Everything goes
 // through the control API; Sign uses this build's providers' signers with
@@ -35,7 +40,8 @@ func Connect(t testing.TB, baseURL string) *Server {
 
 func connect(baseURL string) (*Server, error) {
 	baseURL = strings.TrimRight(baseURL, "/")
-	s := &Server{BaseURL: baseURL, providers: map[string]platform.Provider{}, client: &http.Client{Timeout: 60 * time.Second}}
+	s := &Server{BaseURL: baseURL, providers: map[string]platform.Provider{}, client: &http.Client{Timeout: 60 * time.Second},
+		token: os.Getenv(EnvControlToken)}
 	s.Tenant = &Tenant{srv: s, ID: tenant.DefaultID, global: true}
 	deadline := time.Now().Add(30 * time.Second)
 	for {

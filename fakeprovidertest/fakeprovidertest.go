@@ -72,6 +72,10 @@ func WithExplainAuth(on bool) Option { return func(c *config) { c.opts.ExplainAu
 // t.Log for Start, discarded for the shared server).
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.opts.Logger = l } }
 
+// WithControlToken makes the emulator require token on its control API
+// (--control-token); the helpers send it.
+func WithControlToken(token string) Option { return func(c *config) { c.opts.ControlToken = token } }
+
 // Server is a running emulator. Its embedded *Tenant is the default tenant,
 // so srv.Advance, srv.Webhooks… act on it (Advance and Reset on the whole
 // server).
@@ -86,8 +90,10 @@ type Server struct {
 	providers map[string]platform.Provider
 	names     []string
 	client    *http.Client
-	stopOnce  sync.Once
-	stopFn    func() error
+	// token is sent on every control call when set.
+	token    string
+	stopOnce sync.Once
+	stopFn   func() error
 }
 
 // Start starts the emulator with every provider on 127.0.0.1:0. It stops,
@@ -134,6 +140,7 @@ func start(c config) (*Server, error) {
 		app:       a,
 		providers: map[string]platform.Provider{},
 		client:    &http.Client{Timeout: 60 * time.Second},
+		token:     c.opts.ControlToken,
 	}
 	for _, p := range providers {
 		s.providers[p.Name()] = p
@@ -563,6 +570,9 @@ func (s *Server) call(method, path string, body, out any) (int, []byte, error) {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {

@@ -257,3 +257,20 @@ func TestConnect(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// With a control token the helpers keep working: they send it.
+func TestControlToken(t *testing.T) {
+	srv := fakeprovidertest.Start(t, fakeprovidertest.WithControlToken("tok-fpt"))
+	other := srv.NewTenant()
+	other.Advance(time.Minute)
+	_ = other.Requests(fakeprovidertest.Filter{})
+	other.Reset()
+	resp, err := http.Get(srv.BaseURL + "/_fakeprovider/tenants")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("tenants without the token: %d", resp.StatusCode)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -403,4 +404,49 @@ func TestHealthTLS(t *testing.T) {
 	if code, _, _ := runCmd(t, noEnv, "health", "--addr", addr, "--timeout", "2s"); code == 0 {
 		t.Error("plain http health against an https server succeeded")
 	}
+}
+
+// FAKEPROVIDER_CONTROL_TOKEN protects the control API; health stays open
+// (Docker's HEALTHCHECK, `fakeprovider health`), and the ready line says
+// where the inspector takes the token.
+func TestServeControlToken(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{ready: make(chan struct{})}
+	var errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--log-level", "warn"}, out, &errb,
+			envOf("FAKEPROVIDER_ADDR", "127.0.0.1:0", "FAKEPROVIDER_CONTROL_TOKEN", "tok-cmd-1"))
+	}()
+	select {
+	case <-out.ready:
+	case code := <-done:
+		t.Fatalf("serve exited %d before ready: %s", code, errb.String())
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve not ready")
+	}
+	m := regexp.MustCompile(`fakeprovider ready on (http://127\.0\.0\.1:\d+)\n`).FindStringSubmatch(out.String())
+	if m == nil || !strings.Contains(out.String(), "/_fakeprovider/ui#token=") {
+		t.Fatalf("ready lines: %q", out.String())
+	}
+	if code, stdout, stderr := runCmd(t, noEnv, "health", "--addr", strings.TrimPrefix(m[1], "http://")); code != 0 {
+		t.Errorf("health with a control token: %d %s %s", code, stdout, stderr)
+	}
+	for token, want := range map[string]int{"": 401, "tok-cmd-1": 200} {
+		req, _ := http.NewRequest("GET", m[1]+"/_fakeprovider/credentials", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("credentials with token %q: %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+	cancel()
+	<-done
 }

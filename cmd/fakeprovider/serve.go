@@ -31,6 +31,8 @@ type serveFlags struct {
 	readHeader, read, write, idle                                 time.Duration
 	hostAddrs                                                     map[string]*string
 	pprof                                                         bool
+	allowedHosts, controlToken                                    string
+	maxHeader                                                     int
 	// finish copies the parsed values in; call it after Parse.
 	finish func()
 }
@@ -59,6 +61,9 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	readP := f.Duration("read-timeout", 60*time.Second, "how long a client may take to send a whole request")
 	writeP := f.Duration("write-timeout", 60*time.Second, "how long writing an answer may take")
 	pprofP := f.Bool("pprof", false, "serve Go runtime profiles at /_fakeprovider/debug/pprof/ (for performance work)")
+	allowedP := f.String("allowed-hosts", "", "comma-separated extra Host names the control API answers for (.example.com for a domain and its subdomains; * for any). Loopback names, IP addresses, single-label names (a compose service), *.internal and this machine's name always work")
+	tokenP := f.String("control-token", "", "require this token on the control API (Authorization: Bearer TOKEN or X-Fakeprovider-Token); health stays open; the inspector asks for it")
+	maxHeaderP := f.Int("max-header-bytes", 64<<10, "largest request header (request line included); larger ones get 431")
 	idleP := f.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	for _, p := range providers {
 		s.hostAddrs[p.Name()] = f.String(p.Name()+"-addr", "", "also serve "+p.Name()+" alone on this address, at its real paths")
@@ -84,6 +89,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 		s.scenarios, s.shutdown = *scenP, *shutdownP
 		s.readHeader, s.read, s.write, s.idle = *readHeaderP, *readP, *writeP, *idleP
 		s.pprof = *pprofP
+		s.allowedHosts, s.controlToken, s.maxHeader = *allowedP, *tokenP, *maxHeaderP
 	}
 	return s, f
 }
@@ -122,6 +128,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 			cors = append(cors, o)
 		}
 	}
+	var allowed []string
+	for _, h := range strings.Split(sf.allowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			allowed = append(allowed, h)
+		}
+	}
 	started := time.Now()
 	a, err := app.New(ctx, app.Options{
 		Addr:              sf.addr,
@@ -133,6 +145,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		TLSCert:           sf.tlsCert,
 		TLSKey:            sf.tlsKey,
 		CORSOrigins:       cors,
+		AllowedHosts:      allowed,
+		ControlToken:      sf.controlToken,
+		MaxHeaderBytes:    sf.maxHeader,
 		Credentials:       sf.credentials,
 		JournalSize:       sf.journalSize,
 		MaxBodyBytes:      int64(sf.maxBody),
@@ -149,6 +164,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		return err
 	}
 	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", a.URL())
+	if sf.controlToken != "" {
+		fmt.Fprintf(stdout, "  control API needs the control token; inspector: %s/_fakeprovider/ui#token=…\n", a.URL())
+	}
 	for _, name := range a.Server.Names() {
 		fmt.Fprintf(stdout, "  %s on %s\n", name, a.Server.URL(name))
 	}

@@ -88,10 +88,50 @@ func sha1Upper(s string) string {
 // true/false, null is empty, nested objects and arrays are their compact
 // JSON. dropEmpty drops empty values and the "sign" member (PSP rule).
 func flatPairs(body []byte, dropEmpty bool) (string, error) {
+	keys, vals, err := flatMembers(body, dropEmpty)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(vals[k])
+	}
+	return b.String(), nil
+}
+
+// pairsShape is flatPairs with each value replaced by its length
+// ("amount=<6 bytes>&email=<12 bytes>"): what an auth-failure reason may
+// show of a signed body, which can carry a password.
+func pairsShape(body []byte, dropEmpty bool) string {
+	keys, vals, err := flatMembers(body, dropEmpty)
+	if err != nil {
+		return "(not a JSON object)"
+	}
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k)
+		b.WriteString("=<")
+		b.WriteString(strconv.Itoa(len(vals[k])))
+		b.WriteString(" bytes>")
+	}
+	return b.String()
+}
+
+// flatMembers returns a JSON object's top-level keys, sorted, and their
+// values as flatPairs writes them.
+func flatMembers(body []byte, dropEmpty bool) ([]string, map[string]string, error) {
 	var obj map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&obj); err != nil {
-		return "", fmt.Errorf("body is not a JSON object: %w", err)
+		return nil, nil, fmt.Errorf("body is not a JSON object: %w", err)
 	}
 	keys := make([]string, 0, len(obj))
 	vals := make(map[string]string, len(obj))
@@ -104,16 +144,7 @@ func flatPairs(body []byte, dropEmpty bool) (string, error) {
 		vals[k] = v
 	}
 	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(vals[k])
-	}
-	return b.String(), nil
+	return keys, vals, nil
 }
 
 func scalarText(raw json.RawMessage) string {
@@ -198,8 +229,10 @@ func checkSignature(apiKey, mode, got string, body []byte) *platform.AuthError {
 			if equalString(got, want) {
 				return nil
 			}
-			reasons = append(reasons, fmt.Sprintf("v1 expected %s = SHA1(%s<api key>) uppercase",
-				want, strconv.Quote(strings.TrimSuffix(str, apiKey))))
+			// The pairs are the body's values (a password among them):
+			// only their keys and lengths are shown.
+			reasons = append(reasons, fmt.Sprintf("v1 expected %s = SHA1(%q + api key) uppercase, the body's top-level members as sorted key=value pairs",
+				want, pairsShape(body, false)))
 		}
 	}
 	return platform.Deny(errInvalidSignature, "signature %q does not match (auth mode %s): %s", got, mode, strings.Join(reasons, "; "))

@@ -40,9 +40,8 @@ func (p *Provider) verifyPSP(r *http.Request, body []byte) (platform.Caller, err
 	got, _ := fields["sign"].(string)
 	want, _ := PSPSign(token, body)
 	if got == "" || !equalString(got, want) {
-		pairs, _ := flatPairs(body, true)
 		return platform.Caller{}, &platform.AuthError{Public: errPSPTokenInvalid, Tenant: tenant,
-			Reason: fmt.Sprintf("sign %q does not match: expected %s = uppercase SHA1(%q + crm-pay-token)", got, want, pairs)}
+			Reason: fmt.Sprintf("the body's %d-character sign does not match: expected %s = uppercase SHA1(%q + crm-pay-token), the non-empty members but sign as sorted key=value pairs", len(got), want, pairsShape(body, true))}
 	}
 	return platform.Caller{Tenant: tenant, Key: creds.PSPMerchantID, Creds: creds}, nil
 }

@@ -100,6 +100,8 @@ func (writer) Error(_ *http.Request, err error) platform.Rendered {
 		ae = apiErr(http.StatusMethodNotAllowed, "method_not_allowed")
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		ae = apiErr(http.StatusRequestEntityTooLarge, "payload_too_large")
+	case errors.Is(err, platform.ErrBadRequestBody):
+		ae = apiErr(http.StatusBadRequest, "invalid_request")
 	case errors.Is(err, platform.ErrUnavailable):
 		ae = apiErr(http.StatusServiceUnavailable, "service_unavailable")
 	default:

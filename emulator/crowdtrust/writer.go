@@ -81,6 +81,8 @@ func errorStatus(err error) (int, apiError) {
 		return http.StatusNotFound, *errNotFound
 	case errors.Is(err, platform.ErrMethodNotAllowed):
 		return http.StatusMethodNotAllowed, apiError{Status: http.StatusMethodNotAllowed, Message: "Method Not Allowed"}
+	case errors.Is(err, platform.ErrBadRequestBody):
+		return http.StatusBadRequest, apiError{Status: http.StatusBadRequest, Message: "Bad Request"}
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge, apiError{Status: http.StatusRequestEntityTooLarge, Message: "Request Entity Too Large"}
 	case errors.Is(err, platform.ErrUnavailable):

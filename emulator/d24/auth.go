@@ -110,11 +110,11 @@ func (p *Provider) verifyReadOnly(r *http.Request, body []byte) (platform.Caller
 	auth, _ := headerValue(r, "Authorization")
 	key, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok {
-		return platform.Caller{}, platform.Deny(errInvalidCredentials, "Authorization %q is not \"Bearer <read-only API key>\"", auth)
+		return platform.Caller{}, platform.Deny(errInvalidCredentials, "Authorization (%d characters, %s) is not \"Bearer <read-only API key>\"", len(auth), maskKey(auth))
 	}
 	tenant, c, found := p.deps.Tenants.Lookup(Name, "ro:"+key)
 	if !found {
-		return platform.Caller{}, platform.Deny(errInvalidCredentials, "%q is not a read-only API key of any tenant", key)
+		return platform.Caller{}, platform.Deny(errInvalidCredentials, "%s is not a read-only API key of any tenant", maskKey(key))
 	}
 	return platform.Caller{Tenant: tenant, Key: key, Creds: c}, nil
 }
@@ -135,11 +135,11 @@ func (p *Provider) verifyCashout(r *http.Request, body []byte) (platform.Caller,
 	}
 	tenant, c, found := p.deps.Tenants.Lookup(Name, "cashout:"+in.Login)
 	if !found {
-		return platform.Caller{}, platform.Deny(errCashoutCredentials, "login %q is not a cashout API key of any tenant", in.Login)
+		return platform.Caller{}, platform.Deny(errCashoutCredentials, "login %s is not a cashout API key of any tenant", maskKey(in.Login))
 	}
 	creds := c.(*Credentials)
 	if !hmac.Equal([]byte(in.Pass), []byte(creds.CashoutPass)) {
-		return platform.Caller{}, &platform.AuthError{Public: errCashoutCredentials, Tenant: tenant, Reason: "pass does not match the cashout API passphrase of login " + quote(in.Login)}
+		return platform.Caller{}, &platform.AuthError{Public: errCashoutCredentials, Tenant: tenant, Reason: "pass does not match the cashout API passphrase of login " + maskKey(in.Login)}
 	}
 	sig, _ := headerValue(r, "Payload-Signature")
 	want := SignPayload(creds.CashoutSecretKey, body)
@@ -148,4 +148,13 @@ func (p *Provider) verifyCashout(r *http.Request, body []byte) (platform.Caller,
 			Reason: "Payload-Signature " + quote(sig) + " does not match; expected " + want + " = lowercase hex(HMAC-SHA256(cashout API Signature, raw body)) over a " + itoa(len(body)) + "-byte body"}
 	}
 	return platform.Caller{Tenant: tenant, Key: in.Login, Creds: creds}, nil
+}
+
+// maskKey shows enough of a key to recognise it, never all of it: a reason
+// is logged, journaled and shown in the inspector.
+func maskKey(k string) string {
+	if len(k) <= 8 {
+		return quote(strings.Repeat("*", len(k)))
+	}
+	return quote(k[:3] + "…" + k[len(k)-3:])
 }

@@ -116,6 +116,11 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 		return generic(r, fault.Status)
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		return generic(r, http.StatusRequestEntityTooLarge)
+	case errors.Is(err, platform.ErrBadRequestBody):
+		if isCashoutPath(r) {
+			return render(errCashoutBadBody.HTTP, errCashoutBadBody)
+		}
+		return render(http.StatusBadRequest, validation("the request body could not be read (broken chunked encoding or shorter than Content-Length)"))
 	case errors.Is(err, platform.ErrNotFound):
 		if isCashoutPath(r) {
 			return render(errCashoutNotFound.HTTP, errCashoutNotFound)

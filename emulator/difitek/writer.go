@@ -85,6 +85,8 @@ func toAPIError(err error) *APIError {
 		return statusError(http.StatusMethodNotAllowed)
 	case errors.Is(err, platform.ErrBodyTooLarge):
 		return errTooLarge
+	case errors.Is(err, platform.ErrBadRequestBody):
+		return &APIError{http.StatusBadRequest, errInvalidJSON.Code, errInvalidJSON.UserMessage, "Request body could not be read (broken chunked encoding or shorter than Content-Length)", nil}
 	case errors.Is(err, platform.ErrUnavailable):
 		return errUnavailable
 	default:

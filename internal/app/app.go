@@ -48,9 +48,16 @@ type Options struct {
 	// ExplainAuth adds X-Fakeprovider-Auth-Error to auth failures.
 	ExplainAuth bool
 	// TLS serves HTTPS: with TLSCert/TLSKey, or a self-signed certificate.
-	TLS               bool
-	TLSCert, TLSKey   string
-	CORSOrigins       []string
+	TLS             bool
+	TLSCert, TLSKey string
+	CORSOrigins     []string
+	// AllowedHosts are extra Host names the control API answers for
+	// (besides loopback names, IP addresses and the machine's name).
+	AllowedHosts []string
+	// ControlToken, when set, is required by the control API.
+	ControlToken string
+	// MaxHeaderBytes bounds a request's header; 0 is 64 KiB.
+	MaxHeaderBytes    int
 	Credentials       string // file path, or inline JSON starting with '{'
 	JournalSize       int
 	MaxBodyBytes      int64
@@ -102,6 +109,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	log = slog.New(BoundLog(log.Handler()))
 	overrides, err := LoadCredentials(opts.Credentials)
 	if err != nil {
 		return nil, err
@@ -212,6 +220,9 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		HostAddrs:         opts.HostAddrs,
 		TLS:               tlsConf,
 		CORSOrigins:       opts.CORSOrigins,
+		AllowedHosts:      opts.AllowedHosts,
+		ControlToken:      opts.ControlToken,
+		MaxHeaderBytes:    opts.MaxHeaderBytes,
 		ReadHeaderTimeout: orDefault(opts.ReadHeaderTimeout, 10*time.Second),
 		ReadTimeout:       orDefault(opts.ReadTimeout, 60*time.Second),
 		WriteTimeout:      orDefault(opts.WriteTimeout, 60*time.Second),
@@ -230,6 +241,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		if err := srv.Listen(); err != nil {
 			return nil, err
 		}
+		warnExposed(log, srv, opts.ControlToken != "")
 	}
 	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil
 }

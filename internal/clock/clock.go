@@ -5,9 +5,15 @@
 package clock
 
 import (
+	"fmt"
 	"sync"
 	"time"
 )
+
+// MaxOffset bounds the fast-forward of scenario time (the global offset
+// plus a tenant's): 100 years ahead keeps every timestamp far inside what
+// time.Duration and the providers' date formats hold.
+const MaxOffset = 100 * 365 * 24 * time.Hour
 
 // Clock is the wall clock plus fast-forward offsets.
 type Clock struct {
@@ -41,15 +47,48 @@ func (c *Clock) Offset(tenant string) time.Duration {
 	return c.global + c.tenants[tenant]
 }
 
+// CheckAdvance reports, without moving anything, whether advancing tenant
+// ("" = every tenant) by d keeps every offset within MaxOffset.
+func (c *Clock) CheckAdvance(tenant string, d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("scenario time only moves forward (got %s)", d)
+	}
+	if d > MaxOffset {
+		return fmt.Errorf("%s is longer than the bound of %s (100 years ahead)", d, MaxOffset)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ahead := c.global + c.tenants[tenant]
+	if tenant == "" {
+		for _, t := range c.tenants {
+			ahead = max(ahead, c.global+t)
+		}
+	}
+	if ahead+d > MaxOffset {
+		return fmt.Errorf("advancing by %s would put scenario time %s ahead of the wall clock, past the bound of %s (100 years); it is %s ahead now",
+			d, ahead+d, MaxOffset, ahead)
+	}
+	return nil
+}
+
 // Advance moves scenario time forward by d for tenant ("" = every tenant).
+// An offset never passes MaxOffset (callers check with CheckAdvance; this
+// keeps the sum from overflowing whatever they pass).
 func (c *Clock) Advance(tenant string, d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if tenant == "" {
-		c.global += d
+		c.global = bounded(c.global, d)
 		return
 	}
-	c.tenants[tenant] += d
+	c.tenants[tenant] = bounded(c.tenants[tenant], d)
+}
+
+// bounded is off+d within [0, MaxOffset].
+func bounded(off, d time.Duration) time.Duration {
+	d = min(max(d, 0), MaxOffset)
+	off = min(max(off, 0), MaxOffset)
+	return min(off+d, MaxOffset)
 }
 
 // Offsets is a snapshot of the offsets, for display and persistence.
@@ -73,9 +112,10 @@ func (c *Clock) Snapshot() Offsets {
 func (c *Clock) Restore(o Offsets) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.global = o.Global
+	// Offsets written before they were bounded may have overflowed.
+	c.global = bounded(o.Global, 0)
 	c.tenants = map[string]time.Duration{}
 	for k, v := range o.Tenants {
-		c.tenants[k] = v
+		c.tenants[k] = bounded(v, 0)
 	}
 }

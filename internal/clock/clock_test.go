@@ -2,6 +2,8 @@ package clock_test
 
 import (
 	"encoding/json"
+	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -111,5 +113,39 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 	if got := c.Offset("a"); got != 1600*time.Millisecond {
 		t.Errorf("offset %v", got)
+	}
+}
+
+// Scenario time moves at most MaxOffset ahead: CheckAdvance says why an
+// advance is refused, and Advance never overflows whatever it is given.
+func TestAdvanceBounded(t *testing.T) {
+	c := clock.New(func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) })
+	if err := c.CheckAdvance("", time.Duration(math.MaxInt64)); err == nil {
+		t.Error("MaxInt64 accepted")
+	}
+	if err := c.CheckAdvance("", clock.MaxOffset); err != nil {
+		t.Errorf("clock.MaxOffset refused: %v", err)
+	}
+	c.Advance("t1", clock.MaxOffset-time.Hour)
+	if err := c.CheckAdvance("t1", 2*time.Hour); err == nil || !strings.Contains(err.Error(), "past the bound") {
+		t.Errorf("tenant past the bound: %v", err)
+	}
+	if err := c.CheckAdvance("", 2*time.Hour); err == nil {
+		t.Error("a global advance that puts t1 past the bound was accepted")
+	}
+	if err := c.CheckAdvance("t2", 2*time.Hour); err != nil {
+		t.Errorf("another tenant refused: %v", err)
+	}
+	c.Advance("", time.Duration(math.MaxInt64))
+	c.Advance("", 24*time.Hour)
+	if got := c.Offset(""); got != clock.MaxOffset {
+		t.Errorf("global offset %s, want the bound", got)
+	}
+	if y := c.ScenarioNow("").Year(); y < 2026 || y > 2127 {
+		t.Errorf("scenario year %d", y)
+	}
+	c.Restore(clock.Offsets{Global: -5 * time.Hour, Tenants: map[string]time.Duration{"x": math.MaxInt64}})
+	if c.Offset("") != 0 || c.Offset("x") != clock.MaxOffset {
+		t.Errorf("restored overflowed offsets: %s %s", c.Offset(""), c.Offset("x"))
 	}
 }

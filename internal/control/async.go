@@ -101,6 +101,9 @@ func (m *Async) advance(a *API) Func {
 		if err != nil {
 			return nil, platform.BadControl("by: %v", err)
 		}
+		if err := m.Clock.CheckAdvance(body.Tenant, d); err != nil {
+			return nil, platform.BadControl("by: %v", err)
+		}
 		res, err := m.Engine.Advance(r.Context(), body.Tenant, d, m.SaveClock(a))
 		if err != nil {
 			return nil, err
@@ -196,13 +199,9 @@ func (m *Async) trigger(a *API) Func {
 
 func (m *Async) webhooks(r *http.Request) (any, error) {
 	q := r.URL.Query()
-	limit := 100
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return nil, platform.BadControl("limit must be a positive integer")
-		}
-		limit = n
+	limit, err := LimitParam(r, 100)
+	if err != nil {
+		return nil, err
 	}
 	list, err := m.Outbox.List(r.Context(), outbox.Filter{Tenant: q.Get("tenant"), Provider: q.Get("provider"), Status: q.Get("status"), Limit: limit})
 	if err != nil {

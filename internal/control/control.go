@@ -212,15 +212,28 @@ func (a *API) reset(r *http.Request) (any, error) {
 	return &Status{Code: http.StatusNoContent}, nil
 }
 
+// MaxLimit caps the limit of a list (requests, webhooks): one answer stays
+// a few MiB whatever is asked.
+const MaxLimit = 1000
+
+// LimitParam reads ?limit= (def when absent), capped at MaxLimit.
+func LimitParam(r *http.Request, def int) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, platform.BadControl("limit must be a positive integer")
+	}
+	return min(n, MaxLimit), nil
+}
+
 func (a *API) requests(r *http.Request) (any, error) {
 	q := r.URL.Query()
-	limit := 100
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return nil, platform.BadControl("limit must be a positive integer")
-		}
-		limit = n
+	limit, err := LimitParam(r, 100)
+	if err != nil {
+		return nil, err
 	}
 	entries := a.Journal.List(journal.Filter{Provider: q.Get("provider"), Tenant: q.Get("tenant"), Limit: limit})
 	return map[string]any{"requests": entries}, nil

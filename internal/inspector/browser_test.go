@@ -342,3 +342,71 @@ func signExamples(t *testing.T, h *platformtest.Harness, p platform.Provider) {
 		answers[e.Name] = v
 	}
 }
+
+// TestInspectorWithControlToken: with --control-token, the page loads
+// without the token but shows no data and asks for it; opened as
+// …/ui#token=TOKEN (or given the token in its form) it polls and acts with
+// it, and the token leaves the address bar.
+func TestInspectorWithControlToken(t *testing.T) {
+	exe := browser(t)
+	const token = "tok-3c1f9a-inspector"
+	h := platformtest.New(t, append(app.Providers(), platformtest.NewWidget()),
+		platformtest.WithOptions(func(o *app.Options) { o.ControlToken = token }))
+	send(t, "GET", h.URL+"/widgets/1", "", map[string]string{"X-Key": "wrong-key"})
+	if st := platformtest.DoJSON(t, "GET", h.URL+"/_fakeprovider/requests", nil, nil); st != http.StatusUnauthorized {
+		t.Fatalf("journal without the token: %d, want 401", st)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()))
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	poll := func(what, expr string) {
+		t.Helper()
+		if _, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			t.Fatalf("waiting for %s (%s): %v", what, expr, err)
+		}
+	}
+	eval := func(expr string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return s
+	}
+
+	// Without the token: the form, and no data.
+	run("load without the token", chromedp.Navigate(h.URL+"/_fakeprovider/ui"), chromedp.WaitVisible(chromedp.CSS("#token-form")))
+	if got := eval(`document.getElementById("requests").textContent`); strings.Contains(got, "/widgets/1") {
+		t.Errorf("the locked page shows the journal: %s", got)
+	}
+	// The token in the form: the page fills.
+	run("give the token", chromedp.SetValue(chromedp.CSS("#token"), token), chromedp.Click(chromedp.CSS("#token-use")))
+	poll("the journal with the token", `document.getElementById("requests").textContent.indexOf("/widgets/1") >= 0`)
+	poll("the form hidden", `document.getElementById("token-form").hidden`)
+
+	// A fresh tab opened as …/ui#token=…: it polls, acts, and the token
+	// leaves the address bar.
+	bctx2, cancel2 := chromedp.NewContext(bctx)
+	defer cancel2()
+	bctx = bctx2
+	run("load with #token", chromedp.Navigate(h.URL+"/_fakeprovider/ui#token="+token), chromedp.WaitVisible(chromedp.CSS("#requests tr")))
+	poll("the journal from the fragment's token", `document.getElementById("requests").textContent.indexOf("/widgets/1") >= 0`)
+	if got := eval(`location.href`); strings.Contains(got, token) {
+		t.Errorf("the token stays in the address bar: %s", got)
+	}
+	run("advance 1h", chromedp.SetValue(chromedp.CSS("#advance-by"), "1h"), chromedp.Click(chromedp.CSS("#advance")))
+	poll("the advanced clock", `document.getElementById("clock-offset").textContent === "1h0m0s"`)
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/fakeprovider/fakeprovider/internal/control"
+	"github.com/fakeprovider/fakeprovider/internal/server"
 )
 
 //go:embed assets/*
@@ -91,6 +92,9 @@ type view struct {
 	StateFor  string
 	Routes    routesView
 	Errors    []string
+	// Locked: the control API needs a token this page request did not
+	// carry; the page renders no data and the script asks for the token.
+	Locked bool
 }
 
 // routesView is GET /routes: every provider route, inferred ones flagged.
@@ -188,6 +192,12 @@ type kindState struct {
 
 func serve(w http.ResponseWriter, req *http.Request, r *mux.Router, api *control.API) {
 	v := view{Version: api.Version, Tenant: req.URL.Query().Get("tenant")}
+	if server.ControlLocked(req) {
+		v.Locked = true
+		v.StateFor = "default"
+		writePage(w, api, v)
+		return
+	}
 	get := func(path string, q url.Values, out any) {
 		u := path
 		if len(q) > 0 {
@@ -261,8 +271,15 @@ func serve(w http.ResponseWriter, req *http.Request, r *mux.Router, api *control
 		return v.Routes.Routes[i].Inferred != "" && v.Routes.Routes[j].Inferred == ""
 	})
 
+	writePage(w, api, v)
+}
+
+func writePage(w http.ResponseWriter, api *control.API, v view) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The token arrives in the URL's fragment, which the browser never
+	// sends; no Referer leaks a query either.
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	if err := page.Execute(w, v); err != nil {
 		api.Log.Error("inspector: render", "err", err)
 	}

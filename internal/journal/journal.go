@@ -72,7 +72,7 @@ func (r *Recorder) SetAuth(ok bool, reason string) {
 		return
 	}
 	r.mu.Lock()
-	r.e.Auth = Auth{OK: ok, Reason: reason}
+	r.e.Auth = Auth{OK: ok, Reason: Cut(reason, MaxReason)}
 	r.authSet = true
 	r.mu.Unlock()
 }
@@ -83,7 +83,7 @@ func (r *Recorder) SetFault(rule string) {
 		return
 	}
 	r.mu.Lock()
-	r.e.Fault = rule
+	r.e.Fault = Cut(rule, MaxReason)
 	r.mu.Unlock()
 }
 
@@ -129,7 +129,7 @@ func New(size int, redact *Redactor) *Journal {
 	if redact == nil {
 		redact = NewRedactor()
 	}
-	return &Journal{ring: make([]Entry, size), redact: redact, bodyMax: 4096}
+	return &Journal{ring: make([]Entry, size), redact: redact, bodyMax: MaxBody}
 }
 
 // Redactor is the journal's redactor.
@@ -142,9 +142,9 @@ func (j *Journal) Start(r *http.Request, now time.Time) *Recorder {
 		ID:     "req_" + strconv.FormatUint(id, 10),
 		Time:   now,
 		Method: r.Method,
-		Path:   r.URL.EscapedPath(),
-		Query:  j.redact.Query(r.URL.RawQuery),
-		Header: j.redact.Headers(r.Header),
+		Path:   Cut(r.URL.EscapedPath(), MaxPath),
+		Query:  Cut(j.redact.Query(r.URL.RawQuery), MaxQuery),
+		Header: boundHeaders(j.redact.Headers(r.Header)),
 	}}
 	return rec
 }

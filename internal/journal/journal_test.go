@@ -2,6 +2,7 @@ package journal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -161,5 +162,44 @@ func TestConcurrentJournal(t *testing.T) {
 			t.Errorf("duplicate id %s", e.ID)
 		}
 		seen[e.ID] = true
+	}
+}
+
+// One request's entry stays small whatever it carries: each header value,
+// the header total, the path, the query and the auth reason are cut, with
+// a marker that gives the original size.
+func TestEntryBounded(t *testing.T) {
+	j := journal.New(10, nil)
+	huge := strings.Repeat("x", 900<<10)
+	r := httptest.NewRequest("GET", "/v1/"+strings.Repeat("p", 10000)+"?q="+strings.Repeat("y", 10000), nil)
+	r.Header.Set("X-Login", huge)
+	for i := 0; i < 200; i++ {
+		r.Header.Set(fmt.Sprintf("Zz-Filler-%03d", i), strings.Repeat("z", 500))
+	}
+	rec := j.Start(r, time.Now())
+	rec.SetAuth(false, "bad signature for "+huge)
+	j.Finish(rec, 401, time.Millisecond)
+	e := j.List(journal.Filter{})[0]
+	raw, _ := json.Marshal(e)
+	if len(raw) > 20<<10 {
+		t.Errorf("entry is %d bytes", len(raw))
+	}
+	for what, v := range map[string]string{"X-Login": e.Header["X-Login"], "path": e.Path, "query": e.Query, "reason": e.Auth.Reason} {
+		if !strings.Contains(v, journal.CutMarker) {
+			t.Errorf("%s not marked as cut: %.80q", what, v)
+		}
+	}
+	if !strings.Contains(e.Header["X-Login"], "921600 bytes]") {
+		t.Errorf("X-Login marker: %q", e.Header["X-Login"][len(e.Header["X-Login"])-40:])
+	}
+	if !strings.Contains(e.Header["…"], "more headers") {
+		t.Errorf("dropped headers not summarised: %q", e.Header["…"])
+	}
+}
+
+func TestCutKeepsUTF8(t *testing.T) {
+	got := journal.Cut("ééééé", 3) // é is 2 bytes: the cut falls inside the second
+	if got != "é"+journal.CutMarker+"10 bytes]" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -255,6 +255,7 @@ func (r *Redactor) Body(contentType string, body []byte, limit int) string {
 	if len(body) == 0 {
 		return ""
 	}
+	body0 := body
 	ct := strings.ToLower(contentType)
 	trimmed := bytes.TrimSpace(body)
 	// Clients often send JSON under another type (curl -d sends form
@@ -278,8 +279,8 @@ func (r *Redactor) Body(contentType string, body []byte, limit int) string {
 	default:
 		return "[" + ct + " body, " + itoa(len(body)) + " bytes]"
 	}
-	if limit > 0 && len(out) > limit {
-		out = out[:limit] + "…"
+	if limit > 0 {
+		out = cutTo(out, limit, max(len(out), len(body0)))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package journal_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -96,7 +97,7 @@ func TestRedactCardNextToOtherDigits(t *testing.T) {
 func TestRedactBodyLimit(t *testing.T) {
 	r := journal.NewRedactor()
 	got := r.Body("text/plain", []byte(strings.Repeat("a", 100)), 10)
-	if got != strings.Repeat("a", 10)+"…" {
+	if got != strings.Repeat("a", 10)+"…[cut: 100 bytes]" {
 		t.Errorf("got %q", got)
 	}
 	if r.Body("application/json", nil, 10) != "" {
@@ -210,4 +211,66 @@ func TestRedactJSONUnderOtherContentTypes(t *testing.T) {
 			t.Errorf("content type %q: journaled %s", ct, got)
 		}
 	}
+}
+
+// secretFields is what a handler might decode: every field is a key the
+// redactor treats as sensitive.
+type secretFields struct {
+	Password   string `json:"password"`
+	Pass       string `json:"pass"`
+	SecretKey  string `json:"secret_key"`
+	CardNumber string `json:"cardNumber"`
+	Nested     *struct {
+		Password string `json:"password"`
+	} `json:"nested"`
+	List []struct {
+		CVV string `json:"cvv"`
+	} `json:"list"`
+}
+
+func (s secretFields) values() []string {
+	out := []string{s.Password, s.Pass, s.SecretKey, s.CardNumber}
+	if s.Nested != nil {
+		out = append(out, s.Nested.Password)
+	}
+	for _, l := range s.List {
+		out = append(out, l.CVV)
+	}
+	return out
+}
+
+// The redactor agrees with the decoder: whatever spelling of a key
+// encoding/json matched to a sensitive field (any case, Unicode simple
+// folding such as U+017F for s and U+212A for K, escapes), decoding the
+// redacted body fills that field with the redaction marker, never the value.
+func FuzzRedactAgreesWithDecoder(f *testing.F) {
+	for _, s := range []string{
+		`{"password":"hunter2"}`,
+		`{"paſſword":"hunter2"}`,
+		`{"PAſS":"hunter2"}`,
+		`{"secret_\u212Aey":"sk_live"}`,
+		`{"SECRET_KEY":"sk_live","nested":{"pa\u017f\u017fword":"x1"}}`,
+		`{"list":[{"CVV":"123"},{"cvv":"456"}],"cardnumber":"4111"}`,
+		`{"pass\u0077ord":"escaped","password":"dup"}`,
+		`{"nested":{"Password":"a"},"password":"a","x":"a"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	r := journal.NewRedactor()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var in secretFields
+		if json.Unmarshal(body, &in) != nil {
+			return
+		}
+		got := r.Body("application/json", body, 0)
+		var out secretFields
+		if err := json.Unmarshal([]byte(got), &out); err != nil {
+			t.Fatalf("redacted %q is no longer JSON: %q: %v", body, got, err)
+		}
+		for i, v := range out.values() {
+			if v != "" && v != journal.Redacted {
+				t.Fatalf("field %d decoded as %q from the redacted body\n body %q\n redacted %q", i, v, body, got)
+			}
+		}
+	})
 }

@@ -3,6 +3,8 @@ package journal
 import (
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // redactValidJSON redacts a document that json.Valid accepted in one pass
@@ -204,11 +206,37 @@ func (k keySet) has(raw []byte, escaped bool) bool {
 	return k[string(buf[:n])]
 }
 
-// normKey lowers a key and drops '_', '-', '[' and ']', so that
+// normKey folds a key the way encoding/json matches a field name (Unicode
+// simple folding: "paſſword" with U+017F and "\u212Aey" with the Kelvin sign
+// both decode into an ASCII field) and drops '_', '-', '[' and ']', so that
 // card_number, cardNumber, Card-Number and card[number] are one name.
 func normKey(k string) string {
-	return keyNormalizer.Replace(strings.ToLower(k))
+	var b strings.Builder
+	b.Grow(len(k))
+	for _, r := range k {
+		switch {
+		case r == '_' || r == '-' || r == '[' || r == ']':
+			continue
+		case r >= utf8.RuneSelf:
+			r = foldRune(r)
+		}
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
-// keyNormalizer is built once; Replacers are safe for concurrent use.
-var keyNormalizer = strings.NewReplacer("_", "", "-", "", "[", "", "]", "")
+// foldRune returns the smallest rune of r's simple fold set, as
+// encoding/json's foldName does: every spelling the decoder treats as one
+// name gets one normal form.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
+}

@@ -185,7 +185,13 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 		if errors.As(err, &tooLarge) {
 			return m.writer.Error(r, ErrBodyTooLarge)
 		}
-		return m.writer.Error(r, ErrInternal)
+		// The client's framing is broken (or it stopped sending): its
+		// fault, answered in the provider's envelope; the request never
+		// reached auth.
+		m.deps.Log.LogAttrs(r.Context(), slog.LevelWarn, "request body unreadable",
+			slog.String("provider", m.provider), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int64("content_length", r.ContentLength), slog.String("err", err.Error()))
+		return m.writer.Error(r, ErrBadRequestBody)
 	}
 	*bodyOut = body
 	rec := journal.From(r.Context())
@@ -203,7 +209,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 				if out.Header == nil {
 					out.Header = http.Header{}
 				}
-				out.Header.Set(ExplainHeader, sanitizeHeader(ae.Reason))
+				out.Header.Set(ExplainHeader, sanitizeHeader(journal.Cut(ae.Reason, journal.MaxReason)))
 			}
 			return out
 		}

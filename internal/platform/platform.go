@@ -163,6 +163,10 @@ var (
 	ErrInternal = errors.New("internal error")
 	// ErrBodyTooLarge: the request body exceeded the limit (HTTP 413).
 	ErrBodyTooLarge = errors.New("request body too large")
+	// ErrBadRequestBody: the body could not be read as framed (malformed
+	// chunked encoding, fewer bytes than Content-Length, a client that
+	// stopped sending): HTTP 400, before authentication.
+	ErrBadRequestBody = errors.New("request body could not be read")
 	// ErrNotFound: a resource does not exist for this tenant (HTTP 404).
 	ErrNotFound = errors.New("not found")
 	// ErrUnavailable: the server is shutting down (HTTP 503).

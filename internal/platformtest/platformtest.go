@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/app"
+	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
 )
@@ -25,6 +26,9 @@ type Harness struct {
 	App *app.App
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:41234".
 	URL string
+	// token is the control token the emulator requires (if any); Control
+	// sends it.
+	token string
 
 	stopOnce sync.Once
 	stop     func()
@@ -67,7 +71,7 @@ func New(t testing.TB, providers []platform.Provider, opts ...Option) *Harness {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	h := &Harness{t: t, App: a, URL: a.URL()}
+	h := &Harness{t: t, App: a, URL: a.URL(), token: o.ControlToken}
 	h.stop = func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -105,7 +109,7 @@ func (h *Harness) NewTenant() string {
 // not nil); it returns the status.
 func (h *Harness) Control(method, path string, body any, out any) int {
 	h.t.Helper()
-	return DoJSON(h.t, method, h.URL+"/_fakeprovider"+path, body, out)
+	return doJSON(h.t, method, h.URL+"/_fakeprovider"+path, body, out, h.token)
 }
 
 // Advance fast-forwards scenario time by d (all tenants) and runs every
@@ -120,6 +124,11 @@ func (h *Harness) Advance(d time.Duration) {
 // DoJSON sends body (JSON-encoded unless it is []byte or nil) and decodes a
 // JSON answer into out (when not nil); it returns the status.
 func DoJSON(t testing.TB, method, url string, body any, out any) int {
+	t.Helper()
+	return doJSON(t, method, url, body, out, "")
+}
+
+func doJSON(t testing.TB, method, url string, body any, out any, token string) int {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -139,6 +148,9 @@ func DoJSON(t testing.TB, method, url string, body any, out any) int {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -232,4 +244,41 @@ func (r *Receiver) WaitFor(t testing.TB, n int, timeout time.Duration) []Receive
 			t.Fatalf("receiver: got %d requests, want %d", len(r.Requests()), n)
 		}
 	}
+}
+
+// LogBuffer is a goroutine-safe sink for the emulator's log.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String is everything logged so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// WithLog sends the emulator's log, from debug up, to buf (as text).
+func WithLog(buf *LogBuffer) Option {
+	return func(o *app.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+}
+
+// AuthReasons lists the auth-failure reasons in the journal, newest first.
+func (h *Harness) AuthReasons() []string {
+	var out []string
+	for _, e := range h.App.Journal.List(journal.Filter{}) {
+		if !e.Auth.OK {
+			out = append(out, e.Auth.Reason)
+		}
+	}
+	return out
 }

@@ -24,6 +24,23 @@ import (
 // CurrentVersion is the newest scenario file format.
 const CurrentVersion = 1
 
+// Bounds of one scenario file: a scenario is loaded at run time through the
+// control API, kept in memory and replayed for every matching resource, so
+// its size is bounded. The built-in scenarios use a small fraction of each.
+const (
+	// MaxFileBytes is the largest scenario file.
+	MaxFileBytes = 256 << 10
+	// MaxSteps is the most steps of one scenario.
+	MaxSteps = 1000
+	// MaxConditions is the most match conditions of one scenario.
+	MaxConditions = 50
+	// MaxPatternBytes is the longest `matches` regular expression.
+	MaxPatternBytes = 1024
+	// MaxDuration is the longest duration a file (or an advance) may give:
+	// 100 years; longer ones would overflow scenario time.
+	MaxDuration = 100 * 365 * 24 * time.Hour
+)
+
 // Scenario is one parsed scenario file.
 type Scenario struct {
 	Version     int         `yaml:"version" json:"version"`
@@ -104,17 +121,25 @@ type Webhook struct {
 // Duration is a time.Duration written "10s", "15m", "2h" or "3d".
 type Duration time.Duration
 
-var dayRE = regexp.MustCompile(`^(\d+)d(.*)$`)
+var (
+	dayRE      = regexp.MustCompile(`^(\d+)d(.*)$`)
+	durationRE = regexp.MustCompile(`^\+?(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|μs|ms|s|m|h))+$`)
+)
+
+// fmtDays writes a bound in days ("36500d").
+func fmtDays(d time.Duration) string { return strconv.Itoa(int(d/(24*time.Hour))) + "d" }
 
 // ParseDuration parses a Go duration, also accepting a leading whole number
 // of days ("3d", "1d12h").
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	orig := s
+	tooLong := fmt.Errorf("duration %q is longer than the bound of %s (100 years)", orig, fmtDays(MaxDuration))
 	var days time.Duration
 	if m := dayRE.FindStringSubmatch(s); m != nil {
 		n, err := strconv.Atoi(m[1])
-		if err != nil {
-			return 0, err
+		if err != nil || n > int(MaxDuration/(24*time.Hour)) {
+			return 0, tooLong
 		}
 		days, s = time.Duration(n)*24*time.Hour, m[2]
 		if s == "" {
@@ -123,10 +148,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
+		if strings.Contains(err.Error(), "invalid duration") && !strings.ContainsAny(s, "-") && durationRE.MatchString(s) {
+			return 0, tooLong // well formed but past what a Duration holds
+		}
 		return 0, fmt.Errorf("invalid duration %q (use 10s, 15m, 2h, 3d)", s)
 	}
 	if d < 0 {
 		return 0, fmt.Errorf("negative duration %q", s)
+	}
+	if d > MaxDuration || days+d > MaxDuration {
+		return 0, tooLong
 	}
 	return days + d, nil
 }
@@ -217,6 +248,9 @@ var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 // its structure. events lists, per provider, the known event names and
 // their resource kinds (nil skips that check).
 func Parse(file string, data []byte, events map[string]map[string]string) (*Scenario, error) {
+	if len(data) > MaxFileBytes {
+		return nil, &LintError{File: file, Msg: fmt.Sprintf("the file is %d bytes; the bound is %d bytes (%d KiB) per scenario file", len(data), MaxFileBytes, MaxFileBytes>>10)}
+	}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -244,6 +278,10 @@ func Parse(file string, data []byte, events map[string]map[string]string) (*Scen
 		return nil, &LintError{File: file, Line: vline, Msg: fmt.Sprintf("version %d is newer than this fakeprovider understands (%d)", version, CurrentVersion)}
 	}
 	// Older versions would be upgraded here, one version at a time.
+	if err := checkCounts(root); err != nil {
+		err.File = file
+		return nil, err
+	}
 	var sc Scenario
 	if err := decodeStrict(root, &sc); err != nil {
 		return nil, lintErr(file, root.Line, err)
@@ -259,6 +297,20 @@ func Parse(file string, data []byte, events map[string]map[string]string) (*Scen
 		return nil, lintErr(file, root.Line, err)
 	}
 	return &sc, nil
+}
+
+// checkCounts bounds the steps and conditions before they are decoded.
+func checkCounts(root *yaml.Node) *LintError {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "steps" && len(v.Content) > MaxSteps:
+			return lineErr(k.Line, "%d steps; the bound is %d steps per scenario", len(v.Content), MaxSteps)
+		case k.Value == "match" && len(v.Content) > MaxConditions:
+			return lineErr(k.Line, "%d match conditions; the bound is %d conditions per scenario", len(v.Content), MaxConditions)
+		}
+	}
+	return nil
 }
 
 func lineErr(line int, format string, args ...any) *LintError {
@@ -325,6 +377,9 @@ func (sc *Scenario) validate(events map[string]map[string]string, line func(stri
 			return lineErr(c.line, "a condition needs a field")
 		}
 		if c.Matches != "" {
+			if len(c.Matches) > MaxPatternBytes {
+				return lineErr(c.line, "matches is a %d-byte pattern; the bound is %d bytes per pattern", len(c.Matches), MaxPatternBytes)
+			}
 			re, err := regexp.Compile(c.Matches)
 			if err != nil {
 				return lineErr(c.line, "matches: %v", err)
@@ -338,8 +393,12 @@ func (sc *Scenario) validate(events map[string]map[string]string, line func(stri
 	if len(sc.Steps) == 0 {
 		return lineErr(line("steps"), "a scenario needs at least one step")
 	}
+	var total time.Duration
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
+		if total += time.Duration(st.After); total > MaxDuration {
+			return lineErr(st.line, "the steps' afters add up to more than the bound of %s (100 years)", fmtDays(MaxDuration))
+		}
 		actions := 0
 		if st.Status != "" {
 			actions++

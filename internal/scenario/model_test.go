@@ -123,3 +123,39 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Every bound of a scenario file is enforced before the file costs memory,
+// with an error that names it.
+func TestParseBounds(t *testing.T) {
+	head := "version: 1\nname: bounded\nprovider: widget\non: widget.created\n"
+	steps := func(n int) string {
+		return "steps:\n" + strings.Repeat("  - {after: 1s, status: done}\n", n)
+	}
+	conds := func(n int) string {
+		return "match:\n" + strings.Repeat("  - {field: name, equals: x}\n", n)
+	}
+	cases := []struct {
+		name, file, want string
+	}{
+		{"size", head + steps(1) + "description: " + strings.Repeat("x", MaxFileBytes) + "\n", "bound is 262144 bytes"},
+		{"steps", head + steps(MaxSteps+1), "1001 steps; the bound is 1000 steps"},
+		{"conditions", head + conds(MaxConditions+1) + steps(1), "51 match conditions; the bound is 50"},
+		{"pattern", head + "match:\n  - {field: name, matches: '" + strings.Repeat("a", MaxPatternBytes+1) + "'}\n" + steps(1), "1025-byte pattern; the bound is 1024 bytes"},
+		{"duration", head + "steps:\n  - {after: 9223372036854775807ns, status: done}\n", "longer than the bound of 36500d"},
+		{"days", head + "steps:\n  - {after: 99999999999d, status: done}\n", "longer than the bound"},
+		{"overflowing duration", head + "steps:\n  - {after: 99999999999h, status: done}\n", "longer than the bound"},
+		{"afters add up", head + "steps:\n" + strings.Repeat("  - {after: 36000d, status: done}\n", 2), "add up to more than the bound"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(c.file), nil)
+			var le *LintError
+			if !errors.As(err, &le) || !strings.Contains(le.Error(), c.want) {
+				t.Errorf("got %v, want a lint error with %q", err, c.want)
+			}
+		})
+	}
+	if _, err := Parse("f.yaml", []byte(head+steps(MaxSteps)), nil); err != nil {
+		t.Errorf("%d steps refused: %v", MaxSteps, err)
+	}
+}

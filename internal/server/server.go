@@ -39,8 +39,17 @@ type Config struct {
 	HostAddrs map[string]string
 	// TLS, when set, serves HTTPS on every listener.
 	TLS *tls.Config
-	// CORSOrigins lists allowed browser origins; "*" allows any.
+	// CORSOrigins lists browser origins allowed to call the provider APIs;
+	// "*" allows any. The control API answers CORS only for its own origins.
 	CORSOrigins []string
+	// AllowedHosts are extra Host names the control API answers for (a
+	// compose service, host.docker.internal); ".example" allows a domain
+	// and its subdomains, "*" any name. See guard.go.
+	AllowedHosts []string
+	// ControlToken, when set, is required by the control API.
+	ControlToken string
+	// MaxHeaderBytes bounds a request's header (0: DefaultMaxHeaderBytes).
+	MaxHeaderBytes int
 	// Timeouts.
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
@@ -62,7 +71,14 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared
 	servers   []*http.Server
+
+	guard guardState
 }
+
+// DefaultMaxHeaderBytes is the largest request header (request line
+// included) served by default: real SDKs send a few KiB; Go's own default
+// of 1 MiB let one client park a megabyte per request in memory.
+const DefaultMaxHeaderBytes = 64 << 10
 
 // New builds the handlers. control registers the control API on its router.
 func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time, mounts []*platform.Mount, control func(r *mux.Router)) (*Server, error) {
@@ -100,7 +116,7 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 			shared = append(shared, patternsOf("", e)...)
 		}
 	}
-	d := newDispatcher(http.StripPrefix(ControlPrefix, ctl), shared)
+	d := newDispatcher(s.controlGuard(http.StripPrefix(ControlPrefix, ctl)), shared)
 	d.owners = owners(entries)
 	s.shared = s.middleware(d)
 
@@ -194,10 +210,11 @@ func (w *statusWriter) Flush() { http.NewResponseController(w.ResponseWriter).Fl
 // middleware: CORS, request id, journal, panic recovery.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cors(w, r) {
+		control := strings.HasPrefix(r.URL.Path, ControlPrefix+"/") || r.URL.Path == ControlPrefix
+		// The control API's CORS is the guard's (its own origins only).
+		if !control && s.cors(w, r) {
 			return
 		}
-		control := strings.HasPrefix(r.URL.Path, ControlPrefix+"/") || r.URL.Path == ControlPrefix
 		start := time.Now()
 		var rec *journal.Recorder
 		if !control {
@@ -338,8 +355,13 @@ func (s *Server) Serve(ctx context.Context) error {
 		if name != "" {
 			h = s.perHost[name]
 		}
+		maxHeader := s.cfg.MaxHeaderBytes
+		if maxHeader <= 0 {
+			maxHeader = DefaultMaxHeaderBytes
+		}
 		srv := &http.Server{
 			Handler:           h,
+			MaxHeaderBytes:    maxHeader,
 			ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 			ReadTimeout:       s.cfg.ReadTimeout,
 			WriteTimeout:      s.cfg.WriteTimeout,

@@ -19,13 +19,25 @@
     for (var k in o) { if (o[k] !== "" && o[k] != null) p.push(encodeURIComponent(k) + "=" + encodeURIComponent(o[k])); }
     return p.length ? "?" + p.join("&") : "";
   }
+  // The control token (--control-token): from the URL's fragment
+  // (#token=…, never sent to the server), then kept for this tab only.
+  var tokenKey = "fakeprovider-control-token";
+  var fromHash = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (fromHash) {
+    try { sessionStorage.setItem(tokenKey, decodeURIComponent(fromHash[1])); } catch (e) {}
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  function token() { try { return sessionStorage.getItem(tokenKey) || ""; } catch (e) { return ""; } }
+  function askToken(show) { $("token-form").hidden = !show; if (show) $("token").focus(); }
   function api(method, path, body) {
     var init = { method: method, headers: {} };
     if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+    if (token()) init.headers["Authorization"] = "Bearer " + token();
     return fetch(base + path, init).then(function (r) {
       return r.text().then(function (t) {
         var v = null;
         try { v = t ? JSON.parse(t) : null; } catch (e) { v = t; }
+        if (r.status === 401) askToken(true);
         if (!r.ok) { throw new Error(method + " " + path + ": " + r.status + " " + (v && v.message ? v.message : t)); }
         return v;
       });
@@ -119,6 +131,8 @@
   var busy = false;
   function refresh() {
     if (busy) return Promise.resolve();
+    // A page rendered without the token polls only once it has one.
+    if (document.body.hasAttribute("data-locked") && !token()) { askToken(true); return Promise.resolve(); }
     busy = true;
     var t = tenant();
     var stateFor = t || "default";
@@ -138,6 +152,7 @@
       })
     ]).then(function () {
       $("live").className = "live";
+      askToken(false);
       document.body.setAttribute("data-refreshed", String(Date.now()));
     }, function (e) {
       $("live").className = "live down";
@@ -178,6 +193,13 @@
   });
   tenantSel.addEventListener("change", function () {
     history.replaceState(null, "", location.pathname + qs({ tenant: tenant() }));
+    refresh();
+  });
+  $("token-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    try { sessionStorage.setItem(tokenKey, $("token").value.trim()); } catch (e) {}
+    $("token").value = "";
+    askToken(false);
     refresh();
   });
   setInterval(refresh, 2000);
