@@ -61,8 +61,11 @@ crashtest:
 screenshot: browser
 	$(GO) test -count=1 -run TestInspectorInBrowser ./internal/inspector -update-screenshot
 
+# The image. Without a reachable registry it builds its own base for the
+# build stage (scripts/docker-build-base.sh, cached); DOCKER, IMAGE,
+# GO_IMAGE and DOCKER_BUILDKIT choose the CLI, name, base and builder.
 docker:
-	docker build -t fakeprovider:$(VERSION) -t fakeprovider:latest .
+	VERSION='$(VERSION)' sh scripts/docker-build.sh
 
 clean:
 	rm -rf bin
