@@ -7,6 +7,9 @@
 # (see scripts/docker-build-base.sh). The final stage is the same either way.
 ARG GO_IMAGE=golang:1.26-bookworm
 FROM ${GO_IMAGE} AS build
+# Marks the classic builder's leftover build-stage images (docker image
+# prune --filter label=org.fakeprovider.stage=build removes them).
+LABEL org.fakeprovider.stage=build
 # The module proxy to download through (empty: Go's default).
 ARG GOPROXY
 WORKDIR /src
@@ -19,6 +22,7 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/fakeprovider/fakeprovider/internal/app.Version=${VERSION}" \
       -o /out/fakeprovider ./cmd/fakeprovider \
+ && go clean -cache \
  && mkdir -p /out/tmp /out/data
 
 # Run: scratch has no /tmp, no CA certificates and no tzdata, so the

@@ -237,5 +237,7 @@ func TestMain(m *testing.M) {
 		repo := strings.TrimSuffix(img, ":containertest")
 		docker(context.Background(), "rmi", "-f", img, repo+":latest")
 	}
+	// The classic builder leaves the build stage behind as an untagged image.
+	docker(context.Background(), "image", "prune", "-f", "--filter", "label=org.fakeprovider.stage=build")
 	os.Exit(code)
 }
