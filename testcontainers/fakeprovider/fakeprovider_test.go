@@ -222,7 +222,6 @@ func TestRunTenantAdvanceWebhookJournalReset(t *testing.T) {
 	}
 }
 
-
 // A scenario file of the test's own, and state on a data volume that
 // survives a stop and start.
 func TestScenariosAndDataVolume(t *testing.T) {
