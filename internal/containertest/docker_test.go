@@ -171,6 +171,7 @@ var images struct {
 	byName  map[string]string // builder → image:tag
 	err     error
 	timings map[string]time.Duration
+	notes   map[string][]string // the build script's own summary lines
 }
 
 // builders are the two ways the image is built; each gives `make docker`
@@ -210,6 +211,7 @@ func image(t *testing.T, builder string) string {
 func buildImages() {
 	images.byName = map[string]string{}
 	images.timings = map[string]time.Duration{}
+	images.notes = map[string][]string{}
 	for _, b := range builders {
 		env, err := b.env()
 		if err != nil {
@@ -228,6 +230,11 @@ func buildImages() {
 			return
 		}
 		images.byName[b.name] = repo + ":containertest"
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "docker-build:") || strings.HasPrefix(line, "prepared ") {
+				images.notes[b.name] = append(images.notes[b.name], line)
+			}
+		}
 	}
 }
 

@@ -27,6 +27,9 @@ func TestImage(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			img := image(t, b.name)
 			t.Logf("make docker (%s): %s", b.name, images.timings[b.name].Round(time.Second))
+			for _, note := range images.notes[b.name] {
+				t.Log(note)
+			}
 
 			size, _ := strconv.ParseInt(must(t, "image", "inspect", "--format", "{{.Size}}", img), 10, 64)
 			t.Logf("image size (%s): %d bytes (%.1f MB)", b.name, size, float64(size)/1e6)
