@@ -8,7 +8,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 # Short fuzz runs in `make test`; `make fuzz` runs longer.
 FUZZTIME  ?= 5s
 
-.PHONY: build run test lint vet fmt-check staticcheck browser unit fuzz-short fuzz bench crashtest screenshot docker clean
+.PHONY: testcontainers build run test lint vet fmt-check staticcheck browser unit fuzz-short fuzz bench crashtest screenshot docker clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fakeprovider
@@ -16,9 +16,10 @@ build:
 run:
 	$(GO) run ./cmd/fakeprovider
 
-# The one command that runs every test: lint, the race-enabled suite and
-# short fuzz runs. It installs staticcheck when missing.
-test: lint unit fuzz-short
+# The one command that runs every test: lint, the race-enabled suite (with
+# the container tests when a Docker daemon is reachable), the testcontainers
+# module's and short fuzz runs. It installs staticcheck when missing.
+test: lint unit testcontainers fuzz-short
 
 lint: fmt-check vet staticcheck
 
@@ -44,6 +45,11 @@ browser:
 unit: browser
 	$(GO) test -race -count=1 -timeout 30m ./...
 
+# The testcontainers module (testcontainers/fakeprovider, a Go module of its
+# own, so not in ./...): vet, staticcheck and its tests against the image.
+testcontainers: $(STATICCHECK)
+	GO='$(GO)' STATICCHECK='$(STATICCHECK)' sh scripts/testcontainers-test.sh
+
 # Every Fuzz target, each briefly.
 fuzz-short:
 	@./scripts/fuzz.sh $(FUZZTIME)
@@ -61,8 +67,11 @@ crashtest:
 screenshot: browser
 	$(GO) test -count=1 -run TestInspectorInBrowser ./internal/inspector -update-screenshot
 
+# The image. Without a reachable registry it builds its own base for the
+# build stage (scripts/docker-build-base.sh, cached); DOCKER, IMAGE,
+# GO_IMAGE and DOCKER_BUILDKIT choose the CLI, name, base and builder.
 docker:
-	docker build -t fakeprovider:$(VERSION) -t fakeprovider:latest .
+	VERSION='$(VERSION)' sh scripts/docker-build.sh
 
 clean:
 	rm -rf bin

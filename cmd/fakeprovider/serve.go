@@ -33,6 +33,7 @@ type serveFlags struct {
 	pprof                                                         bool
 	allowedHosts, controlToken                                    string
 	maxHeader                                                     int
+	webhookLoopbackHost                                           string
 	// finish copies the parsed values in; call it after Parse.
 	finish func()
 }
@@ -64,6 +65,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	allowedP := f.String("allowed-hosts", "", "comma-separated extra Host names the control API answers for (.example.com for a domain and its subdomains; * for any). Loopback names, IP addresses, single-label names (a compose service), *.internal and this machine's name always work")
 	tokenP := f.String("control-token", "", "require this token on the control API (Authorization: Bearer TOKEN or X-Fakeprovider-Token); health stays open; the inspector asks for it")
 	maxHeaderP := f.Int("max-header-bytes", 64<<10, "largest request header (request line included); larger ones get 431")
+	loopbackHostP := f.String("webhook-loopback-host", "", "send webhooks aimed at a loopback address (127.0.0.1, localhost, ::1) to this host instead, same port, path and signature: e.g. host.docker.internal when the emulator runs in a container and the receiver on the machine running it")
 	idleP := f.Duration("idle-timeout", 120*time.Second, "how long an idle keep-alive connection stays open")
 	for _, p := range providers {
 		s.hostAddrs[p.Name()] = f.String(p.Name()+"-addr", "", "also serve "+p.Name()+" alone on this address, at its real paths")
@@ -90,6 +92,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 		s.readHeader, s.read, s.write, s.idle = *readHeaderP, *readP, *writeP, *idleP
 		s.pprof = *pprofP
 		s.allowedHosts, s.controlToken, s.maxHeader = *allowedP, *tokenP, *maxHeaderP
+		s.webhookLoopbackHost = *loopbackHostP
 	}
 	return s, f
 }
@@ -136,39 +139,50 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	}
 	started := time.Now()
 	a, err := app.New(ctx, app.Options{
-		Addr:              sf.addr,
-		HostAddrs:         hostAddrs,
-		Data:              sf.data,
-		ExplainAuth:       sf.explain,
-		Pprof:             sf.pprof,
-		TLS:               sf.tls,
-		TLSCert:           sf.tlsCert,
-		TLSKey:            sf.tlsKey,
-		CORSOrigins:       cors,
-		AllowedHosts:      allowed,
-		ControlToken:      sf.controlToken,
-		MaxHeaderBytes:    sf.maxHeader,
-		Credentials:       sf.credentials,
-		JournalSize:       sf.journalSize,
-		MaxBodyBytes:      int64(sf.maxBody),
-		WebhookRetryScale: sf.retryScale,
-		ScenariosDir:      sf.scenarios,
-		ShutdownTimeout:   sf.shutdown,
-		ReadHeaderTimeout: sf.readHeader,
-		ReadTimeout:       sf.read,
-		WriteTimeout:      sf.write,
-		IdleTimeout:       sf.idle,
-		Logger:            log,
+		Addr:                sf.addr,
+		HostAddrs:           hostAddrs,
+		Data:                sf.data,
+		ExplainAuth:         sf.explain,
+		Pprof:               sf.pprof,
+		TLS:                 sf.tls,
+		TLSCert:             sf.tlsCert,
+		TLSKey:              sf.tlsKey,
+		CORSOrigins:         cors,
+		Credentials:         sf.credentials,
+		JournalSize:         sf.journalSize,
+		MaxBodyBytes:        int64(sf.maxBody),
+		WebhookRetryScale:   sf.retryScale,
+		ScenariosDir:        sf.scenarios,
+		ShutdownTimeout:     sf.shutdown,
+		ReadHeaderTimeout:   sf.readHeader,
+		ReadTimeout:         sf.read,
+		WriteTimeout:        sf.write,
+		IdleTimeout:         sf.idle,
+		AllowedHosts:        allowed,
+		ControlToken:        sf.controlToken,
+		MaxHeaderBytes:      sf.maxHeader,
+		Logger:              log,
+		WebhookLoopbackHost: sf.webhookLoopbackHost,
 	}, providers)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", a.URL())
+	// A wildcard address (as in a container) is not a URL anyone can open:
+	// print localhost and list the addresses it is reachable on.
+	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", app.OpenableURL(a.URL()))
+	if app.ListensEverywhere(a.URL()) {
+		ln := strings.TrimPrefix(strings.TrimPrefix(a.Server.URL(""), "http://"), "https://")
+		also := ""
+		if urls := app.InterfaceURLs(a.URL()); len(urls) > 0 {
+			also = " at " + strings.Join(urls, ", ") + " and"
+		}
+		fmt.Fprintf(stdout, "  listening on every interface (%s): also reachable%s through published ports (docker run -p)\n", ln, also)
+	}
 	if sf.controlToken != "" {
-		fmt.Fprintf(stdout, "  control API needs the control token; inspector: %s/_fakeprovider/ui#token=…\n", a.URL())
+		fmt.Fprintf(stdout, "  control API needs the control token; inspector: %s/_fakeprovider/ui#token=…\n", app.OpenableURL(a.URL()))
 	}
 	for _, name := range a.Server.Names() {
-		fmt.Fprintf(stdout, "  %s on %s\n", name, a.Server.URL(name))
+		fmt.Fprintf(stdout, "  %s on %s\n", name, app.OpenableURL(a.Server.URL(name)))
 	}
 	printCredentials(stdout, a)
 	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())

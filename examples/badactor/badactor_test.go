@@ -3,7 +3,6 @@ package badactor_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
@@ -22,8 +21,8 @@ func newPlatform(t *testing.T) (*badactor.Platform, *fakeprovidertest.Tenant) {
 		t.Skip("the CrowdTrust provider is not mounted in this build")
 	}
 	p := badactor.New(fp.URL("crowdtrust"), func(r *http.Request, body []byte) error { return fp.Sign(r, body) })
-	hook := httptest.NewServer(p.Webhook())
-	t.Cleanup(hook.Close)
+	// A receiver the emulator can reach, in-process or in a container.
+	hook := fakeprovidertest.NewReceiver(t, p.Webhook())
 	// The account's webhook URL (set in CrowdTrust's account; here through
 	// the emulator's control endpoint).
 	if st := fp.Control(http.MethodPost, "/crowdtrust/accounts/main/webhook?tenant="+fp.ID,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
@@ -26,8 +25,8 @@ func newShop(t *testing.T) (*merchant.Merchant, *fakeprovidertest.Tenant) {
 	// The merchant signs with this tenant's D24 keys (fakeprovidertest
 	// picks the key D24 expects for each path, as a real client does).
 	shop := merchant.New(fp.URL("d24"), func(req *http.Request, body []byte) error { return fp.SignAs("d24", req, body) })
-	hooks := httptest.NewServer(shop.Handler())
-	t.Cleanup(hooks.Close)
+	// A receiver the emulator can reach, in-process or in a container.
+	hooks := fakeprovidertest.NewReceiver(t, shop.Handler())
 	shop.NotificationURL = hooks.URL + "/webhooks/d24"
 	return shop, fp
 }

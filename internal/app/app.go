@@ -74,6 +74,10 @@ type Options struct {
 	Pprof bool
 	// NoListen assembles without binding listeners (scenario lint).
 	NoListen bool
+	// WebhookLoopbackHost, when set, sends webhooks aimed at a loopback
+	// address to this host instead (e.g. host.docker.internal from a
+	// container); see outbox.RedirectLoopback.
+	WebhookLoopbackHost string
 }
 
 // App is an assembled, listening emulator.
@@ -243,6 +247,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		}
 		warnExposed(log, srv, opts.ControlToken != "")
 	}
+	ob.RedirectLoopback(opts.WebhookLoopbackHost, listenPorts(srv))
 	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil
 }
 

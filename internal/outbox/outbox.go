@@ -109,6 +109,7 @@ type Outbox struct {
 	inflight map[string]bool
 	wake     chan struct{}
 	wg       sync.WaitGroup
+	redirect *loopbackRedirect // see RedirectLoopback
 }
 
 type pendingItem struct {
@@ -570,6 +571,7 @@ func (o *Outbox) send(ctx context.Context, d *platform.Delivery, att *Attempt) {
 		return
 	}
 	req.Header = d.Header.Clone()
+	o.redirect.apply(req)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "fakeprovider-webhooks")
 	}

@@ -1,0 +1,184 @@
+package fakeprovider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Tenant is one tenant of the emulator: its own credentials, data, webhooks
+// and scenario clock. The zero ID is the default tenant.
+type Tenant struct {
+	c  *Container
+	ID string
+}
+
+// Credentials returns the tenant's credentials by provider, as
+// GET /_fakeprovider/credentials shows them (e.g. ["d24"]["login"]).
+func (tn *Tenant) Credentials(ctx context.Context) (map[string]map[string]any, error) {
+	var v map[string]json.RawMessage
+	if err := tn.c.api.do(ctx, http.MethodGet, "/credentials"+tn.query(), nil, &v, http.StatusOK); err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]any{}
+	for k, raw := range v {
+		var m map[string]any
+		if json.Unmarshal(raw, &m) == nil {
+			out[k] = m
+		}
+	}
+	return out, nil
+}
+
+// AdvanceResult is the answer of POST /_fakeprovider/clock/advance.
+type AdvanceResult struct {
+	StepsRun         int `json:"steps_run"`
+	DeliveryAttempts int `json:"delivery_attempts"`
+	Clock            struct {
+		Wall        time.Time `json:"wall"`
+		Offset      string    `json:"offset"`
+		ScenarioNow time.Time `json:"scenario_now"`
+	} `json:"clock"`
+}
+
+// Advance fast-forwards the tenant's scenario time by d (the default
+// tenant's: the whole server's) and returns once every scenario step and
+// webhook attempt that fell due has run.
+func (tn *Tenant) Advance(ctx context.Context, d time.Duration) (AdvanceResult, error) {
+	body := map[string]string{"by": d.String()}
+	if tn.ID != "" {
+		body["tenant"] = tn.ID
+	}
+	var res AdvanceResult
+	err := tn.c.api.do(ctx, http.MethodPost, "/clock/advance", body, &res, http.StatusOK)
+	return res, err
+}
+
+// Reset deletes the tenant's state and keeps its credentials (the default
+// tenant's: every tenant's state).
+func (tn *Tenant) Reset(ctx context.Context) error {
+	return tn.c.api.do(ctx, http.MethodPost, "/reset"+tn.query(), nil, nil, http.StatusNoContent)
+}
+
+// Filter selects journal entries (zero values: everything).
+type Filter struct {
+	Provider string
+	Limit    int // default 100
+}
+
+// Request is one journal entry: a request a provider received, with the
+// auth verdict and, for a failure, the reason.
+type Request struct {
+	ID         string    `json:"id"`
+	Time       time.Time `json:"time"`
+	Provider   string    `json:"provider"`
+	Tenant     string    `json:"tenant"`
+	Route      string    `json:"route,omitempty"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Query      string    `json:"query,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Auth       struct {
+		OK     bool   `json:"ok"`
+		Reason string `json:"reason,omitempty"`
+	} `json:"auth"`
+	Fault          string            `json:"fault,omitempty"`
+	RequestHeaders map[string]string `json:"request_headers,omitempty"`
+	RequestBody    string            `json:"request_body,omitempty"`
+	ResponseBody   string            `json:"response_body,omitempty"`
+}
+
+// Requests lists the requests made with the tenant's credentials, newest
+// first (the journal).
+func (tn *Tenant) Requests(ctx context.Context, f Filter) ([]Request, error) {
+	return tn.requests(ctx, f, tn.ID)
+}
+
+func (tn *Tenant) requests(ctx context.Context, f Filter, tenant string) ([]Request, error) {
+	q := url.Values{}
+	if f.Provider != "" {
+		q.Set("provider", f.Provider)
+	}
+	if tenant != "" {
+		q.Set("tenant", tenant)
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	var v struct {
+		Requests []Request `json:"requests"`
+	}
+	err := tn.c.api.do(ctx, http.MethodGet, "/requests?"+q.Encode(), nil, &v, http.StatusOK)
+	return v.Requests, err
+}
+
+// Webhooks lists the tenant's outgoing webhook deliveries, newest first, as
+// GET /_fakeprovider/webhooks shows them (each with every attempt).
+func (tn *Tenant) Webhooks(ctx context.Context) ([]json.RawMessage, error) {
+	var v struct {
+		Webhooks []json.RawMessage `json:"webhooks"`
+	}
+	q := url.Values{"limit": {"1000"}}
+	if tn.ID != "" {
+		q.Set("tenant", tn.ID)
+	}
+	err := tn.c.api.do(ctx, http.MethodGet, "/webhooks?"+q.Encode(), nil, &v, http.StatusOK)
+	return v.Webhooks, err
+}
+
+func (tn *Tenant) query() string {
+	if tn.ID == "" {
+		return ""
+	}
+	return "?tenant=" + url.QueryEscape(tn.ID)
+}
+
+// api calls the control API.
+type api struct {
+	base   string
+	client *http.Client
+}
+
+func newAPI(base string) *api {
+	return &api{base: base + "/_fakeprovider", client: &http.Client{Timeout: 60 * time.Second}}
+}
+
+func (a *api) do(ctx context.Context, method, path string, body, out any, want int) error {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("fakeprovider: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if resp.StatusCode != want {
+		return fmt.Errorf("fakeprovider: %s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, bytes.TrimSpace(raw))
+	}
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return fmt.Errorf("fakeprovider: %s %s: %w", method, path, err)
+		}
+	}
+	return nil
+}
