@@ -62,6 +62,27 @@ func TestOutboxFairToOtherTenants(t *testing.T) {
 	if worst > time.Second {
 		t.Errorf("tenant B's delivery arrived %s after the change, want ≤ 1 s", worst)
 	}
+	// Tenant B's fast-forward runs B's scenario step (the default deposit
+	// completes after 30 s) and its notification without waiting for A's
+	// hanging attempts.
+	st, body := b.signed("POST", "/v3/deposits", map[string]any{"invoice_id": "inv-b-scenario", "amount": 100, "country": "BR", "currency": "BRL",
+		"payment_method": "IX", "notification_url": rcv.URL + "/hook",
+		"payer": map[string]any{"document": "84932568207", "first_name": "Ricardo", "last_name": "Carlos", "email": "r@example.com"}})
+	if st != 200 {
+		t.Fatalf("create deposit: %d %s", st, body)
+	}
+	start := time.Now()
+	var adv struct {
+		Attempts int `json:"delivery_attempts"`
+	}
+	if st := a.h.Control("POST", "/clock/advance", map[string]string{"by": "31s", "tenant": b.tenant}, &adv); st != 200 {
+		t.Fatalf("advance: %d", st)
+	}
+	took := time.Since(start)
+	t.Logf("tenant B's fast-forward: %s, %d delivery attempts", took, adv.Attempts)
+	if took > time.Second || adv.Attempts != 1 || len(rcv.Requests()) != 6 {
+		t.Errorf("tenant B's fast-forward took %s with %d attempts (%d received), want ≤ 1 s and its one delivery", took, adv.Attempts, len(rcv.Requests()))
+	}
 	if n := hangHits.Load(); n > 4 {
 		t.Errorf("the hanging receiver holds %d attempts, want at most the per-host bound (4)", n)
 	}

@@ -343,7 +343,7 @@ func (o *Outbox) Run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		o.dispatchDue(ctx, false)
+		o.dispatchDue(ctx, false, "")
 		wait := o.untilNext()
 		if !timer.Stop() {
 			select {
@@ -414,11 +414,15 @@ type dueCandidate struct {
 // and per receiver host. Tenants take turns (each one's oldest first), so a
 // tenant with many due deliveries does not push another's back, and a
 // receiver that hangs holds at most PerHost attempts. It returns how many
-// attempts it started; the others stay due until a slot frees.
-func (o *Outbox) dispatchDue(ctx context.Context, wait bool) int {
+// attempts it started; the others stay due until a slot frees. tenant ""
+// means every tenant.
+func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int {
 	o.mu.Lock()
 	var due []dueCandidate
 	for id, p := range o.pending {
+		if tenant != "" && p.tenant != tenant {
+			continue
+		}
 		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
 			due = append(due, dueCandidate{id: id, item: p})
 		}
@@ -479,11 +483,15 @@ func (o *Outbox) release(id string) {
 	o.Wake()
 }
 
-// anyDue reports whether a delivery not in flight is due.
-func (o *Outbox) anyDue() bool {
+// anyDue reports whether a delivery of tenant ("" = any) not in flight is
+// due.
+func (o *Outbox) anyDue(tenant string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for id, p := range o.pending {
+		if tenant != "" && p.tenant != tenant {
+			continue
+		}
 		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
 			return true
 		}
@@ -491,25 +499,32 @@ func (o *Outbox) anyDue() bool {
 	return false
 }
 
-// RunDue runs every delivery due now and waits for the attempts (used by
-// clock fast-forward). It repeats until nothing more is due.
-func (o *Outbox) RunDue(ctx context.Context) int {
+// RunDue runs every delivery of tenant ("" = every tenant) due now and
+// waits for the attempts (used by clock fast-forward). It repeats until
+// nothing more is due. A tenant's fast-forward waits for its own attempts
+// only, never for another tenant's receiver that hangs.
+func (o *Outbox) RunDue(ctx context.Context, tenant string) int {
 	total := 0
 	for {
-		n := o.dispatchDue(ctx, true)
+		n := o.dispatchDue(ctx, true, tenant)
 		// Attempts started by the background worker just before us finish too.
-		o.waitInflight()
+		o.waitInflight(tenant)
 		total += n
-		if n == 0 && !o.anyDue() {
+		if n == 0 && !o.anyDue(tenant) {
 			return total
 		}
 	}
 }
 
-func (o *Outbox) waitInflight() {
+func (o *Outbox) waitInflight(tenant string) {
 	for {
 		o.mu.Lock()
-		n := len(o.inflight)
+		n := 0
+		for _, s := range o.inflight {
+			if tenant == "" || s.tenant == tenant {
+				n++
+			}
+		}
 		o.mu.Unlock()
 		if n == 0 {
 			return
