@@ -139,7 +139,7 @@ func TestDiskFull(t *testing.T) {
 	if st, body := e.signed("GET", fmt.Sprintf("/v3/deposits/%d", ok[0]), nil); st != 200 {
 		t.Errorf("read with the disk full: %d %s", st, body)
 	}
-	t.Logf("disk full: %d deposits acknowledged, %d writes answered %s", len(ok), failed, failBody)
+	t.Logf("disk full: %d deposits acknowledged, %d writes answered %s; log: %s", len(ok), failed, failBody, strings.TrimSpace(logs.String()))
 
 	// Space returns: writes resume.
 	if err := os.Remove(filler); err != nil {

@@ -128,7 +128,8 @@ type Outbox struct {
 	wake     chan struct{}
 	wg       sync.WaitGroup
 
-	logLimit logLimiter
+	logLimit logLimiter // refused deliveries
+	storeLog logLimiter // attempts that could not be recorded
 }
 
 type pendingItem struct {
@@ -455,7 +456,7 @@ func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int 
 		o.wg.Add(1)
 		go func(id string) {
 			defer func() { wg.Done(); o.wg.Done() }()
-			o.attempt(ctx, id, false)
+			_ = o.attempt(ctx, id, false) // recorded or rescheduled inside
 			o.release(id)
 		}(c.id)
 	}
@@ -544,7 +545,9 @@ func (o *Outbox) Resend(ctx context.Context, id string) (*Record, error) {
 	if _, err := o.Get(ctx, id); err != nil {
 		return nil, err
 	}
-	o.attempt(ctx, id, true)
+	if err := o.attempt(ctx, id, true); err != nil {
+		return nil, err
+	}
 	return o.Get(ctx, id)
 }
 
@@ -603,17 +606,17 @@ func (o *Outbox) List(ctx context.Context, f Filter) ([]Record, error) {
 // The in-memory schedule follows the committed record (set on commit, in
 // commit order), so concurrent attempts of one delivery — an automatic one
 // and resends — each add one attempt and never revive a stale schedule.
-func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
+func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 	rec, err := o.Get(ctx, id)
 	if err != nil {
 		if !resend {
 			o.forget(id)
 		}
-		return
+		return err
 	}
 	if !resend && rec.Status != StatusPending {
 		o.forget(id)
-		return
+		return nil
 	}
 	d := rec.Delivery
 	d.Header = d.Header.Clone()
@@ -700,14 +703,23 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 		})
 		return nil
 	})
-	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			o.opts.Log.Error("outbox: recording attempt", "id", id, "err", err)
+	switch {
+	case err == nil || resend:
+		return err
+	case errors.Is(err, ErrNotFound):
+		o.forget(id) // reset while in flight
+	default:
+		// The attempt could not be recorded (a full disk): the delivery stays
+		// pending in the store, so try it again later rather than drop it
+		// from the schedule until a restart.
+		if o.storeLog.allow(time.Now()) {
+			o.opts.Log.Error("outbox: recording attempt failed, the delivery is tried again in 30 s", "id", id, "err", err)
 		}
-		if !resend {
-			o.forget(id)
-		}
+		o.mu.Lock()
+		o.pending[id] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: o.opts.Clock.ScenarioNow(rec.Tenant).Add(30 * time.Second)}
+		o.mu.Unlock()
 	}
+	return err
 }
 
 func (o *Outbox) forget(id string) {

@@ -38,3 +38,22 @@ func lockHolder(path string) int {
 	}
 	return 0
 }
+
+// tryLock takes bbolt's lock (an exclusive flock) on an existing file for
+// the checks made before bbolt opens it, so that they never read a file
+// another process is writing. It reports false when another process holds
+// it; release drops the lock for bbolt to take.
+func tryLock(path string) (release func(), ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return func() {}, true // nothing to lock: bbolt reports it
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return func() {}, err != syscall.EWOULDBLOCK
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, true
+}

@@ -102,15 +102,19 @@ func Open(opts Options) (*Store, error) {
 	}
 	if !temporary {
 		// Checked before bbolt sees the file: it panics on damage, at open
-		// on a goroutine of its own. A file held by another process is
-		// read here too, which is harmless (the check only reads).
-		if err := checkMeta(path); err != nil {
-			return nil, err
+		// on a goroutine of its own. The checks hold bbolt's lock, so they
+		// never read a file that another process is writing.
+		release, ok := tryLock(path)
+		if !ok {
+			return nil, &InUseError{Path: path, PID: lockHolder(path)}
 		}
-		if !opts.SkipCheck {
-			if err := checkPages(path); err != nil {
-				return nil, err
-			}
+		err := checkMeta(path)
+		if err == nil && !opts.SkipCheck {
+			err = checkPages(path)
+		}
+		release()
+		if err != nil {
+			return nil, err
 		}
 	}
 	db, err := openBolt(path, opts.NoSync || temporary)
