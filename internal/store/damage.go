@@ -45,6 +45,8 @@ const (
 	pageHeaderSize = 16
 	metaSumOffset  = 56
 	metaSize       = metaSumOffset + 8
+	// headSize covers both meta pages at the largest page size (64 KiB).
+	headSize = 2 << 16
 )
 
 type metaPage struct {
@@ -92,7 +94,7 @@ func checkMeta(path string) error {
 	damaged := func(format string, args ...any) error {
 		return &DamagedError{Path: path, Reason: fmt.Sprintf(format, args...)}
 	}
-	head := make([]byte, 64<<10)
+	head := make([]byte, headSize)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return damaged("reading its header: %v", err)
@@ -103,10 +105,10 @@ func checkMeta(path string) error {
 	if m0.err == "" {
 		sizes = []uint32{m0.pageSize}
 	}
-	var m1 metaPage
+	m1 := metaPage{err: "cut short"}
 	var pageSize uint32
 	for _, ps := range sizes {
-		if ps < 1024 || int(ps) >= len(head) {
+		if ps < 1024 || int(ps) > len(head) {
 			continue
 		}
 		if m1 = readMeta(head[ps:]); m1.err == "" {

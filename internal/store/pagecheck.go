@@ -40,7 +40,7 @@ func checkPages(path string) error {
 	if err != nil || info.Size() == 0 {
 		return nil
 	}
-	head := make([]byte, 64<<10)
+	head := make([]byte, headSize)
 	n, _ := f.ReadAt(head, 0)
 	m0 := readMeta(head[:n])
 	if m0.err != "" {
