@@ -221,3 +221,25 @@ func TestConcurrentResendsOfFailingDelivery(t *testing.T) {
 		t.Errorf("%d attempts (%d automatic) for %d receiver hits, status %s; want one per hit, one automatic, a retry pending", len(rec.Attempts), automatic, hits.Load(), rec.Status)
 	}
 }
+
+// TestAttemptsBounded: resends beyond MaxAttempts drop the oldest resends
+// (counted), never the automatic attempts that the retry schedule counts.
+func TestAttemptsBounded(t *testing.T) {
+	e := newD24(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	e.deposit("inv-bounded", srv.URL+"/hook")
+	id := e.waitSettled(1, 5*time.Second)[0].ID
+	const n = outbox.MaxAttempts + 20
+	for range n {
+		if st := e.h.Control("POST", "/webhooks/"+id+"/resend", nil, nil); st != 200 {
+			t.Fatalf("resend: %d", st)
+		}
+	}
+	var rec outbox.Record
+	e.h.Control("GET", "/webhooks/"+id, nil, &rec)
+	if len(rec.Attempts) != outbox.MaxAttempts || rec.AttemptsDropped != n+1-outbox.MaxAttempts || rec.Attempts[0].Resend {
+		t.Fatalf("%d attempts kept, %d dropped, first resend=%v; want %d kept, %d dropped, the automatic one first",
+			len(rec.Attempts), rec.AttemptsDropped, rec.Attempts[0].Resend, outbox.MaxAttempts, n+1-outbox.MaxAttempts)
+	}
+}

@@ -77,7 +77,15 @@ type Record struct {
 	NextAt   *time.Time        `json:"next_attempt_at,omitempty"` // scenario time
 	Delivery platform.Delivery `json:"delivery"`
 	Attempts []Attempt         `json:"attempts"`
+	// AttemptsDropped counts the oldest resends left out of Attempts to keep
+	// it within MaxAttempts.
+	AttemptsDropped int `json:"attempts_dropped,omitempty"`
 }
+
+// MaxAttempts bounds the attempts kept per delivery. Automatic attempts are
+// bounded by the provider's retry schedule; resends are not, so beyond the
+// bound the oldest resends are dropped (and counted).
+const MaxAttempts = 100
 
 // Policy changes what happens to a resource's future deliveries (set by a
 // scenario's webhook step).
@@ -658,6 +666,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 			return err
 		}
 		cur.Attempts = append(cur.Attempts, att)
+		cur.trimResends()
 		switch {
 		case cur.Status == StatusDelivered:
 			// A 2xx answer is final: a later failure (an automatic attempt
@@ -720,6 +729,19 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 		o.mu.Unlock()
 	}
 	return err
+}
+
+// trimResends drops the oldest resends while there are more than
+// MaxAttempts attempts.
+func (r *Record) trimResends() {
+	for i := 0; len(r.Attempts) > MaxAttempts && i < len(r.Attempts)-1; {
+		if r.Attempts[i].Resend {
+			r.Attempts = append(r.Attempts[:i], r.Attempts[i+1:]...)
+			r.AttemptsDropped++
+			continue
+		}
+		i++
+	}
 }
 
 func (o *Outbox) forget(id string) {
