@@ -80,8 +80,10 @@ func TestOutboxFairToOtherTenants(t *testing.T) {
 	}
 	took := time.Since(start)
 	t.Logf("tenant B's fast-forward: %s, %d delivery attempts", took, adv.Attempts)
-	if took > time.Second || adv.Attempts != 1 || len(rcv.Requests()) != 6 {
-		t.Errorf("tenant B's fast-forward took %s with %d attempts (%d received), want ≤ 1 s and its one delivery", took, adv.Attempts, len(rcv.Requests()))
+	// The attempt may be the background worker's (the step's commit wakes
+	// it): the fast-forward waits for it either way.
+	if took > time.Second || len(rcv.Requests()) != 6 {
+		t.Errorf("tenant B's fast-forward took %s (%d received), want ≤ 1 s and its delivery received", took, len(rcv.Requests()))
 	}
 	if n := hangHits.Load(); n > 4 {
 		t.Errorf("the hanging receiver holds %d attempts, want at most the per-host bound (4)", n)
