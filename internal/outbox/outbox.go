@@ -371,9 +371,10 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
-// untilNext is the wall time until the earliest pending delivery that is
-// not yet due becomes due. Deliveries already due but held back by a bound
-// wait for an attempt to finish, which wakes the worker.
+// untilNext is the wall time until the next dispatch: now for a delivery
+// that became due since the last one, else until the earliest pending
+// delivery becomes due. Deliveries due but held back by a bound wait for an
+// attempt to finish, which wakes the worker.
 func (o *Outbox) untilNext() time.Duration {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -382,7 +383,11 @@ func (o *Outbox) untilNext() time.Duration {
 		if _, busy := o.inflight[id]; busy {
 			continue
 		}
-		if d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant)); d > 0 && d < next {
+		d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant))
+		if d <= 0 && !o.blocked(p) {
+			d = 0 // became due since the last dispatch
+		}
+		if d >= 0 && d < next {
 			next = d
 		}
 	}
@@ -448,7 +453,7 @@ func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int 
 		if o.running >= o.opts.Concurrency {
 			break
 		}
-		if o.byTenant[c.item.tenant] >= o.opts.PerTenant || o.byHost[c.item.host] >= o.opts.PerHost {
+		if o.blocked(c.item) {
 			continue
 		}
 		o.inflight[c.id] = slot{tenant: c.item.tenant, host: c.item.host}
@@ -490,6 +495,11 @@ func (o *Outbox) release(id string) {
 	}
 	o.mu.Unlock()
 	o.Wake()
+}
+
+// blocked reports whether a bound keeps p from starting now (o.mu held).
+func (o *Outbox) blocked(p pendingItem) bool {
+	return o.running >= o.opts.Concurrency || o.byTenant[p.tenant] >= o.opts.PerTenant || o.byHost[p.host] >= o.opts.PerHost
 }
 
 // anyDue reports whether a delivery of tenant ("" = any) not in flight is
