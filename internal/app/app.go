@@ -246,6 +246,14 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 			return nil, err
 		}
 		warnExposed(log, srv, opts.ControlToken != "")
+		// Webhooks are never delivered to the emulator's own listeners.
+		own := []string{srv.URL("")}
+		for _, n := range srv.Names() {
+			own = append(own, srv.URL(n))
+		}
+		if err := ob.SetOwnAddrs(own); err != nil {
+			return nil, err
+		}
 	}
 	ob.RedirectLoopback(opts.WebhookLoopbackHost, listenPorts(srv))
 	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil

@@ -7,6 +7,11 @@
 // timeout schedules the provider's next retry in scenario time. Pending
 // deliveries are reloaded at start, so a restart or a crash resumes them:
 // delivery is at least once (an attempt cut off by a crash is sent again).
+//
+// Deliveries never reach the emulator itself: a connection to one of its own
+// listeners is refused at dial time and the delivery is recorded as refused.
+// Attempts in flight are bounded in total, per tenant and per receiver host,
+// so a receiver that never answers holds only its share of the workers.
 package outbox
 
 import (
@@ -17,9 +22,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +46,7 @@ const (
 	StatusDelivered = "delivered" // a 2xx answer was received
 	StatusFailed    = "failed"    // every attempt of the provider's schedule failed
 	StatusDropped   = "dropped"   // a scenario step dropped it; never sent
+	StatusRefused   = "refused"   // its target is the emulator itself; never sent, never retried
 )
 
 // Attempt is one try to deliver.
@@ -53,6 +62,9 @@ type Attempt struct {
 	LatencyMS     float64           `json:"latency_ms"`
 	Error         string            `json:"error,omitempty"`
 	Resend        bool              `json:"resend,omitempty"`
+	// Refused is set when the attempt was not sent because its target is
+	// the emulator itself (Error says why).
+	Refused bool `json:"refused,omitempty"`
 }
 
 // Record is a delivery with its state and attempts.
@@ -65,7 +77,15 @@ type Record struct {
 	NextAt   *time.Time        `json:"next_attempt_at,omitempty"` // scenario time
 	Delivery platform.Delivery `json:"delivery"`
 	Attempts []Attempt         `json:"attempts"`
+	// AttemptsDropped counts the oldest resends left out of Attempts to keep
+	// it within MaxAttempts.
+	AttemptsDropped int `json:"attempts_dropped,omitempty"`
 }
+
+// MaxAttempts bounds the attempts kept per delivery. Automatic attempts are
+// bounded by the provider's retry schedule; resends are not, so beyond the
+// bound the oldest resends are dropped (and counted).
+const MaxAttempts = 100
 
 // Policy changes what happens to a resource's future deliveries (set by a
 // scenario's webhook step).
@@ -89,10 +109,16 @@ type Options struct {
 	Signers map[string]map[string]platform.SignFunc
 	// RetryScale multiplies every retry wait.
 	RetryScale float64
-	// Concurrency bounds attempts in flight (default 8).
+	// Concurrency bounds attempts in flight (default 32).
 	Concurrency int
-	// Client sends the requests (default: a client with no overall timeout;
-	// each attempt has its own).
+	// PerTenant bounds one tenant's attempts in flight (default 8).
+	PerTenant int
+	// PerHost bounds the attempts in flight to one receiver host:port
+	// (default 4).
+	PerHost int
+	// Client sends the requests. The default refuses connections to the
+	// emulator's own listeners (see SetOwnAddrs), uses no proxy and does not
+	// follow redirects; each attempt has its own timeout.
 	Client *http.Client
 	// Outcome, when set, is told in the recording transaction when a
 	// pending delivery ends: delivered, or failed after its last retry.
@@ -101,44 +127,89 @@ type Options struct {
 
 // Outbox delivers webhooks.
 type Outbox struct {
-	opts Options
-	sem  chan struct{}
+	opts  Options
+	guard *selfGuard
 
 	mu       sync.Mutex
 	pending  map[string]pendingItem // id → due
-	inflight map[string]bool
+	inflight map[string]slot        // id → the slot its automatic attempt holds
+	running  int
+	byTenant map[string]int
+	byHost   map[string]int
 	wake     chan struct{}
 	wg       sync.WaitGroup
 	redirect *loopbackRedirect // see RedirectLoopback
+
+	logLimit logLimiter // refused deliveries
+	storeLog logLimiter // attempts that could not be recorded
 }
 
 type pendingItem struct {
 	tenant string
+	host   string    // receiver host:port, for the per-host bound
 	due    time.Time // scenario time
 }
+
+// slot is what an attempt in flight counts against.
+type slot struct{ tenant, host string }
 
 // New returns an outbox; call Load then Run.
 func New(opts Options) *Outbox {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 8
+		opts.Concurrency = 32
+	}
+	if opts.PerTenant <= 0 {
+		opts.PerTenant = 8
+	}
+	if opts.PerHost <= 0 {
+		opts.PerHost = 4
 	}
 	if opts.RetryScale <= 0 {
 		opts.RetryScale = 1
 	}
+	guard := newSelfGuard()
 	if opts.Client == nil {
-		opts.Client = &http.Client{}
+		opts.Client = newClient(guard)
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
 	return &Outbox{
 		opts:     opts,
-		sem:      make(chan struct{}, opts.Concurrency),
+		guard:    guard,
 		pending:  map[string]pendingItem{},
-		inflight: map[string]bool{},
+		inflight: map[string]slot{},
+		byTenant: map[string]int{},
+		byHost:   map[string]int{},
 		wake:     make(chan struct{}, 1),
 	}
 }
+
+// newClient is the webhook client: every connection it opens is checked
+// against the emulator's own listeners on the resolved address. It uses no
+// proxy (a proxy would dial on its behalf, past the check) and follows no
+// redirect: a 3xx is the receiver's answer, as with most real providers.
+func newClient(g *selfGuard) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Control: g.control}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 nil,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   5 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// SetOwnAddrs sets the emulator's own listening addresses (host:port or base
+// URLs), to which no delivery is ever sent. Call it once the listeners are
+// bound.
+func (o *Outbox) SetOwnAddrs(addrs []string) error { return o.guard.set(addrs) }
 
 // SetSigners sets the providers' signers (after the providers are mounted).
 func (o *Outbox) SetSigners(s map[string]map[string]platform.SignFunc) { o.opts.Signers = s }
@@ -193,8 +264,9 @@ func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
 		return "", err
 	}
 	if rec.Status == StatusPending {
-		id, tenant := rec.ID, rec.Tenant
-		tx.Bolt().OnCommit(func() { o.schedule(id, tenant, due) })
+		item := pendingItem{tenant: rec.Tenant, host: hostKey(d.URL), due: due}
+		id := rec.ID
+		tx.Bolt().OnCommit(func() { o.schedule(id, item) })
 	}
 	return rec.ID, nil
 }
@@ -238,11 +310,21 @@ func SetPolicy(tx *store.Tx, tenant, provider, kind, id string, p Policy) error 
 	return b.Put(policyKey(tenant, provider, kind, id), raw)
 }
 
-func (o *Outbox) schedule(id, tenant string, due time.Time) {
+func (o *Outbox) schedule(id string, item pendingItem) {
 	o.mu.Lock()
-	o.pending[id] = pendingItem{tenant: tenant, due: due}
+	o.pending[id] = item
 	o.mu.Unlock()
 	o.Wake()
+}
+
+// hostKey is the receiver a URL points at (host:port), for the per-host
+// bound; an unparsable URL counts as one receiver of its own.
+func hostKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return strings.ToLower(u.Host)
 }
 
 // Wake makes the worker look for due deliveries now.
@@ -267,7 +349,7 @@ func (o *Outbox) Load(ctx context.Context) error {
 				return nil
 			}
 			if rec.Status == StatusPending && rec.NextAt != nil {
-				o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, due: *rec.NextAt}
+				o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: *rec.NextAt}
 			}
 			return nil
 		})
@@ -279,7 +361,7 @@ func (o *Outbox) Run(ctx context.Context) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
-		o.dispatchDue(ctx, false)
+		o.dispatchDue(ctx, false, "")
 		wait := o.untilNext()
 		if !timer.Stop() {
 			select {
@@ -298,16 +380,23 @@ func (o *Outbox) Run(ctx context.Context) {
 	}
 }
 
-// untilNext is the wall time until the earliest pending delivery is due.
+// untilNext is the wall time until the next dispatch: now for a delivery
+// that became due since the last one, else until the earliest pending
+// delivery becomes due. Deliveries due but held back by a bound wait for an
+// attempt to finish, which wakes the worker.
 func (o *Outbox) untilNext() time.Duration {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	next := time.Hour
 	for id, p := range o.pending {
-		if o.inflight[id] {
+		if _, busy := o.inflight[id]; busy {
 			continue
 		}
-		if d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant)); d < next {
+		d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant))
+		if d <= 0 && !o.blocked(p) {
+			d = 0 // became due since the last dispatch
+		}
+		if d >= 0 && d < next {
 			next = d
 		}
 	}
@@ -336,57 +425,134 @@ func (o *Outbox) NextWait(tenant string) (time.Duration, bool) {
 	return best, found
 }
 
-// dispatchDue starts (or, with wait, runs to completion) every due delivery
-// not already in flight. It returns how many attempts it started.
-func (o *Outbox) dispatchDue(ctx context.Context, wait bool) int {
+// dueCandidate is a due delivery waiting for a slot.
+type dueCandidate struct {
+	id   string
+	item pendingItem
+	rank int // its place among its tenant's due deliveries
+}
+
+// dispatchDue starts (or, with wait, runs to completion) the due deliveries
+// not already in flight, as far as the bounds allow: in total, per tenant
+// and per receiver host. Tenants take turns (each one's oldest first), so a
+// tenant with many due deliveries does not push another's back, and a
+// receiver that hangs holds at most PerHost attempts. It returns how many
+// attempts it started; the others stay due until a slot frees. tenant ""
+// means every tenant.
+func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int {
 	o.mu.Lock()
-	var due []string
+	var due []dueCandidate
 	for id, p := range o.pending {
-		if !o.inflight[id] && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
-			due = append(due, id)
-			o.inflight[id] = true
+		if tenant != "" && p.tenant != tenant {
+			continue
+		}
+		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
+			due = append(due, dueCandidate{id: id, item: p})
 		}
 	}
+	sort.Slice(due, func(i, j int) bool { return due[i].id < due[j].id }) // oldest first
+	ranks := map[string]int{}
+	for i := range due {
+		due[i].rank = ranks[due[i].item.tenant]
+		ranks[due[i].item.tenant]++
+	}
+	sort.SliceStable(due, func(i, j int) bool { return due[i].rank < due[j].rank })
+	var start []dueCandidate
+	for _, c := range due {
+		if o.running >= o.opts.Concurrency {
+			break
+		}
+		if o.blocked(c.item) {
+			continue
+		}
+		o.inflight[c.id] = slot{tenant: c.item.tenant, host: c.item.host}
+		o.running++
+		o.byTenant[c.item.tenant]++
+		o.byHost[c.item.host]++
+		start = append(start, c)
+	}
 	o.mu.Unlock()
-	sort.Strings(due) // oldest first
 	var wg sync.WaitGroup
-	for _, id := range due {
-		o.sem <- struct{}{}
+	for _, c := range start {
 		wg.Add(1)
 		o.wg.Add(1)
 		go func(id string) {
-			defer func() { <-o.sem; wg.Done(); o.wg.Done() }()
-			o.attempt(ctx, id, false)
-			o.mu.Lock()
-			delete(o.inflight, id)
-			o.mu.Unlock()
-		}(id)
+			defer func() { wg.Done(); o.wg.Done() }()
+			_ = o.attempt(ctx, id, false) // recorded or rescheduled inside
+			o.release(id)
+		}(c.id)
 	}
 	if wait {
 		wg.Wait()
 	}
-	return len(due)
+	return len(start)
 }
 
-// RunDue runs every delivery due now and waits for the attempts (used by
-// clock fast-forward). It repeats until nothing more is due.
-func (o *Outbox) RunDue(ctx context.Context) int {
+// release frees the slot of id's automatic attempt and wakes the worker for
+// the deliveries that waited for it.
+func (o *Outbox) release(id string) {
+	o.mu.Lock()
+	if s, ok := o.inflight[id]; ok {
+		delete(o.inflight, id)
+		o.running--
+		if o.byTenant[s.tenant]--; o.byTenant[s.tenant] <= 0 {
+			delete(o.byTenant, s.tenant)
+		}
+		if o.byHost[s.host]--; o.byHost[s.host] <= 0 {
+			delete(o.byHost, s.host)
+		}
+	}
+	o.mu.Unlock()
+	o.Wake()
+}
+
+// blocked reports whether a bound keeps p from starting now (o.mu held).
+func (o *Outbox) blocked(p pendingItem) bool {
+	return o.running >= o.opts.Concurrency || o.byTenant[p.tenant] >= o.opts.PerTenant || o.byHost[p.host] >= o.opts.PerHost
+}
+
+// anyDue reports whether a delivery of tenant ("" = any) not in flight is
+// due.
+func (o *Outbox) anyDue(tenant string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for id, p := range o.pending {
+		if tenant != "" && p.tenant != tenant {
+			continue
+		}
+		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
+			return true
+		}
+	}
+	return false
+}
+
+// RunDue runs every delivery of tenant ("" = every tenant) due now and
+// waits for the attempts (used by clock fast-forward). It repeats until
+// nothing more is due. A tenant's fast-forward waits for its own attempts
+// only, never for another tenant's receiver that hangs.
+func (o *Outbox) RunDue(ctx context.Context, tenant string) int {
 	total := 0
 	for {
-		n := o.dispatchDue(ctx, true)
+		n := o.dispatchDue(ctx, true, tenant)
 		// Attempts started by the background worker just before us finish too.
-		o.waitInflight()
+		o.waitInflight(tenant)
 		total += n
-		if n == 0 {
+		if n == 0 && !o.anyDue(tenant) {
 			return total
 		}
 	}
 }
 
-func (o *Outbox) waitInflight() {
+func (o *Outbox) waitInflight(tenant string) {
 	for {
 		o.mu.Lock()
-		n := len(o.inflight)
+		n := 0
+		for _, s := range o.inflight {
+			if tenant == "" || s.tenant == tenant {
+				n++
+			}
+		}
 		o.mu.Unlock()
 		if n == 0 {
 			return
@@ -399,12 +565,16 @@ func (o *Outbox) waitInflight() {
 var ErrNotFound = errors.New("outbox: no such delivery")
 
 // Resend sends a delivery once more now, whatever its status, and returns
-// the updated record. A pending delivery keeps its schedule.
+// the updated record. A pending delivery keeps its schedule; a delivered one
+// stays delivered whatever the answer. A resend to the emulator itself is
+// refused at dial time like any attempt, so it can never recurse.
 func (o *Outbox) Resend(ctx context.Context, id string) (*Record, error) {
 	if _, err := o.Get(ctx, id); err != nil {
 		return nil, err
 	}
-	o.attempt(ctx, id, true)
+	if err := o.attempt(ctx, id, true); err != nil {
+		return nil, err
+	}
 	return o.Get(ctx, id)
 }
 
@@ -460,15 +630,20 @@ func (o *Outbox) List(ctx context.Context, f Filter) ([]Record, error) {
 }
 
 // attempt sends a delivery once and records the outcome in one transaction.
-func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
+// The in-memory schedule follows the committed record (set on commit, in
+// commit order), so concurrent attempts of one delivery — an automatic one
+// and resends — each add one attempt and never revive a stale schedule.
+func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 	rec, err := o.Get(ctx, id)
 	if err != nil {
-		o.forget(id)
-		return
+		if !resend {
+			o.forget(id)
+		}
+		return err
 	}
 	if !resend && rec.Status != StatusPending {
 		o.forget(id)
-		return
+		return nil
 	}
 	d := rec.Delivery
 	d.Header = d.Header.Clone()
@@ -489,6 +664,11 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 	}
 	att.RequestHeader = flatten(d.Header)
 	att.RequestBody = string(d.Body)
+	if att.Refused {
+		if o.logLimit.allow(time.Now()) {
+			o.opts.Log.Warn("outbox: delivery refused", "id", id, "tenant", rec.Tenant, "provider", rec.Provider, "url", d.URL, "reason", att.Error)
+		}
+	}
 
 	ok := att.Status >= 200 && att.Status < 300
 	err = o.opts.Store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
@@ -506,11 +686,18 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 		}
 		cur.Attempts = append(cur.Attempts, att)
 		wasPending := cur.Status == StatusPending
+		cur.trimResends()
 		switch {
+		case cur.Status == StatusDelivered:
+			// A 2xx answer is final: a later failure (an automatic attempt
+			// that overlapped a resend) is recorded, nothing more.
 		case ok:
 			cur.Status, cur.NextAt = StatusDelivered, nil
-		case resend:
-			// A manual resend does not change the retry schedule.
+		case att.Refused:
+			cur.Status, cur.NextAt = StatusRefused, nil
+		case resend, cur.Status != StatusPending:
+			// A manual resend does not change the retry schedule, and an
+			// attempt of a delivery settled meanwhile changes nothing.
 		default:
 			failures := 0
 			for _, a := range cur.Attempts {
@@ -530,25 +717,56 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) {
 			return err
 		}
 		if wasPending && cur.Status != StatusPending && o.opts.Outcome != nil {
-			return o.opts.Outcome(tx, &cur, cur.Status == StatusDelivered)
+			if err := o.opts.Outcome(tx, &cur, cur.Status == StatusDelivered); err != nil {
+				return err
+			}
 		}
+		item := pendingItem{tenant: cur.Tenant, host: hostKey(cur.Delivery.URL)}
+		settled := cur.Status != StatusPending || cur.NextAt == nil
+		if !settled {
+			item.due = *cur.NextAt
+		}
+		tx.Bolt().OnCommit(func() {
+			if settled {
+				o.forget(id)
+			} else {
+				o.mu.Lock()
+				o.pending[id] = item
+				o.mu.Unlock()
+			}
+		})
 		return nil
 	})
-	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			o.opts.Log.Error("outbox: recording attempt", "id", id, "err", err)
+	switch {
+	case err == nil || resend:
+		return err
+	case errors.Is(err, ErrNotFound):
+		o.forget(id) // reset while in flight
+	default:
+		// The attempt could not be recorded (a full disk): the delivery stays
+		// pending in the store, so try it again later rather than drop it
+		// from the schedule until a restart.
+		if o.storeLog.allow(time.Now()) {
+			o.opts.Log.Error("outbox: recording attempt failed, the delivery is tried again in 30 s", "id", id, "err", err)
 		}
-		o.forget(id)
-		return
+		o.mu.Lock()
+		o.pending[id] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: o.opts.Clock.ScenarioNow(rec.Tenant).Add(30 * time.Second)}
+		o.mu.Unlock()
 	}
-	cur, err := o.Get(ctx, id)
-	if err != nil || cur.Status != StatusPending || cur.NextAt == nil {
-		o.forget(id)
-		return
+	return err
+}
+
+// trimResends drops the oldest resends while there are more than
+// MaxAttempts attempts.
+func (r *Record) trimResends() {
+	for i := 0; len(r.Attempts) > MaxAttempts && i < len(r.Attempts)-1; {
+		if r.Attempts[i].Resend {
+			r.Attempts = append(r.Attempts[:i], r.Attempts[i+1:]...)
+			r.AttemptsDropped++
+			continue
+		}
+		i++
 	}
-	o.mu.Lock()
-	o.pending[id] = pendingItem{tenant: cur.Tenant, due: *cur.NextAt}
-	o.mu.Unlock()
 }
 
 func (o *Outbox) forget(id string) {
@@ -557,15 +775,49 @@ func (o *Outbox) forget(id string) {
 	o.mu.Unlock()
 }
 
+// target is the URL an attempt is sent to: the delivery's URL, parsed, with
+// numeric IPv4 spellings made canonical. Every rewrite of the target belongs
+// here, before the self-delivery checks (at send and at dial time).
+func (o *Outbox) target(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("unsupported URL scheme %q", u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, errors.New("the URL has no host")
+	}
+	if h := canonicalHost(u.Hostname()); h != u.Hostname() {
+		if p := u.Port(); p != "" {
+			u.Host = net.JoinHostPort(h, p)
+		} else {
+			u.Host = h
+		}
+	}
+	return u, nil
+}
+
 // send performs the HTTP request of an attempt.
 func (o *Outbox) send(ctx context.Context, d *platform.Delivery, att *Attempt) {
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
+	u, err := o.target(d.URL)
+	if err != nil {
+		att.Error = "invalid URL: " + err.Error()
+		return
+	}
+	var refused *RefusedError
+	if err := o.guard.checkURL(u); errors.As(err, &refused) {
+		att.Error, att.Refused = refused.Error(), true
+		return
+	}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, d.Method, d.URL, bytes.NewReader(d.Body))
+	req, err := http.NewRequestWithContext(actx, d.Method, u.String(), bytes.NewReader(d.Body))
 	if err != nil {
 		att.Error = err.Error()
 		return
@@ -579,6 +831,10 @@ func (o *Outbox) send(ctx context.Context, d *platform.Delivery, att *Attempt) {
 	resp, err := o.opts.Client.Do(req)
 	att.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
+		if errors.As(err, &refused) {
+			att.Error, att.Refused = refused.Error(), true
+			return
+		}
 		att.Error = err.Error()
 		return
 	}
@@ -586,9 +842,29 @@ func (o *Outbox) send(ctx context.Context, d *platform.Delivery, att *Attempt) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	att.Status = resp.StatusCode
 	att.ResponseBody = string(body)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		att.Error = "receiver answered " + strconv.Itoa(resp.StatusCode) + " (redirects are not followed)"
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		att.Error = "receiver answered " + strconv.Itoa(resp.StatusCode)
 	}
+}
+
+// logLimiter lets through one line per interval, so that a flood of the
+// same failure does not flood the log.
+type logLimiter struct {
+	mu   sync.Mutex
+	next time.Time
+}
+
+func (l *logLimiter) allow(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Before(l.next) {
+		return false
+	}
+	l.next = now.Add(10 * time.Second)
+	return true
 }
 
 func flatten(h http.Header) map[string]string {

@@ -146,6 +146,9 @@ func StartBinary(t testing.TB, args ...string) *Process {
 	return p
 }
 
+// PID is the process id.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
 // Output is what the process printed on stdout so far.
 func (p *Process) Output() string {
 	p.mu.Lock()

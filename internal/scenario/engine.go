@@ -70,7 +70,7 @@ type Clock interface {
 // Deliveries is the outbox as the engine drives it during fast-forward.
 type Deliveries interface {
 	NextWait(tenant string) (time.Duration, bool)
-	RunDue(ctx context.Context) int
+	RunDue(ctx context.Context, tenant string) int
 }
 
 // Engine loads scenarios, starts runs on provider events and executes due
@@ -764,7 +764,7 @@ func (e *Engine) Advance(ctx context.Context, tenant string, d time.Duration, sa
 			return res, fmt.Errorf("fast-forward stopped after %d iterations", i)
 		}
 		res.StepsRun += e.RunDue(ctx)
-		res.DeliveriesAttempts += e.outbox.RunDue(ctx)
+		res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
 		wait, ok := e.nextWait(tenant)
 		if !ok || wait > remaining {
 			break
@@ -779,7 +779,7 @@ func (e *Engine) Advance(ctx context.Context, tenant string, d time.Duration, sa
 	}
 	e.clock.Advance(tenant, remaining)
 	res.StepsRun += e.RunDue(ctx)
-	res.DeliveriesAttempts += e.outbox.RunDue(ctx)
+	res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
 	if save != nil {
 		if err := save(); err != nil {
 			return res, err

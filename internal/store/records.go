@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -105,7 +106,8 @@ func (tx *Tx) ResetTenant(tenant string) error {
 }
 
 // Dump returns the tenant's records as provider → kind → id → JSON value.
-// Internal sequences are left out. provider "" means all providers.
+// Internal sequences are left out. provider "" means all providers. A
+// record that is not valid JSON is left out and logged.
 func (tx *Tx) Dump(tenant, provider string) map[string]map[string]map[string]json.RawMessage {
 	out := map[string]map[string]map[string]json.RawMessage{}
 	tb := tx.btx.Bucket(bucketData).Bucket([]byte(tenant))
@@ -124,7 +126,11 @@ func (tx *Tx) Dump(tenant, provider string) map[string]map[string]map[string]jso
 			}
 			recs := map[string]json.RawMessage{}
 			_ = pb.Bucket(kname).ForEach(func(k, v []byte) error {
-				if v != nil {
+				switch {
+				case v == nil:
+				case !json.Valid(v):
+					tx.skipped(tenant+"/"+string(pname)+"/"+string(kname)+"/"+string(k), errors.New("not valid JSON"))
+				default:
 					recs[string(k)] = append(json.RawMessage(nil), v...)
 				}
 				return nil

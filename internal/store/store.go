@@ -45,6 +45,9 @@ type Options struct {
 	NoSync bool
 	// Logger receives store diagnostics; nil means slog.Default().
 	Logger *slog.Logger
+	// SkipCheck skips the consistency check of an existing file at open
+	// (its meta pages are checked still).
+	SkipCheck bool
 }
 
 // Store is the bbolt-backed state of the emulator.
@@ -65,6 +68,9 @@ type Store struct {
 	// so no write can be queued after the committer's final drain.
 	closeMu  sync.RWMutex
 	isClosed bool
+
+	commitLog limiter // failed commits (a full disk)
+	skipLog   limiter // records skipped because they cannot be decoded
 }
 
 type write struct {
@@ -94,17 +100,29 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        2 * time.Second,
-		NoSync:         opts.NoSync || temporary,
-		NoFreelistSync: true,
-		FreelistType:   bolt.FreelistMapType,
-	})
+	if !temporary {
+		// Checked before bbolt sees the file: it panics on damage, at open
+		// on a goroutine of its own. The checks hold bbolt's lock, so they
+		// never read a file that another process is writing.
+		release, ok := tryLock(path)
+		if !ok {
+			return nil, &InUseError{Path: path, PID: lockHolder(path)}
+		}
+		err := checkMeta(path)
+		if err == nil && !opts.SkipCheck {
+			err = checkPages(path)
+		}
+		release()
+		if err != nil {
+			return nil, err
+		}
+	}
+	db, err := openBolt(path, opts.NoSync || temporary)
 	if err != nil {
 		if temporary {
 			os.Remove(path)
 		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketData, bucketIdem, bucketSystem} {
@@ -167,7 +185,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	default:
 	}
 	return s.db.View(func(btx *bolt.Tx) error {
-		return fn(&Tx{btx: btx, ctx: ctx})
+		return fn(&Tx{btx: btx, ctx: ctx, store: s})
 	})
 }
 
@@ -239,7 +257,7 @@ func (s *Store) runBatch(batch []*write) {
 		var failErr error
 		err := s.db.Update(func(btx *bolt.Tx) error {
 			for i, w := range batch {
-				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx}); err != nil {
+				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx, store: s}); err != nil {
 					failed, failErr = i, err
 					return err
 				}
@@ -251,10 +269,22 @@ func (s *Store) runBatch(batch []*write) {
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
 			continue
 		}
+		if err != nil {
+			s.commitFailed(err, len(batch))
+		}
 		for _, w := range batch {
 			w.err <- err
 		}
 		return
+	}
+}
+
+// commitFailed logs a commit that the file refused (a full disk, an I/O
+// error): the writes are answered with the error and nothing of them is
+// saved; the next commit tries again.
+func (s *Store) commitFailed(err error, writes int) {
+	if n, ok := s.commitLog.allow(time.Now()); ok {
+		s.log.Error("store: commit failed, the changes were not saved", "path", s.path, "writes", writes, "err", err, "failed_since_last_line", n)
 	}
 }
 
@@ -278,8 +308,9 @@ func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
 
 // Tx is one bbolt transaction with helpers for the emulator's layout.
 type Tx struct {
-	btx *bolt.Tx
-	ctx context.Context
+	btx   *bolt.Tx
+	ctx   context.Context
+	store *Store
 	// The tenant/provider bucket last opened in this transaction: the
 	// reads of a request fall in one scope, and opening the three levels
 	// above a kind was a fifth of the cost of a read.
@@ -417,7 +448,9 @@ func (s Scope) Delete(kind, id string) error {
 }
 
 // ForEach calls fn for every record of kind in key order; returning
-// ErrStop ends the walk without error.
+// ErrStop ends the walk without error. A record that cannot be decoded (fn
+// returns a JSON syntax or type error for it) is skipped and logged, so
+// that one damaged record does not fail a whole list.
 func (s Scope) ForEach(kind string, fn func(id string, raw []byte) error) error {
 	b, err := s.bucket(kind, false)
 	if err != nil || b == nil {
@@ -428,10 +461,7 @@ func (s Scope) ForEach(kind string, fn func(id string, raw []byte) error) error 
 		if v == nil { // nested bucket
 			continue
 		}
-		if err := fn(string(k), v); err != nil {
-			if errors.Is(err, ErrStop) {
-				return nil
-			}
+		if stop, err := s.visit(kind, k, v, fn); stop {
 			return err
 		}
 	}
@@ -451,10 +481,7 @@ func (s Scope) ForEachPrefix(kind, prefix string, fn func(id string, raw []byte)
 		if v == nil { // nested bucket
 			continue
 		}
-		if err := fn(string(k), v); err != nil {
-			if errors.Is(err, ErrStop) {
-				return nil
-			}
+		if stop, err := s.visit(kind, k, v, fn); stop {
 			return err
 		}
 	}
@@ -472,10 +499,7 @@ func (s Scope) ForEachReverse(kind string, fn func(id string, raw []byte) error)
 		if v == nil {
 			continue
 		}
-		if err := fn(string(k), v); err != nil {
-			if errors.Is(err, ErrStop) {
-				return nil
-			}
+		if stop, err := s.visit(kind, k, v, fn); stop {
 			return err
 		}
 	}
@@ -489,6 +513,41 @@ func (s Scope) Count(kind string) int {
 		return 0
 	}
 	return b.Stats().KeyN
+}
+
+// visit calls fn for one record and says whether the walk ends (and with
+// what error).
+func (s Scope) visit(kind string, k, v []byte, fn func(id string, raw []byte) error) (bool, error) {
+	err := fn(string(k), v)
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, ErrStop):
+		return true, nil
+	case isDecodeError(err):
+		s.tx.skipped(s.tenant+"/"+s.provider+"/"+kind+"/"+string(k), err)
+		return false, nil
+	}
+	return true, err
+}
+
+// isDecodeError reports whether err comes from decoding JSON that is
+// malformed or does not fit its type.
+func isDecodeError(err error) bool {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &syn) || errors.As(err, &typ)
+}
+
+// skipped logs (rate-limited) a record left out because it cannot be
+// decoded.
+func (tx *Tx) skipped(key string, err error) {
+	if tx.store == nil {
+		return
+	}
+	if n, ok := tx.store.skipLog.allow(time.Now()); ok {
+		tx.store.log.Error("store: skipped a record that cannot be decoded", "record", key, "err", err, "skipped_since_last_line", n)
+	}
 }
 
 // ErrStop ends a ForEach early.
