@@ -63,7 +63,7 @@ func (p *Provider) Mount(m *platform.Mount) error {
 			"email_code", "phone_code", "secret", "psp_token", "fx_key", "api_key")
 		p.deps.Redact.AddHeaders("key", "signature", "crm-pay-token", HeaderWebhookSignature)
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)

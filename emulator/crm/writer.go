@@ -86,28 +86,23 @@ func (writer) Success(_ *http.Request, status int, v any) platform.Rendered {
 // Error renders {"error":true,"code":…,"type":…} for every failure.
 func (writer) Error(_ *http.Request, err error) platform.Rendered {
 	var ae *APIError
-	var fe *platform.FaultError
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &fe):
-		if len(fe.Body) > 0 {
-			return platform.Rendered{Status: fe.Status, Header: jsonHeader.Clone(), Body: fe.Body}
-		}
-		ae = apiErr(fe.Status, typeForStatus(fe.Status))
-	case errors.Is(err, platform.ErrNotFound):
-		ae = errRouteNotFound
-	case errors.Is(err, platform.ErrMethodNotAllowed):
-		ae = apiErr(http.StatusMethodNotAllowed, "method_not_allowed")
-	case errors.Is(err, platform.ErrBodyTooLarge):
-		ae = apiErr(http.StatusRequestEntityTooLarge, "payload_too_large")
-	case errors.Is(err, platform.ErrUnavailable):
-		ae = apiErr(http.StatusServiceUnavailable, "service_unavailable")
-	default:
+	if !errors.As(err, &ae) {
 		ae = apiErr(http.StatusInternalServerError, "internal_server_error")
 	}
 	body, _ := json.Marshal(errorBody{Error: true, Code: ae.Status, Type: ae.Type, Message: ae.Message})
 	return platform.Rendered{Status: ae.Status, Header: jsonHeader.Clone(), Body: body}
 }
+
+// envelope is the CRM's one error envelope and its answers to the
+// platform's failures.
+var envelope = &platform.Envelope{Writer: writer{}, Errors: platform.Errors{
+	NotFound:         errRouteNotFound,
+	MethodNotAllowed: apiErr(http.StatusMethodNotAllowed, "method_not_allowed"),
+	BodyTooLarge:     apiErr(http.StatusRequestEntityTooLarge, "payload_too_large"),
+	Unavailable:      apiErr(http.StatusServiceUnavailable, "service_unavailable"),
+	Internal:         apiErr(http.StatusInternalServerError, "internal_server_error"),
+	Status:           func(status int) error { return apiErr(status, typeForStatus(status)) },
+}}
 
 func typeForStatus(status int) string {
 	switch status {

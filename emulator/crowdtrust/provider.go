@@ -80,7 +80,7 @@ func (p *Provider) Mount(m *platform.Mount) error {
 		p.deps.Redact.AddKeys("number", "cvc", "ssn", "secretKey", "testSecretKey", "secret_key", "tosToken", "dateOfBirth")
 		p.deps.Redact.AddHeaders("Authorization")
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)

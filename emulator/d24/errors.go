@@ -77,30 +77,30 @@ func invalidParam(param, reason string) *CashoutError {
 func quote(s string) string { return strconv.Quote(s) }
 func itoa(n int) string     { return strconv.Itoa(n) }
 
-// writer renders D24's answers: bare JSON objects on success, and the
-// deposits-family or the cashout envelope on errors (by path).
-type writer struct{}
+// writer renders D24's answers: bare JSON objects on success; errors in
+// the envelope of their type, anything else as the family's 500.
+type writer struct {
+	// generic is the family's answer to a status with no documented body.
+	generic func(status int) error
+}
 
-func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
+// Success implements platform.Writer.
+func (w writer) Success(r *http.Request, status int, v any) platform.Rendered {
 	body, err := json.Marshal(v)
 	if err != nil {
-		return writer{}.Error(r, platform.ErrInternal)
+		return w.Error(r, platform.ErrInternal)
 	}
 	return platform.Rendered{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
 }
 
-func isCashoutPath(r *http.Request) bool {
-	return strings.Contains(r.URL.Path, "/v3/cashout")
-}
-
-func (writer) Error(r *http.Request, err error) platform.Rendered {
+// Error implements platform.Writer.
+func (w writer) Error(r *http.Request, err error) platform.Rendered {
 	var ae *platform.AuthError
 	if errors.As(err, &ae) && ae.Public != nil {
 		err = ae.Public
 	}
 	var apiErr *APIError
 	var coErr *CashoutError
-	var fault *platform.FaultError
 	var reconErr *ReconError
 	switch {
 	case errors.As(err, &reconErr):
@@ -109,44 +109,52 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 		return render(apiErr.HTTP, apiErr)
 	case errors.As(err, &coErr):
 		return render(coErr.HTTP, coErr)
-	case errors.As(err, &fault):
-		if fault.Body != nil {
-			return platform.Rendered{Status: fault.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: fault.Body}
-		}
-		return generic(r, fault.Status)
-	case errors.Is(err, platform.ErrBodyTooLarge):
-		return generic(r, http.StatusRequestEntityTooLarge)
-	case errors.Is(err, platform.ErrNotFound):
-		if isCashoutPath(r) {
-			return render(errCashoutNotFound.HTTP, errCashoutNotFound)
-		}
-		return render(errResourceNotFound.HTTP, errResourceNotFound)
-	case errors.Is(err, platform.ErrUnavailable):
-		return generic(r, http.StatusServiceUnavailable)
-	case errors.Is(err, platform.ErrMethodNotAllowed) && !isCashoutPath(r):
-		// The documented error table: code 200 METHOD_NOT_ALLOWED, HTTP 405.
-		return render(http.StatusMethodNotAllowed, &APIError{HTTP: http.StatusMethodNotAllowed, Code: 200, Description: "Method not allowed", Type: "METHOD_NOT_ALLOWED"})
-	case errors.Is(err, platform.ErrMethodNotAllowed):
-		return generic(r, http.StatusMethodNotAllowed)
 	}
-	return generic(r, http.StatusInternalServerError)
+	return w.Error(r, w.generic(http.StatusInternalServerError))
 }
 
-// generic renders a status that has no documented body of its own.
-func generic(r *http.Request, status int) platform.Rendered {
-	if isCashoutPath(r) {
-		code := 500
-		if status == http.StatusRequestEntityTooLarge {
-			code = 502
-		}
-		return render(status, &CashoutError{Code: code, Message: http.StatusText(status)})
-	}
+// genericAPI is the deposits family's answer to a status with no documented body.
+func genericAPI(status int) error {
 	typ := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 	code := 501
 	if status == http.StatusRequestEntityTooLarge {
 		code = 201
 	}
-	return render(status, &APIError{Code: code, Description: http.StatusText(status), Type: typ})
+	return &APIError{HTTP: status, Code: code, Description: http.StatusText(status), Type: typ}
+}
+
+// genericCashout is the cashout family's answer to a status with no documented body.
+func genericCashout(status int) error {
+	code := 500
+	if status == http.StatusRequestEntityTooLarge {
+		code = 502
+	}
+	return &CashoutError{HTTP: status, Code: code, Message: http.StatusText(status)}
+}
+
+// cashoutEnvelope is the name of the cashout family's envelope.
+const cashoutEnvelope = "cashout"
+
+// envelopes are D24's error envelopes: the deposits family's (the main one)
+// and the cashout API's, with their answers to the platform's failures.
+var envelopes = map[string]*platform.Envelope{
+	"": {Writer: writer{generic: genericAPI}, Errors: platform.Errors{
+		NotFound: errResourceNotFound,
+		// The documented error table: code 200 METHOD_NOT_ALLOWED, HTTP 405.
+		MethodNotAllowed: &APIError{HTTP: http.StatusMethodNotAllowed, Code: 200, Description: "Method not allowed", Type: "METHOD_NOT_ALLOWED"},
+		BodyTooLarge:     genericAPI(http.StatusRequestEntityTooLarge),
+		Unavailable:      genericAPI(http.StatusServiceUnavailable),
+		Internal:         genericAPI(http.StatusInternalServerError),
+		Status:           genericAPI,
+	}},
+	cashoutEnvelope: {Writer: writer{generic: genericCashout}, Paths: []string{"/v3/cashout"}, Errors: platform.Errors{
+		NotFound:         errCashoutNotFound,
+		MethodNotAllowed: genericCashout(http.StatusMethodNotAllowed),
+		BodyTooLarge:     genericCashout(http.StatusRequestEntityTooLarge),
+		Unavailable:      genericCashout(http.StatusServiceUnavailable),
+		Internal:         genericCashout(http.StatusInternalServerError),
+		Status:           genericCashout,
+	}},
 }
 
 func render(status int, v any) platform.Rendered {

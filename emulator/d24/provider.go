@@ -120,7 +120,9 @@ func (p *Provider) Mount(m *platform.Mount) error {
 			"card_number", "cvv", "expiration_month", "expiration_year", "holder_name", "card_token")
 		p.deps.Redact.AddHeaders("Payload-Signature")
 	}
-	m.SetWriter(writer{})
+	for name, e := range envelopes {
+		m.SetEnvelope(name, e)
+	}
 	for _, h := range p.ExtraHosts() {
 		m.Host(h)
 	}
@@ -152,10 +154,11 @@ func (p *Provider) routes(m *platform.Mount) {
 	m.Handle(http.MethodPost, "/v3/refunds", p.verifyDeposit, p.createRefund, idem, platform.Named("refund.create"))
 	m.Handle(http.MethodGet, "/v3/refunds/{id}", p.verifyDeposit, p.getRefund, platform.Named("refund.status"))
 
-	m.Handle(http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCashout, platform.Named("cashout.create"))
-	m.Handle(http.MethodPost, "/v3/cashout/status", p.verifyCashout, p.cashoutStatus, platform.Named("cashout.status"))
-	m.Handle(http.MethodPut, "/v3/cashout/status", p.verifyCashout, p.updateCashoutStatus, platform.Named("cashout.update"))
-	m.Handle(http.MethodDelete, "/v3/cashout/cancel", p.verifyCashout, p.cancelCashout, platform.Named("cashout.cancel"))
+	cashout := platform.InEnvelope(cashoutEnvelope)
+	m.Handle(http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCashout, cashout, platform.Named("cashout.create"))
+	m.Handle(http.MethodPost, "/v3/cashout/status", p.verifyCashout, p.cashoutStatus, cashout, platform.Named("cashout.status"))
+	m.Handle(http.MethodPut, "/v3/cashout/status", p.verifyCashout, p.updateCashoutStatus, cashout, platform.Named("cashout.update"))
+	m.Handle(http.MethodDelete, "/v3/cashout/cancel", p.verifyCashout, p.cancelCashout, cashout, platform.Named("cashout.cancel"))
 
 	m.Handle(http.MethodGet, "/v3/payment_methods", p.verifyReadOnly, p.paymentMethods, platform.Named("lookup.payment_methods"))
 	m.Handle(http.MethodGet, "/v3/exchange_rates", p.verifyReadOnly, p.exchangeRates, platform.Named("lookup.exchange_rates"))
@@ -168,7 +171,7 @@ func (p *Provider) routes(m *platform.Mount) {
 	// host's records, so status and refunds work on the main host.
 	m.HandleOn(CardHost, http.MethodPost, "/v3/deposits", p.verifyDeposit, p.createCardDeposit, idem, platform.Named("card.deposit.create"),
 		platform.InferredAs("the sandbox test-card table could not be retrieved: the rejecting, 3DS and delayed card numbers are the emulator's own"))
-	m.HandleOn(CardHost, http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCardCashout, platform.Named("card.cashout.create"))
+	m.HandleOn(CardHost, http.MethodPost, "/v3/cashout", p.verifyCashout, p.createCardCashout, cashout, platform.Named("card.cashout.create"))
 	m.HandleHTTP(CardHost, http.MethodGet, "/3ds/{token}", http.HandlerFunc(p.challengePage), platform.Named("card.3ds.page"), platform.InferredAs(inferredPage))
 	m.HandleHTTP(CardHost, http.MethodPost, "/3ds/{token}", http.HandlerFunc(p.challengeAction), platform.Named("card.3ds.action"), platform.InferredAs(inferredPage))
 

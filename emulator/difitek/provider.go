@@ -72,7 +72,7 @@ func (p *Provider) Mount(m *platform.Mount) error {
 			"secret", "passport_number", "driving_license_number", "tax_id", "birth_date", "api_secret", "sso_secret")
 		p.deps.Redact.AddHeaders(HeaderCVAuth, HeaderJWTAuth)
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)

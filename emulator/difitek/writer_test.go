@@ -32,7 +32,7 @@ func TestWriterEnvelopes(t *testing.T) {
 		{platform.Deny(errAuthDigest, "why").Public, 401, 10005},
 	}
 	for _, tt := range tests {
-		out := writer{}.Error(r, tt.err)
+		out := envelope.Error(r, tt.err)
 		var env struct {
 			Status  int    `json:"status"`
 			Outcome string `json:"outcome"`

@@ -91,6 +91,9 @@ type Route struct {
 	Idempotency *IdempotencyRule
 	// Name labels the route in the journal ("deposits.create").
 	Name string
+	// Envelope names the error envelope the route answers in ("" for the
+	// provider's main one, set with Mount.SetEnvelope).
+	Envelope string
 	// Inferred, when not empty, says why the route's contract (path,
 	// fields or answers) is inferred rather than documented. Answers then
 	// carry the InferredHeader; the route listing and the inspector show it.
@@ -116,6 +119,9 @@ type RouteOption func(*Route)
 func Idempotent(header string, conflict error) RouteOption {
 	return func(r *Route) { r.Idempotency = &IdempotencyRule{Header: header, Conflict: conflict} }
 }
+
+// InEnvelope makes the route answer in the named error envelope.
+func InEnvelope(name string) RouteOption { return func(r *Route) { r.Envelope = name } }
 
 // Named labels the route.
 func Named(name string) RouteOption { return func(r *Route) { r.Name = name } }
@@ -164,8 +170,8 @@ func (c *ControlRequest) View(fn func(tx *Tx) error) error {
 // Mount is what a provider declares itself through.
 type Mount struct {
 	provider string
-	deps     Deps
-	writer   Writer
+	deps      Deps
+	envelopes map[string]*Envelope
 
 	routes    []Route
 	hosts     []HostSpec
@@ -181,7 +187,8 @@ type Mount struct {
 func NewMount(provider string, deps Deps) *Mount {
 	return &Mount{
 		provider: provider,
-		deps:     deps,
+		deps:      deps,
+		envelopes: map[string]*Envelope{},
 		signers:  map[string]SignFunc{},
 		statuses: map[string]StatusFunc{},
 		events:   map[string]string{},
@@ -195,11 +202,49 @@ func (m *Mount) Provider() string { return m.provider }
 // Deps are the platform services.
 func (m *Mount) Deps() Deps { return m.deps }
 
-// SetWriter sets the provider's response writer. Required.
-func (m *Mount) SetWriter(w Writer) { m.writer = w }
+// SetWriter sets the provider's response writer, with no answers of its
+// own to the platform's errors (the writer maps them).
+func (m *Mount) SetWriter(w Writer) { m.SetEnvelope("", &Envelope{Writer: w}) }
 
-// Writer is the provider's response writer.
-func (m *Mount) Writer() Writer { return m.writer }
+// SetEnvelope declares an error envelope: "" is the provider's main one
+// (required), others are chosen by routes with InEnvelope.
+func (m *Mount) SetEnvelope(name string, e *Envelope) { m.envelopes[name] = e }
+
+// Writer is the provider's main envelope, as a Writer that renders the
+// platform's errors too.
+func (m *Mount) Writer() Writer {
+	if e := m.envelopes[""]; e != nil {
+		return e
+	}
+	return nil
+}
+
+// envelope is the envelope of a route ("" falls back to the main one).
+func (m *Mount) envelope(name string) *Envelope {
+	if e := m.envelopes[name]; e != nil {
+		return e
+	}
+	return m.envelopes[""]
+}
+
+// envelopeOfPath is the envelope of a path that no route matched.
+func (m *Mount) envelopeOfPath(path string) *Envelope {
+	for _, h := range append([]HostSpec{{Name: m.provider}}, m.hosts...) {
+		if rest, ok := strings.CutPrefix(path, "/"+h.Name); ok && (rest == "" || rest[0] == '/') {
+			path = rest
+			break
+		}
+	}
+	for name, e := range m.envelopes {
+		for _, p := range e.Paths {
+			if name != "" && strings.HasPrefix(path, p) {
+				return e
+			}
+		}
+	}
+	return m.envelopes[""]
+}
+
 
 // Handle declares a route at its real path on the provider's main host.
 func (m *Mount) Handle(method, path string, verify Verifier, h HandlerFunc, opts ...RouteOption) {

@@ -151,10 +151,92 @@ type Rendered struct {
 type Writer interface {
 	// Success encodes a handler's value with the given status.
 	Success(r *http.Request, status int, v any) Rendered
-	// Error encodes an error: the provider's own error types, an
-	// AuthError's Public error, and the platform errors below (which it must
-	// map to its envelope).
+	// Error encodes an error: the provider's own error types and an
+	// AuthError's Public error. The platform's errors reach it already
+	// mapped through the envelope's Errors; what it does not recognise is
+	// its 500.
 	Error(r *http.Request, err error) Rendered
+}
+
+// Errors are a provider's answers, in one of its error envelopes, to the
+// failures the platform itself detects. The platform maps its own errors
+// through them, once for every provider, and renders the answer with the
+// envelope's Writer; a nil field hands the platform error to the Writer as
+// it is.
+type Errors struct {
+	// NotFound answers ErrNotFound: a resource of the tenant does not exist.
+	NotFound error
+	// RouteNotFound answers ErrRouteNotFound; NotFound when nil.
+	RouteNotFound error
+	// MethodNotAllowed answers ErrMethodNotAllowed.
+	MethodNotAllowed error
+	// BodyTooLarge answers ErrBodyTooLarge.
+	BodyTooLarge error
+	// Unavailable answers ErrUnavailable.
+	Unavailable error
+	// Internal answers ErrInternal.
+	Internal error
+	// Status answers a fault rule's or a scenario step's status.
+	Status func(status int) error
+}
+
+// provider maps a platform error to the provider's own answer.
+func (e *Errors) provider(err error) error {
+	var fe *FaultError
+	pick := func(v error) error {
+		if v == nil {
+			return err
+		}
+		return v
+	}
+	switch {
+	case errors.As(err, &fe):
+		if e.Status == nil {
+			return err
+		}
+		return e.Status(fe.Status)
+	case errors.Is(err, ErrRouteNotFound) && e.RouteNotFound != nil:
+		return e.RouteNotFound
+	case errors.Is(err, ErrNotFound):
+		return pick(e.NotFound)
+	case errors.Is(err, ErrMethodNotAllowed):
+		return pick(e.MethodNotAllowed)
+	case errors.Is(err, ErrBodyTooLarge):
+		return pick(e.BodyTooLarge)
+	case errors.Is(err, ErrUnavailable):
+		return pick(e.Unavailable)
+	case errors.Is(err, ErrInternal):
+		return pick(e.Internal)
+	}
+	return err
+}
+
+// Envelope is one error-envelope family of a provider: the writer of its
+// answers and its answers to the platform's failures. Most providers have
+// one; D24's cashouts answer in another envelope than its deposits.
+type Envelope struct {
+	Writer Writer
+	Errors Errors
+	// Paths send the answer to a path no route matches (404, 405) to this
+	// envelope when the real path (without the /<provider> or /<host>
+	// prefix) starts with one of them.
+	Paths []string
+}
+
+// Success implements Writer with the envelope's writer.
+func (e *Envelope) Success(r *http.Request, status int, v any) Rendered {
+	return e.Writer.Success(r, status, v)
+}
+
+// Error implements Writer: a fault's body is written verbatim, a platform
+// error becomes the provider's own answer, and the envelope's writer renders
+// the rest.
+func (e *Envelope) Error(r *http.Request, err error) Rendered {
+	var fe *FaultError
+	if errors.As(err, &fe) && fe.Body != nil {
+		return Rendered{Status: fe.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: fe.Body}
+	}
+	return e.Writer.Error(r, e.Errors.provider(err))
 }
 
 // Platform errors a provider's Writer must render in its envelope.
@@ -176,13 +258,12 @@ var (
 	ErrMethodNotAllowed = errors.New("method not allowed")
 )
 
-// FaultError is returned to a Writer when a fault rule or a scenario step
-// makes a call fail with a given status and body.
+// FaultError is what a fault rule or a scenario step makes a call fail
+// with: a status and, optionally, a body written verbatim. Without a body
+// the provider's Errors.Status answers.
 type FaultError struct {
 	Status int
-	// Body is written verbatim when set; otherwise the writer renders its
-	// generic error for Status.
-	Body []byte
+	Body   []byte
 }
 
 func (e *FaultError) Error() string { return fmt.Sprintf("injected fault: status %d", e.Status) }
