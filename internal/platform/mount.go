@@ -169,7 +169,7 @@ func (c *ControlRequest) View(fn func(tx *Tx) error) error {
 
 // Mount is what a provider declares itself through.
 type Mount struct {
-	provider string
+	provider  string
 	deps      Deps
 	envelopes map[string]*Envelope
 
@@ -186,13 +186,13 @@ type Mount struct {
 // NewMount is called by the server for each provider.
 func NewMount(provider string, deps Deps) *Mount {
 	return &Mount{
-		provider: provider,
+		provider:  provider,
 		deps:      deps,
 		envelopes: map[string]*Envelope{},
-		signers:  map[string]SignFunc{},
-		statuses: map[string]StatusFunc{},
-		events:   map[string]string{},
-		outcomes: map[string]OutcomeFunc{},
+		signers:   map[string]SignFunc{},
+		statuses:  map[string]StatusFunc{},
+		events:    map[string]string{},
+		outcomes:  map[string]OutcomeFunc{},
 	}
 }
 
@@ -244,7 +244,6 @@ func (m *Mount) envelopeOfPath(path string) *Envelope {
 	}
 	return m.envelopes[""]
 }
-
 
 // Handle declares a route at its real path on the provider's main host.
 func (m *Mount) Handle(method, path string, verify Verifier, h HandlerFunc, opts ...RouteOption) {
