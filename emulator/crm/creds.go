@@ -44,6 +44,17 @@ func (p *Provider) Credentials() platform.CredentialSpec {
 			var c Credentials
 			return &c, json.Unmarshal(raw, &c)
 		},
-		Keys: func(c any) []string { return []string{c.(*Credentials).APIKey} },
+		Keys: func(c any) []string {
+			cr := c.(*Credentials)
+			keys := []string{cr.APIKey}
+			if cr.PSPToken != "" {
+				keys = append(keys, payTokenKey(cr.PSPToken))
+			}
+			return keys
+		},
 	}
 }
+
+// payTokenKey is the tenant key of a PSP pay token: PSP callbacks carry no
+// API key, only the token's signature.
+func payTokenKey(token string) string { return "psp:" + token }

@@ -48,16 +48,12 @@ func (p *Provider) verifyPSP(r *http.Request, body []byte) (platform.Caller, err
 }
 
 func (p *Provider) tenantByPayToken(token string) (string, *Credentials, bool) {
-	for _, id := range p.deps.Tenants.IDs() {
-		c, ok := p.deps.Tenants.Credentials(id, Name)
-		if !ok {
-			continue
-		}
-		if creds, ok := c.(*Credentials); ok && creds.PSPToken != "" && equalString(creds.PSPToken, token) {
-			return id, creds, true
-		}
+	id, c, ok := p.deps.Tenants.Lookup(Name, payTokenKey(token))
+	if !ok {
+		return "", nil, false
 	}
-	return "", nil, false
+	creds, ok := c.(*Credentials)
+	return id, creds, ok
 }
 
 type callbackBody struct {

@@ -57,6 +57,9 @@ func (p *Provider) issueToken(c *platform.ControlRequest) (any, error) {
 		t = TosToken{Token: in.Token, Issued: tx.Now()}
 		return tx.Records().Put(kindToken, t.Token, t)
 	})
+	if err == nil {
+		p.deps.Tenants.Bind(Name, tosKey(t.Token), c.Tenant)
+	}
 	return t, err
 }
 

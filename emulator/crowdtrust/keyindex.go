@@ -3,42 +3,33 @@ package crowdtrust
 import (
 	"context"
 	"net/http"
-	"sync"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
-// keyIndex caches which tenant owns the API keys of accounts created with
-// POST /bacapi/account; the store stays the source of truth.
-type keyIndex struct {
-	mu     sync.RWMutex
-	tenant map[string]string
-}
+// The keys made at run time are bound to their tenant with the tenant
+// registry, so a request finds its tenant with one map lookup: the created
+// accounts' API keys and the issued tosTokens. The store stays the source
+// of truth: a bound key whose record is gone (after a reset) finds nothing.
+func accountKey(apiKey string) string { return "account:" + apiKey }
+func tosKey(token string) string      { return "tos:" + token }
 
-func newKeyIndex() *keyIndex { return &keyIndex{tenant: map[string]string{}} }
-
-func (k *keyIndex) get(apiKey string) (string, bool) {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	t, ok := k.tenant[apiKey]
-	return t, ok
-}
-
-func (k *keyIndex) put(apiKey, tenant string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.tenant[apiKey] = tenant
-}
-
-// rebuildKeyIndex loads the created accounts' keys of every tenant.
-func (p *Provider) rebuildKeyIndex() error {
+// bindStoredKeys binds the created accounts' keys and the issued tokens of
+// every tenant at start.
+func (p *Provider) bindStoredKeys() error {
 	if p.deps.Store == nil || p.deps.Tenants == nil {
 		return nil
 	}
 	for _, tenant := range p.deps.Tenants.IDs() {
 		err := p.mount.View(context.Background(), tenant, func(tx *platform.Tx) error {
-			return tx.Records().ForEach(kindAPIKey, func(id string, _ []byte) error {
-				p.keys.put(id, tenant)
+			if err := tx.Records().ForEach(kindAPIKey, func(id string, _ []byte) error {
+				p.deps.Tenants.Bind(Name, accountKey(id), tenant)
+				return nil
+			}); err != nil {
+				return err
+			}
+			return tx.Records().ForEach(kindToken, func(id string, _ []byte) error {
+				p.deps.Tenants.Bind(Name, tosKey(id), tenant)
 				return nil
 			})
 		})
@@ -65,18 +56,8 @@ func (p *Provider) lookupKey(r *http.Request, apiKey string) (principal, bool) {
 		}
 		return principal{}, false
 	}
-	if tenant, ok := p.keys.get(apiKey); ok {
-		if who, ok := p.createdAccountKey(r.Context(), tenant, apiKey); ok {
-			return who, true
-		}
-	}
-	// The cache may miss accounts restored from a store written by another
-	// process; the store is authoritative.
-	for _, tenant := range p.deps.Tenants.IDs() {
-		if who, ok := p.createdAccountKey(r.Context(), tenant, apiKey); ok {
-			p.keys.put(apiKey, tenant)
-			return who, true
-		}
+	if tenant, _, ok := p.deps.Tenants.Lookup(Name, accountKey(apiKey)); ok {
+		return p.createdAccountKey(r.Context(), tenant, apiKey)
 	}
 	return principal{}, false
 }

@@ -28,8 +28,6 @@ type Provider struct {
 	seed          *int
 	authStatus    *int
 
-	keys *keyIndex
-
 	fakerMu sync.Mutex
 	faker   *gofakeit.Faker
 }
@@ -47,7 +45,7 @@ func New() *Provider {
 	)
 	return &Provider{
 		skew: &skew, keyMode: &mode, anyTosToken: &anyTos, insecureHooks: &insecure,
-		lenientPath: &lenient, seed: &seed, authStatus: &status, keys: newKeyIndex(),
+		lenientPath: &lenient, seed: &seed, authStatus: &status,
 	}
 }
 
@@ -84,7 +82,7 @@ func (p *Provider) Mount(m *platform.Mount) error {
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)
-	return p.rebuildKeyIndex()
+	return p.bindStoredKeys()
 }
 
 // fake runs fn with the provider's seeded faker.

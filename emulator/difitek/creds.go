@@ -71,13 +71,25 @@ func (p *Provider) Credentials() platform.CredentialSpec {
 			return &c, nil
 		},
 		Keys: func(c any) []string {
-			if cr, ok := c.(*Credentials); ok && cr.APIKey != "" {
-				return []string{cr.APIKey}
+			cr, ok := c.(*Credentials)
+			if !ok {
+				return nil
 			}
-			return nil
+			var keys []string
+			if cr.APIKey != "" {
+				keys = append(keys, cr.APIKey)
+			}
+			if cr.Network != "" {
+				keys = append(keys, networkKey(cr.Network))
+			}
+			return keys
 		},
 	}
 }
 
 // sameEmail compares e-mail addresses as the service does: case-insensitive.
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// networkKey is the tenant key of a network name: the first path segment
+// of every call names the network, which names the tenant.
+func networkKey(name string) string { return "network:" + name }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,14 +21,19 @@ import (
 // fakeTenants maps tenant ids to credentials.
 type fakeTenants map[string]*Credentials
 
+// Lookup finds the tenant by the keys the provider declares, as the
+// tenant registry does.
 func (f fakeTenants) Lookup(provider, key string) (string, any, bool) {
+	keys := New().Credentials().Keys
 	for id, c := range f {
-		if c.APIKey == key {
+		if slices.Contains(keys(c), key) {
 			return id, c, true
 		}
 	}
 	return "", nil, false
 }
+
+func (f fakeTenants) Bind(provider, key, tenant string) {}
 
 func (f fakeTenants) Credentials(tenant, provider string) (any, bool) {
 	c, ok := f[tenant]

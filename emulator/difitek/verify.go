@@ -209,13 +209,12 @@ func (p *Provider) ssoEmail(token string, creds *Credentials) (string, error) {
 
 // tenantOfNetwork finds the tenant whose network is name.
 func (p *Provider) tenantOfNetwork(name string) (string, *Credentials, bool) {
-	for _, id := range p.deps.Tenants.IDs() {
-		raw, ok := p.deps.Tenants.Credentials(id, Name)
-		if c, isCreds := raw.(*Credentials); ok && isCreds && c.Network == name {
-			return id, c, true
-		}
+	id, raw, ok := p.deps.Tenants.Lookup(Name, networkKey(name))
+	if !ok {
+		return "", nil, false
 	}
-	return "", nil, false
+	c, ok := raw.(*Credentials)
+	return id, c, ok
 }
 
 // authState is what verification reads from the store.

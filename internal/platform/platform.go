@@ -53,11 +53,16 @@ type CredentialSpec struct {
 	Keys func(creds any) []string
 }
 
-// Tenants resolves credentials to tenants.
+// Tenants resolves credentials to tenants, with one map lookup.
 type Tenants interface {
 	// Lookup finds the tenant whose credentials of provider have key among
-	// their Keys, and returns those credentials.
+	// their Keys, or that a key was bound to, and returns the tenant's
+	// credentials of provider.
 	Lookup(provider, key string) (tenant string, creds any, ok bool)
+	// Bind registers a key made at run time (an account's API key, a
+	// token) as identifying tenant. Keys live in memory: a provider binds
+	// the keys of its stored records again when it is mounted.
+	Bind(provider, key, tenant string)
 	// Credentials returns the credentials of provider for tenant.
 	Credentials(tenant, provider string) (any, bool)
 	// IDs lists the tenant ids.
