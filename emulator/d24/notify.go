@@ -32,8 +32,8 @@ var refundStatuses = map[string]bool{
 	"PENDING": true, "INCORRECT_DETAILS": true, "DELIVERED": true, "COMPLETED": true, "REJECTED": true, "CANCELLED": true,
 }
 
-// notifications registers events, status targets and signers.
-func (p *Provider) notifications(m *platform.Mount) {
+// lifecycle registers events, status targets and signers.
+func (p *Provider) lifecycle(m *platform.Mount) {
 	m.Event("deposit.created", kindDeposit)
 	m.Event("card_deposit.created", kindDeposit)
 	m.Event("refund.created", kindRefund)

@@ -571,36 +571,3 @@ func (p *Provider) reconRefunds(req *platform.Request) (any, error) {
 func constantEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
-
-// familyRoutes declares QuickPay's, Tools for Platforms' and the
-// Reconciliation API's endpoints and their notifications and controls.
-func (p *Provider) familyRoutes(m *platform.Mount) {
-	idem := platform.Idempotent("X-Idempotency-Key", errIdempotencyKeyUsed)
-	m.Handle(http.MethodGet, "/v3/sub_merchants/{id}", p.verifyDeposit, p.getSubMerchant, platform.Named("sub_merchant.status"))
-	// The guide's path is singular; the API reference's plural. Both answer.
-	m.Handle(http.MethodPut, "/v3/sub_merchant/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
-	m.Handle(http.MethodPut, "/v3/sub_merchants/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
-
-	// The Referral Signup form the account manager's link opens.
-	m.HandleHTTP("", http.MethodGet, "/referral", http.HandlerFunc(p.referralPage), platform.Named("sub_merchant.referral_page"),
-		platform.InferredAs("page inferred: the real form's fields are not documented"))
-	m.HandleHTTP("", http.MethodPost, "/referral", http.HandlerFunc(p.referralSignup), platform.Named("sub_merchant.referral_signup"),
-		platform.InferredAs("page inferred: the real form's fields are not documented"))
-
-	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/login", p.verifyReconLogin, p.reconLogin, platform.Named("recon.login"))
-	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/{mid}/switchContext", p.verifyReconSession, p.reconSwitchContext, platform.Named("recon.switch_context"),
-		platform.InferredAs("answer inferred: the page documents the call, not its body (the login answer for the new MID)"))
-	m.HandleOn(MerchantsHost, http.MethodDelete, "/v1/auth/session/destroy", p.verifyReconSession, p.reconLogout, platform.Named("recon.logout"),
-		platform.InferredAs("path from the same platform's white-label copies (LimePay, Tupay); D24's page names a Logout Endpoint without its path"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/deposits", p.verifyReconSession, p.reconDeposits, platform.Named("recon.deposits"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/cashouts", p.verifyReconSession, p.reconCashouts, platform.Named("recon.cashouts"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/refunds", p.verifyReconSession, p.reconRefunds, platform.Named("recon.refunds"))
-
-	m.Event("sub_merchant.created", kindSubMerchant)
-	m.StatusTarget(kindSubMerchant, p.setSubMerchantStatus)
-	m.Event("quickpay.callback", kindQuickpay)
-	m.StatusTarget(kindQuickpay, p.setQuickpayStatus)
-	m.OnOutcome(kindQuickpay, p.quickpayOutcome)
-	p.panelControls(m)
-	p.submerchantControls(m)
-}
