@@ -16,8 +16,8 @@ import (
 // PSP callback (/pay/callback) carries the crm-pay-token header instead
 // (its body's sign is part of the body).
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, _ time.Time) error {
-	c, ok := creds.(*Credentials)
-	if !ok || c == nil {
+	c, ok := credentials.From(creds)
+	if !ok {
 		return errors.New("crm: credentials are not *crm.Credentials")
 	}
 	if strings.HasSuffix(r.URL.Path, "/pay/callback") {
@@ -49,8 +49,8 @@ var signSpec = platform.SignSpec{
 		return func(call *platform.SignCall) error {
 			apiKey := *key
 			if apiKey == "" {
-				c, ok := call.Creds.(*Credentials)
-				if !ok || c == nil {
+				c, ok := credentials.From(call.Creds)
+				if !ok {
 					return errors.New("no crm credentials; pass -key")
 				}
 				apiKey = c.APIKey

@@ -48,12 +48,7 @@ func (p *Provider) verifyPSP(r *http.Request, body []byte) (platform.Caller, err
 }
 
 func (p *Provider) tenantByPayToken(token string) (string, *Credentials, bool) {
-	id, c, ok := p.deps.Tenants.Lookup(Name, payTokenKey(token))
-	if !ok {
-		return "", nil, false
-	}
-	creds, ok := c.(*Credentials)
-	return id, creds, ok
+	return credentials.Lookup(p.deps.Tenants, Name, payTokenKey(token))
 }
 
 type callbackBody struct {
@@ -74,7 +69,7 @@ func (p *Provider) payCallback(req *platform.Request) (any, error) {
 	if err := decodeBody(req.Body, &b); err != nil {
 		return nil, errPaymentNotFound
 	}
-	creds, _ := req.Caller.Creds.(*Credentials)
+	creds := credentials.Caller(req.Caller)
 	if creds == nil || b.MerchantID != creds.PSPMerchantID {
 		return nil, errPSPSettingNotFound
 	}

@@ -204,11 +204,7 @@ func (p *Provider) bindStoredKeys() error {
 // lookupKey finds the account and secret behind an API key: a tenant's own
 // keys first, then the created accounts.
 func (p *Provider) lookupKey(r *http.Request, apiKey string) (principal, bool) {
-	if tenant, creds, ok := p.deps.Tenants.Lookup(Name, apiKey); ok {
-		c, ok := creds.(*Credentials)
-		if !ok {
-			return principal{}, false
-		}
+	if tenant, c, ok := credentials.Lookup(p.deps.Tenants, Name, apiKey); ok {
 		switch apiKey {
 		case c.Live.APIKey:
 			return principal{Tenant: tenant, Account: mainAccount, Env: EnvLive, Secret: c.Live.SecretKey}, true

@@ -41,7 +41,7 @@ func signedHeaders(method, path string, body []byte, kp KeyPair, date string) ht
 // Java client (raw secret bytes as the HMAC key, RFC 1123 Date, Content-MD5
 // sent empty on bodiless requests, Content-Type only with a body).
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("crowdtrust: credentials are %T, want *crowdtrust.Credentials", creds)
 	}
@@ -104,7 +104,7 @@ var signSpec = platform.SignSpec{
 				d = call.Now.UTC().Format(http.TimeFormat)
 			}
 			var kp KeyPair
-			if c, ok := call.Creds.(*Credentials); ok {
+			if c, ok := credentials.From(call.Creds); ok {
 				kp = keyPairFor(c, call.Path)
 			}
 			if *apiKey != "" {

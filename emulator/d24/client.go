@@ -39,7 +39,7 @@ func schemeOf(path string) scheme {
 // SignRequest implements platform.ClientSigner: the headers a real SDK
 // sends for r's path. Cashout bodies must already carry login and pass.
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("d24: credentials are %T, not *d24.Credentials", creds)
 	}
@@ -105,7 +105,7 @@ func signSpec(p *Provider) platform.SignSpec {
 		Headers: []string{"Content-Type", "X-Date", "X-Login", "Authorization", "Payload-Signature"},
 		Flags: func(*flag.FlagSet) func(*platform.SignCall) error {
 			return func(call *platform.SignCall) error {
-				c, ok := call.Creds.(*Credentials)
+				c, ok := credentials.From(call.Creds)
 				if !ok {
 					return fmt.Errorf("d24: unexpected credentials %T", call.Creds)
 				}

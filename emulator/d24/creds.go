@@ -2,7 +2,6 @@ package d24
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -54,28 +53,24 @@ func randomKey(n int) string {
 }
 
 // Credentials implements platform.Provider.
-func (p *Provider) Credentials() platform.CredentialSpec {
-	return platform.CredentialSpec{
-		Default: func() any { return DefaultCredentials() },
-		New: func() any {
-			return &Credentials{
-				Login: randomKey(10), SecretKey: randomKey(33), ReadOnlyKey: randomKey(10),
-				CashoutLogin: randomKey(32), CashoutPass: randomKey(32), CashoutSecretKey: randomKey(33),
-				ReconciliationEmail: "reconciliation-" + strings.ToLower(randomKey(10)) + "@merchant.test", ReconciliationPassword: randomKey(16),
-			}
-		},
-		Decode: func(raw json.RawMessage) (any, error) {
-			var c Credentials
-			err := json.Unmarshal(raw, &c)
-			return &c, err
-		},
-		Keys: func(creds any) []string {
-			c := creds.(*Credentials)
-			keys := []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
-			if c.ReconciliationEmail != "" {
-				keys = append(keys, "recon:"+strings.ToLower(c.ReconciliationEmail))
-			}
-			return keys
-		},
-	}
+func (p *Provider) Credentials() platform.CredentialSpec { return credentials.Spec() }
+
+// credentials declares D24's credentials to the platform; each key family
+// has its own prefix, so a deposit login never finds a cashout tenant.
+var credentials = platform.CredentialsOf[Credentials]{
+	Default: DefaultCredentials,
+	New: func() *Credentials {
+		return &Credentials{
+			Login: randomKey(10), SecretKey: randomKey(33), ReadOnlyKey: randomKey(10),
+			CashoutLogin: randomKey(32), CashoutPass: randomKey(32), CashoutSecretKey: randomKey(33),
+			ReconciliationEmail: "reconciliation-" + strings.ToLower(randomKey(10)) + "@merchant.test", ReconciliationPassword: randomKey(16),
+		}
+	},
+	Keys: func(c *Credentials) []string {
+		keys := []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
+		if c.ReconciliationEmail != "" {
+			keys = append(keys, "recon:"+strings.ToLower(c.ReconciliationEmail))
+		}
+		return keys
+	},
 }

@@ -107,11 +107,10 @@ func (p *Provider) verifyReconLogin(r *http.Request, body []byte) (platform.Call
 	if email == "" {
 		return platform.Caller{}, platform.Deny(errReconCredentials, "accessKey is empty")
 	}
-	tenant, c, found := p.deps.Tenants.Lookup(Name, "recon:"+email)
+	tenant, creds, found := credentials.Lookup(p.deps.Tenants, Name, "recon:"+email)
 	if !found {
 		return platform.Caller{}, platform.Deny(errReconCredentials, "accessKey %q is the reconciliation user of no tenant", in.AccessKey)
 	}
-	creds := c.(*Credentials)
 	if creds.ReconciliationPassword == "" || !constantEqual(in.SecretKey, creds.ReconciliationPassword) {
 		return platform.Caller{}, &platform.AuthError{Public: errReconCredentials, Tenant: tenant, Reason: "secretKey is not the password of reconciliation user " + quote(in.AccessKey)}
 	}
@@ -162,7 +161,7 @@ func (p *Provider) verifyReconSession(r *http.Request, body []byte) (platform.Ca
 }
 
 func (p *Provider) reconLogin(req *platform.Request) (any, error) {
-	creds := req.Caller.Creds.(*Credentials)
+	creds := credentials.Caller(req.Caller)
 	tenant := req.Tenant()
 	token := checkoutToken(tenant)
 	s := reconSession{IDUser: reconUserID(tenant), Username: creds.ReconciliationEmail, IDMerchant: merchantID(tenant)}
@@ -207,7 +206,7 @@ func closeOldSessions(tx *platform.Tx) error {
 }
 
 func (p *Provider) reconSwitchContext(req *platform.Request) (any, error) {
-	s := req.Caller.User.(reconSession)
+	s, _ := platform.UserOf[reconSession](req.Caller)
 	mid, err := strconv.ParseInt(req.Var("mid"), 10, 64)
 	if err != nil || mid != merchantID(req.Tenant()) {
 		return nil, errReconPrivileges // the user belongs to its own MID only

@@ -47,9 +47,6 @@ func (p *Provider) Mount(m *platform.Mount) error {
 	for name, e := range envelopes {
 		m.SetEnvelope(name, e)
 	}
-	for _, h := range p.ExtraHosts() {
-		m.Host(h)
-	}
 	p.routes(m)
 	p.familyRoutes(m)
 	p.lifecycle(m)
@@ -59,9 +56,9 @@ func (p *Provider) Mount(m *platform.Mount) error {
 
 // creds returns the tenant's credentials.
 func (p *Provider) creds(tenant string) *Credentials {
-	c, ok := p.deps.Tenants.Credentials(tenant, Name)
+	c, ok := credentials.Of(p.deps.Tenants, tenant, Name)
 	if !ok {
 		return DefaultCredentials()
 	}
-	return c.(*Credentials)
+	return c
 }

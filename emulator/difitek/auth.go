@@ -286,9 +286,8 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 	if err != nil {
 		return platform.Caller{}, platform.Deny(errAuthMalformed, "%v; expected AuthToken ApiKey=\"…\", TokenDigest=\"…\", Nonce=\"…\", Created=\"…\", Username=\"…\", Password=\"…\"", err)
 	}
-	tenant, raw, ok := p.deps.Tenants.Lookup(Name, tok.APIKey)
-	creds, _ := raw.(*Credentials)
-	if !ok || creds == nil {
+	tenant, creds, ok := credentials.Lookup(p.deps.Tenants, Name, tok.APIKey)
+	if !ok {
 		return platform.Caller{}, platform.Deny(errAuthAPIKey, "unknown ApiKey %q", tok.APIKey)
 	}
 	fail := func(public error, format string, args ...any) (platform.Caller, error) {
@@ -413,12 +412,7 @@ func (p *Provider) ssoEmail(token string, creds *Credentials) (string, error) {
 
 // tenantOfNetwork finds the tenant whose network is name.
 func (p *Provider) tenantOfNetwork(name string) (string, *Credentials, bool) {
-	id, raw, ok := p.deps.Tenants.Lookup(Name, networkKey(name))
-	if !ok {
-		return "", nil, false
-	}
-	c, ok := raw.(*Credentials)
-	return id, c, ok
+	return credentials.Lookup(p.deps.Tenants, Name, networkKey(name))
 }
 
 // authState is what verification reads from the store.

@@ -49,7 +49,7 @@ func restOf(path string) string {
 // as new/new, the others as the tenant's administrator, as the PHP and
 // Node.js SDKs do.
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("difitek: credentials are %T, want *difitek.Credentials", creds)
 	}
@@ -108,7 +108,7 @@ var signSpec = platform.SignSpec{
 		created := fs.String("created", "", "Created value (default: now, +00:00)")
 		ttl := fs.Duration("sso-ttl", time.Hour, "lifetime of the -sso token")
 		return func(call *platform.SignCall) error {
-			c, ok := call.Creds.(*Credentials)
+			c, ok := credentials.From(call.Creds)
 			if !ok {
 				return fmt.Errorf("difitek: credentials are %T", call.Creds)
 			}

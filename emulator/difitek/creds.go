@@ -3,7 +3,6 @@ package difitek
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -59,32 +58,22 @@ func newCredentials() *Credentials {
 }
 
 // Credentials implements platform.Provider.
-func (p *Provider) Credentials() platform.CredentialSpec {
-	return platform.CredentialSpec{
-		Default: func() any { return defaultCredentials() },
-		New:     func() any { return newCredentials() },
-		Decode: func(raw json.RawMessage) (any, error) {
-			var c Credentials
-			if err := json.Unmarshal(raw, &c); err != nil {
-				return nil, err
-			}
-			return &c, nil
-		},
-		Keys: func(c any) []string {
-			cr, ok := c.(*Credentials)
-			if !ok {
-				return nil
-			}
-			var keys []string
-			if cr.APIKey != "" {
-				keys = append(keys, cr.APIKey)
-			}
-			if cr.Network != "" {
-				keys = append(keys, networkKey(cr.Network))
-			}
-			return keys
-		},
-	}
+func (p *Provider) Credentials() platform.CredentialSpec { return credentials.Spec() }
+
+// credentials declares Difitek's credentials to the platform.
+var credentials = platform.CredentialsOf[Credentials]{
+	Default: defaultCredentials,
+	New:     newCredentials,
+	Keys: func(c *Credentials) []string {
+		var keys []string
+		if c.APIKey != "" {
+			keys = append(keys, c.APIKey)
+		}
+		if c.Network != "" {
+			keys = append(keys, networkKey(c.Network))
+		}
+		return keys
+	},
 }
 
 // sameEmail compares e-mail addresses as the service does: case-insensitive.

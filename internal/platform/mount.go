@@ -76,8 +76,8 @@ type Redactor interface {
 
 // Route is one provider endpoint.
 type Route struct {
-	// Host is "" for the provider's main host, or the name of a host
-	// declared with Mount.Host.
+	// Host is "" for the provider's main host, or the name of one of its
+	// ExtraHosts.
 	Host   string
 	Method string
 	// Path is a gorilla/mux template at the real path, e.g. "/v3/deposits/{id}".
@@ -196,6 +196,16 @@ func NewMount(provider string, deps Deps) *Mount {
 	}
 }
 
+// MountOf is the mount of provider p, with the extra hosts p declares
+// (MultiHost): a provider declares its hosts once, before its flags exist.
+func MountOf(p Provider, deps Deps) *Mount {
+	m := NewMount(p.Name(), deps)
+	if mh, ok := p.(MultiHost); ok {
+		m.hosts = append(m.hosts, mh.ExtraHosts()...)
+	}
+	return m
+}
+
 // Provider is the name of the mounted provider.
 func (m *Mount) Provider() string { return m.provider }
 
@@ -268,8 +278,6 @@ func (m *Mount) HandleHTTP(host, method, path string, h http.Handler, opts ...Ro
 	m.routes = append(m.routes, rt)
 }
 
-// Host declares an extra host of the provider.
-func (m *Mount) Host(spec HostSpec) { m.hosts = append(m.hosts, spec) }
 
 // Control declares a provider control endpoint under /_fakeprovider/<provider>.
 func (m *Mount) Control(method, path string, h ControlFunc) {

@@ -396,9 +396,9 @@ type Exampler interface {
 }
 
 // MultiHost is implemented by providers whose real service spans several
-// hosts (e.g. a separate card-payments domain). The command line reads it
-// before Mount to offer a --<host>-addr flag for each; Mount must declare
-// the same hosts with Mount.Host.
+// hosts (e.g. a separate card-payments domain). It is the one declaration
+// of those hosts: the command line reads it to offer a --<host>-addr flag
+// for each, and MountOf gives them to the provider's mount.
 type MultiHost interface {
 	ExtraHosts() []HostSpec
 }
