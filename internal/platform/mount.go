@@ -278,7 +278,6 @@ func (m *Mount) HandleHTTP(host, method, path string, h http.Handler, opts ...Ro
 	m.routes = append(m.routes, rt)
 }
 
-
 // Control declares a provider control endpoint under /_fakeprovider/<provider>.
 func (m *Mount) Control(method, path string, h ControlFunc) {
 	m.controls = append(m.controls, ControlRoute{Method: method, Path: path, Handler: h})
