@@ -112,7 +112,7 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	if err != nil {
 		return platform.Caller{}, deny("Date %q is not an HTTP-date (RFC 1123, RFC 850 or asctime, GMT)", date)
 	}
-	if skew := *p.skew; skew > 0 {
+	if skew := p.opts.DateSkew; skew > 0 {
 		now := p.deps.Clock.Now()
 		if d := now.Sub(signedAt); d > skew || d < -skew {
 			return platform.Caller{}, deny("Date %q is %s away from the server clock %s (allowed %s)",
@@ -130,11 +130,11 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 
 	contentType := r.Header.Get("Content-Type")
 	paths := []string{sentPath}
-	if *p.lenientPath {
+	if p.opts.PathWithoutSlash {
 		paths = append(paths, strings.TrimPrefix(sentPath, "/"))
 	}
 	modes := []string{KeyModeRaw, KeyModeB64}
-	switch *p.keyMode {
+	switch p.opts.KeyMode {
 	case KeyModeRaw:
 		modes = []string{KeyModeRaw}
 	case KeyModeB64:
@@ -150,12 +150,12 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	}
 	sts := StringToSign(r.Method, md5Header, contentType, date, sentPath)
 	return platform.Caller{}, deny("signature mismatch: expected HMAC-SHA256 (key mode %s) over %q = %q",
-		*p.keyMode, sts, Sign(who.Secret, modes[0], sts))
+		p.opts.KeyMode, sts, Sign(who.Secret, modes[0], sts))
 }
 
 // authFailure is the one answer to every authentication failure.
 func (p *Provider) authFailure() *apiError {
-	if *p.authStatus == 401 {
+	if p.opts.AuthFailureStatus == 401 {
 		return errUnauthorized
 	}
 	return errForbidden

@@ -90,7 +90,7 @@ func (p *Provider) setWebhook(c *platform.ControlRequest) (any, error) {
 	if err := json.Unmarshal(c.Body, &in); err != nil {
 		return nil, platform.BadControl("body must be {\"webhook\":\"https://…\"}: %v", err)
 	}
-	if in.Webhook != "" && !webhookAllowed(in.Webhook, *p.insecureHooks) {
+	if in.Webhook != "" && !webhookAllowed(in.Webhook, p.opts.LoopbackHTTPWebhooks) {
 		return nil, platform.BadControl("webhook must be https (or http on loopback): %q", in.Webhook)
 	}
 	var acct *Account

@@ -38,7 +38,7 @@ func (p *Provider) parseAccountRequest(body []byte) (accountRequest, error) {
 	if in.Webhook, err = o.str("webhook", ""); err != nil {
 		return in, err
 	}
-	if in.Webhook != "" && !webhookAllowed(in.Webhook, *p.insecureHooks) {
+	if in.Webhook != "" && !webhookAllowed(in.Webhook, p.opts.LoopbackHTTPWebhooks) {
 		return in, invalid("webhook", "The webhook url must be over SSL (https)")
 	}
 	for field, dst := range map[string]*string{"firstName": &in.FirstName, "lastName": &in.LastName, "phone": &in.Phone} {
@@ -72,7 +72,7 @@ func (p *Provider) createAccount(req *platform.Request) (any, error) {
 	}
 	tenant, issued := p.tokenTenant(req.Context(), in.TosToken)
 	if !issued {
-		if !*p.anyTosToken {
+		if !p.opts.AnyTosToken {
 			return nil, invalid("tosToken", "The provided tosToken is invalid")
 		}
 		tenant = defaultTenant

@@ -92,9 +92,9 @@ func (p *Provider) verifyHMAC(r *http.Request, body []byte, keyPrefix, keyName s
 		return platform.Caller{}, platform.Deny(errInvalidCredentials, "X-Login %q is not a %s of any tenant", login, keyName)
 	}
 	now := p.deps.Clock.Now()
-	if skew := now.Sub(at); skew > *p.dateWindow || -skew > *p.dateWindow {
+	if skew := now.Sub(at); skew > p.opts.DateWindow || -skew > p.opts.DateWindow {
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidDateRange, Tenant: tenant,
-			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.dateWindow.String()}
+			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.opts.DateWindow.String()}
 	}
 	want := SignDeposit(secretOf(creds), xDate, login, body)
 	if !hmac.Equal([]byte(sent), []byte(want)) {

@@ -17,24 +17,31 @@ const Name = "d24"
 
 // Provider is the D24 emulator.
 type Provider struct {
-	deps       platform.Deps
-	mount      *platform.Mount
-	dateWindow *time.Duration
+	deps  platform.Deps
+	mount *platform.Mount
+	opts  Options
 }
 
-// New returns a D24 provider with default settings.
-func New() *Provider {
-	window := 5 * time.Second
-	return &Provider{dateWindow: &window}
+// Options are D24's settings; the platform binds each to its flag and
+// environment variable (--d24-date-window, FAKEPROVIDER_D24_DATE_WINDOW).
+type Options struct {
+	DateWindow time.Duration `flag:"d24-date-window" usage:"how far X-Date may be from the server clock, either way (D24 refuses beyond 5 s)"`
 }
+
+// DefaultOptions are the settings of a real D24 merchant account.
+func DefaultOptions() Options { return Options{DateWindow: 5 * time.Second} }
+
+// New returns a D24 provider with default settings.
+func New() *Provider { return NewWith(DefaultOptions()) }
+
+// NewWith returns a D24 provider with opts.
+func NewWith(opts Options) *Provider { return &Provider{opts: opts} }
 
 // Name implements platform.Provider.
 func (p *Provider) Name() string { return Name }
 
 // Flags implements platform.Configurable.
-func (p *Provider) Flags(f *platform.FlagSet) {
-	p.dateWindow = f.Duration("d24-date-window", 5*time.Second, "how far X-Date may be from the server clock, either way (D24 refuses beyond 5 s)")
-}
+func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {

@@ -265,17 +265,17 @@ func (p *Provider) verifier(level access) platform.Verifier {
 // verify checks a request's cv-auth (and jwt-auth for SSO) as the service
 // does; see README "Authentication".
 func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error) {
-	if *p.basicUser != "" {
+	if p.opts.BasicUser != "" {
 		u, pw, ok := r.BasicAuth()
-		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(*p.basicUser)) != 1 ||
-			subtle.ConstantTimeCompare([]byte(pw), []byte(*p.basicPassword)) != 1 {
+		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(p.opts.BasicUser)) != 1 ||
+			subtle.ConstantTimeCompare([]byte(pw), []byte(p.opts.BasicPassword)) != 1 {
 			return platform.Caller{}, platform.Deny(errAuthBasic, "HTTP Basic gate: Authorization does not carry the configured user/password")
 		}
 	}
 	network := networkOf(r)
 	h := r.Header.Get(HeaderCVAuth)
 	if h == "" {
-		if level == accessPublic && *p.anonymous && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if level == accessPublic && p.opts.PublicAnonymous && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if tenant, creds, ok := p.tenantOfNetwork(network); ok {
 				return platform.Caller{Tenant: tenant, Creds: creds, User: Principal{Public: true}}, p.ensureSeeded(r.Context(), tenant, creds)
 			}
@@ -300,7 +300,7 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 		return fail(errAuthDigest, "TokenDigest %q; expected base64(sha1(Nonce+Created+api_secret)) = %q over Nonce=%q Created=%q",
 			tok.TokenDigest, want, tok.Nonce, tok.Created)
 	}
-	if w := *p.createdWindow; w > 0 {
+	if w := p.opts.CreatedWindow; w > 0 {
 		created, err := ParseCreated(tok.Created)
 		if err != nil {
 			return fail(errAuthExpired, "%v", err)
@@ -339,7 +339,7 @@ func (p *Provider) verify(r *http.Request, level access) (platform.Caller, error
 			return platform.Caller{}, err
 		}
 	}
-	if *p.nonceReplay {
+	if p.opts.NonceReplay {
 		if used, err := p.useNonce(r.Context(), tenant, tok.Nonce); err != nil {
 			return platform.Caller{}, err
 		} else if used {
