@@ -147,7 +147,7 @@ func (p *Provider) settlePayment(tx *platform.Tx, pay *Payment, status int) erro
 // paymentStatus is the StatusTarget of kind "payment": it stands in for the
 // bridge's callback (success, failed, processing). A terminal order is left
 // as it is, since the bridge may have reported first.
-func (p *Provider) paymentStatus(tx *platform.Tx, id, status string, _ map[string]any) error {
+func (p *Provider) paymentStatus(tx *platform.Tx, id, status string, _ platform.Fields) error {
 	pay, err := getPayment(tx, id)
 	if err != nil {
 		return err

@@ -381,7 +381,7 @@ func (tx *Tx) Notify(d Delivery) (string, error) {
 }
 
 // SetStatus moves a resource through the provider's registered StatusFunc.
-func (tx *Tx) SetStatus(kind, id, status string, fields map[string]any) error {
+func (tx *Tx) SetStatus(kind, id, status string, fields Fields) error {
 	fn, ok := tx.mount.statuses[kind]
 	if !ok {
 		return BadControl("%s has no status target for %q", tx.mount.provider, kind)

@@ -16,7 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -293,7 +296,7 @@ type Event struct {
 	ID   string `json:"id"`
 	// Fields are the values scenarios match on (request fields, resource
 	// fields), flattened with dots for nested objects: "payer.last_name".
-	Fields map[string]any `json:"fields,omitempty"`
+	Fields Fields `json:"fields,omitempty"`
 }
 
 // Delivery is an outgoing notification (webhook) put in the outbox.
@@ -326,7 +329,7 @@ type SignFunc func(ctx context.Context, tenant string, d *Delivery, now time.Tim
 // control call, with extra fields (e.g. a rejection code). It writes the
 // record and enqueues the provider's notification in tx, exactly as the real
 // service does on that change.
-type StatusFunc func(tx *Tx, id, status string, fields map[string]any) error
+type StatusFunc func(tx *Tx, id, status string, fields Fields) error
 
 // ControlFunc handles a provider-specific control endpoint under
 // /_fakeprovider/<provider>/. It returns a JSON value or an error (a
@@ -401,4 +404,50 @@ type Exampler interface {
 // for each, and MountOf gives them to the provider's mount.
 type MultiHost interface {
 	ExtraHosts() []HostSpec
+}
+
+// Fields are the values of an event or a status change (scenario steps,
+// control calls), as decoded from JSON or YAML or set by a provider. The
+// readers accept each value in the forms those give it, so providers read
+// them without type switches.
+type Fields map[string]any
+
+// String is the value of key as a string ("" when absent); numbers and
+// booleans are formatted.
+func (f Fields) String(key string) string {
+	switch v := f[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Int is the value of key as an integer: an int, an integral float, a
+// json.Number or a numeric string. ok is false when it is absent or none
+// of those.
+func (f Fields) Int(key string) (n int, ok bool) {
+	switch v := f[key].(type) {
+	case int:
+		return v, true
+	case int64:
+		return int(v), true
+	case float64:
+		if v == math.Trunc(v) {
+			return int(v), true
+		}
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return int(i), true
+		}
+	case string:
+		if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return i, true
+		}
+	}
+	return 0, false
 }

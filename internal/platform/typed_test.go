@@ -68,3 +68,29 @@ func TestCredentialsOf(t *testing.T) {
 		t.Error("UserOf accepted another type")
 	}
 }
+
+func TestFieldsReaders(t *testing.T) {
+	f := platform.Fields{
+		"int": 7, "float": 808.0, "fraction": 1.5, "number": json.Number("42"), "numeric": " 12 ",
+		"word": "abc", "bool": true, "nil": nil,
+	}
+	ints := []struct {
+		key  string
+		want int
+		ok   bool
+	}{
+		{"int", 7, true}, {"float", 808, true}, {"fraction", 0, false}, {"number", 42, true},
+		{"numeric", 12, true}, {"word", 0, false}, {"bool", 0, false}, {"absent", 0, false},
+	}
+	for _, tt := range ints {
+		if got, ok := f.Int(tt.key); got != tt.want || ok != tt.ok {
+			t.Errorf("Int(%s) = %d %v, want %d %v", tt.key, got, ok, tt.want, tt.ok)
+		}
+	}
+	strs := map[string]string{"word": "abc", "float": "808", "fraction": "1.5", "int": "7", "bool": "true", "nil": "", "absent": ""}
+	for key, want := range strs {
+		if got := f.String(key); got != want {
+			t.Errorf("String(%s) = %q, want %q", key, got, want)
+		}
+	}
+}
