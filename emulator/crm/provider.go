@@ -20,7 +20,7 @@ const Name = "crm"
 
 // Provider is the CRM Open API emulator.
 type Provider struct {
-	deps       platform.Deps
+	deps       platform.Services
 	mount      *platform.Mount
 	opts       Options
 	httpClient *http.Client
@@ -56,7 +56,7 @@ func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
 	p.faker = gofakeit.New(uint64(p.opts.Seed))
 	p.httpClient = &http.Client{Timeout: p.opts.OutboundTimeout}

@@ -178,7 +178,7 @@ func tosKey(token string) string      { return "tos:" + token }
 // bindStoredKeys binds the created accounts' keys and the issued tokens of
 // every tenant at start.
 func (p *Provider) bindStoredKeys() error {
-	if p.deps.Store == nil || p.deps.Tenants == nil {
+	if p.deps.Tenants == nil {
 		return nil
 	}
 	for _, tenant := range p.deps.Tenants.IDs() {

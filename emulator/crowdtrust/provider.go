@@ -17,7 +17,7 @@ const Name = "crowdtrust"
 
 // Provider is the CrowdTrust emulator.
 type Provider struct {
-	deps  platform.Deps
+	deps  platform.Services
 	mount *platform.Mount
 	opts  Options
 
@@ -57,7 +57,7 @@ func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
 	p.faker = gofakeit.New(uint64(p.opts.Seed))
 	if p.deps.Redact != nil {

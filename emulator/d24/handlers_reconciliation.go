@@ -19,11 +19,6 @@ import (
 // BEARER_TOKEN cookie, and lists the deposits, cashouts and refunds the
 // merchant made, by creation date.
 
-// MerchantsHost is the extra host of the Reconciliation (Merchants) API.
-// It is served under /d24-merchants/… on the shared port and alone with
-// --d24-merchants-addr.
-const MerchantsHost = "d24-merchants"
-
 // Record kind of reconciliation sessions (id = the BEARER_TOKEN).
 const kindReconSession = "recon_session"
 

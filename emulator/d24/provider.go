@@ -17,7 +17,7 @@ const Name = "d24"
 
 // Provider is the D24 emulator.
 type Provider struct {
-	deps  platform.Deps
+	deps  platform.Services
 	mount *platform.Mount
 	opts  Options
 }
@@ -43,9 +43,27 @@ func (p *Provider) Name() string { return Name }
 // Flags implements platform.Configurable.
 func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
+// CardHost is the extra host of the card (PCI) API: cc-api…/v3/deposits
+// and the MX debit-card cashouts. It is served under /d24-card/… on the
+// shared port and alone with --d24-card-addr.
+const CardHost = "d24-card"
+
+// MerchantsHost is the extra host of the Reconciliation (Merchants) API.
+// It is served under /d24-merchants/… on the shared port and alone with
+// --d24-merchants-addr.
+const MerchantsHost = "d24-merchants"
+
+// ExtraHosts implements platform.MultiHost.
+func (p *Provider) ExtraHosts() []platform.HostSpec {
+	return []platform.HostSpec{
+		{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"},
+		{Name: MerchantsHost, Usage: "also serve the D24 Reconciliation API host (merchants-api) on this address, at its real paths"},
+	}
+}
+
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps, p.mount = m.Deps(), m
+	p.deps, p.mount = m.Services(), m
 	if p.deps.Redact != nil {
 		p.deps.Redact.AddKeys("pass", "document", "document_id", "bank_account", "account_number", "beneficiary_name", "beneficiary_lastname",
 			"card_number", "cvv", "expiration_month", "expiration_year", "holder_name", "card_token")

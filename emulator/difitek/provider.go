@@ -18,7 +18,7 @@ const Name = "difitek"
 
 // Provider is the Difitek emulator.
 type Provider struct {
-	deps  platform.Deps
+	deps  platform.Services
 	mount *platform.Mount
 	opts  Options
 
@@ -54,7 +54,7 @@ func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
 	p.faker = gofakeit.New(uint64(p.opts.Seed))
 	if p.deps.Redact != nil {

@@ -52,12 +52,12 @@ func (f *FlagSet) usage(name, usage string) string {
 // String registers a string flag.
 func (f *FlagSet) String(name, def, usage string) *string {
 	p := new(string)
-	f.StringVar(p, name, def, usage)
+	f.stringVar(p, name, def, usage)
 	return p
 }
 
-// StringVar registers a string flag stored in p.
-func (f *FlagSet) StringVar(p *string, name, def, usage string) {
+// stringVar registers a string flag stored in p.
+func (f *FlagSet) stringVar(p *string, name, def, usage string) {
 	if v, ok := f.env(name); ok {
 		def = v
 	}
@@ -67,36 +67,36 @@ func (f *FlagSet) StringVar(p *string, name, def, usage string) {
 // Bool registers a bool flag; the env var accepts strconv.ParseBool values.
 func (f *FlagSet) Bool(name string, def bool, usage string) *bool {
 	p := new(bool)
-	f.BoolVar(p, name, def, usage)
+	f.boolVar(p, name, def, usage)
 	return p
 }
 
-// BoolVar registers a bool flag stored in p.
-func (f *FlagSet) BoolVar(p *bool, name string, def bool, usage string) {
+// boolVar registers a bool flag stored in p.
+func (f *FlagSet) boolVar(p *bool, name string, def bool, usage string) {
 	f.FS.BoolVar(p, name, envValue(f, name, def, strconv.ParseBool), f.usage(name, usage))
 }
 
 // Int registers an int flag.
 func (f *FlagSet) Int(name string, def int, usage string) *int {
 	p := new(int)
-	f.IntVar(p, name, def, usage)
+	f.intVar(p, name, def, usage)
 	return p
 }
 
-// IntVar registers an int flag stored in p.
-func (f *FlagSet) IntVar(p *int, name string, def int, usage string) {
+// intVar registers an int flag stored in p.
+func (f *FlagSet) intVar(p *int, name string, def int, usage string) {
 	f.FS.IntVar(p, name, envValue(f, name, def, strconv.Atoi), f.usage(name, usage))
 }
 
 // Float registers a float64 flag.
 func (f *FlagSet) Float(name string, def float64, usage string) *float64 {
 	p := new(float64)
-	f.FloatVar(p, name, def, usage)
+	f.floatVar(p, name, def, usage)
 	return p
 }
 
-// FloatVar registers a float64 flag stored in p.
-func (f *FlagSet) FloatVar(p *float64, name string, def float64, usage string) {
+// floatVar registers a float64 flag stored in p.
+func (f *FlagSet) floatVar(p *float64, name string, def float64, usage string) {
 	parse := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 	f.FS.Float64Var(p, name, envValue(f, name, def, parse), f.usage(name, usage))
 }
@@ -104,12 +104,12 @@ func (f *FlagSet) FloatVar(p *float64, name string, def float64, usage string) {
 // Duration registers a duration flag ("5s", "15m").
 func (f *FlagSet) Duration(name string, def time.Duration, usage string) *time.Duration {
 	p := new(time.Duration)
-	f.DurationVar(p, name, def, usage)
+	f.durationVar(p, name, def, usage)
 	return p
 }
 
-// DurationVar registers a duration flag stored in p.
-func (f *FlagSet) DurationVar(p *time.Duration, name string, def time.Duration, usage string) {
+// durationVar registers a duration flag stored in p.
+func (f *FlagSet) durationVar(p *time.Duration, name string, def time.Duration, usage string) {
 	f.FS.DurationVar(p, name, envValue(f, name, def, time.ParseDuration), f.usage(name, usage))
 }
 
@@ -144,15 +144,15 @@ func (f *FlagSet) Bind(opts any) {
 		usage := t.Field(i).Tag.Get("usage")
 		switch p := v.Field(i).Addr().Interface().(type) {
 		case *string:
-			f.StringVar(p, name, *p, usage)
+			f.stringVar(p, name, *p, usage)
 		case *bool:
-			f.BoolVar(p, name, *p, usage)
+			f.boolVar(p, name, *p, usage)
 		case *int:
-			f.IntVar(p, name, *p, usage)
+			f.intVar(p, name, *p, usage)
 		case *float64:
-			f.FloatVar(p, name, *p, usage)
+			f.floatVar(p, name, *p, usage)
 		case *time.Duration:
-			f.DurationVar(p, name, *p, usage)
+			f.durationVar(p, name, *p, usage)
 		default:
 			panic(fmt.Sprintf("platform: option %s.%s has unsupported type %s", t.Name(), t.Field(i).Name, t.Field(i).Type))
 		}

@@ -68,6 +68,17 @@ type Deps struct {
 	Journal *journal.Journal
 }
 
+// Services are the platform services a provider holds: the store, the
+// journal, the outbox, events and faults reach it only through Request,
+// Tx and Mount, in the transaction of the call.
+type Services struct {
+	Tenants Tenants
+	Clock   Clock
+	Log     *slog.Logger
+	// Redact may be nil (a provider mounted outside the server).
+	Redact Redactor
+}
+
 // Redactor is the journal's redaction list.
 type Redactor interface {
 	AddKeys(keys ...string)
@@ -209,8 +220,13 @@ func MountOf(p Provider, deps Deps) *Mount {
 // Provider is the name of the mounted provider.
 func (m *Mount) Provider() string { return m.provider }
 
-// Deps are the platform services.
+// Deps are all the platform services, for the platform's own tests.
 func (m *Mount) Deps() Deps { return m.deps }
+
+// Services are the platform services a provider holds.
+func (m *Mount) Services() Services {
+	return Services{Tenants: m.deps.Tenants, Clock: m.deps.Clock, Log: m.deps.Log, Redact: m.deps.Redact}
+}
 
 // SetWriter sets the provider's response writer, with no answers of its
 // own to the platform's errors (the writer maps them).
