@@ -73,7 +73,7 @@ func TestNetworkOfPath(t *testing.T) {
 		}
 	}
 	r := httptest.NewRequest("GET", "http://x/difitek/v1/testnetwork/self", nil)
-	if got := networkOf(platform.WithPrefix(r, "/difitek")); got != "testnetwork" {
+	if got := networkOf(platform.WithRoute(r, nil, "/difitek")); got != "testnetwork" {
 		t.Errorf("under prefix: %q", got)
 	}
 }

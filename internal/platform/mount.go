@@ -410,9 +410,6 @@ func pathVar(r *http.Request, name string) string {
 	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
 		return rc.vars[name]
 	}
-	if vars, ok := r.Context().Value(varsKey{}).(map[string]string); ok {
-		return vars[name]
-	}
 	return ""
 }
 
@@ -425,23 +422,10 @@ type routeCtx struct {
 }
 
 // WithRoute stores a matched route's variables and the mount prefix the
-// request came in under, in one context value (one request copy, not two).
+// request came in under ("/d24", or "" at the real path), in one context
+// value (one request copy, not two). The server and the control API set it.
 func WithRoute(r *http.Request, vars map[string]string, prefix string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), routeKey{}, &routeCtx{vars: vars, prefix: prefix}))
-}
-
-type varsKey struct{}
-
-// WithVars stores route variables in the request context (set by the server).
-func WithVars(r *http.Request, vars map[string]string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), varsKey{}, vars))
-}
-
-type prefixKey struct{}
-
-// WithPrefix records the mount prefix the request came in under ("/d24" or "").
-func WithPrefix(r *http.Request, prefix string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), prefixKey{}, prefix))
 }
 
 // Prefix is the mount prefix the request came in under: "" at the real path,
@@ -450,8 +434,7 @@ func Prefix(r *http.Request) string {
 	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
 		return rc.prefix
 	}
-	p, _ := r.Context().Value(prefixKey{}).(string)
-	return p
+	return ""
 }
 
 // BaseURL is the URL a client used to reach the provider, with the mount
