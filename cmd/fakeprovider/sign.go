@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"sort"
@@ -12,7 +14,8 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
 )
 
-// sign delegates to the provider's SignCommand with the default tenant's
+// sign runs `fakeprovider sign PROVIDER [flags] [METHOD] PATH [BODY]`
+// through the provider's SignCommand (the platform's one command line) with the default tenant's
 // credentials (the fixed documented ones, or --credentials overrides given
 // through FAKEPROVIDER_CREDENTIALS).
 func sign(args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
@@ -51,5 +54,8 @@ func sign(args []string, stdout, stderr io.Writer, env func(string) (string, boo
 			}
 		}
 	}
-	return sc.SignCommand(args[1:], creds, stdout)
+	if err := sc.SignCommand(args[1:], creds, stdout); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil // -h printed the usage
 }

@@ -559,9 +559,8 @@ func (p *Provider) ctlStartPayment(c *platform.ControlRequest) (any, error) {
 	if b.Language == "" {
 		b.Language = "en-us"
 	}
-	raw, ok := p.deps.Tenants.Credentials(c.Tenant, Name)
-	creds, _ := raw.(*Credentials)
-	if !ok || creds == nil {
+	creds, ok := credentials.Of(p.deps.Tenants, c.Tenant, Name)
+	if !ok {
 		return nil, platform.ControlNotFound("tenant %s has no crm credentials", c.Tenant)
 	}
 	var settings Settings

@@ -3,7 +3,6 @@ package crm
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -32,18 +31,25 @@ func randomHex(n int) string {
 }
 
 // Credentials implements platform.Provider.
-func (p *Provider) Credentials() platform.CredentialSpec {
-	return platform.CredentialSpec{
-		Default: func() any {
-			return &Credentials{APIKey: DefaultAPIKey, PSPMerchantID: DefaultPSPMerchantID, PSPToken: DefaultPSPToken}
-		},
-		New: func() any {
-			return &Credentials{APIKey: randomHex(16), PSPMerchantID: randomHex(16), PSPToken: randomHex(16)}
-		},
-		Decode: func(raw json.RawMessage) (any, error) {
-			var c Credentials
-			return &c, json.Unmarshal(raw, &c)
-		},
-		Keys: func(c any) []string { return []string{c.(*Credentials).APIKey} },
-	}
+func (p *Provider) Credentials() platform.CredentialSpec { return credentials.Spec() }
+
+// credentials declares the CRM's credentials to the platform.
+var credentials = platform.CredentialsOf[Credentials]{
+	Default: func() *Credentials {
+		return &Credentials{APIKey: DefaultAPIKey, PSPMerchantID: DefaultPSPMerchantID, PSPToken: DefaultPSPToken}
+	},
+	New: func() *Credentials {
+		return &Credentials{APIKey: randomHex(16), PSPMerchantID: randomHex(16), PSPToken: randomHex(16)}
+	},
+	Keys: func(c *Credentials) []string {
+		keys := []string{c.APIKey}
+		if c.PSPToken != "" {
+			keys = append(keys, payTokenKey(c.PSPToken))
+		}
+		return keys
+	},
 }
+
+// payTokenKey is the tenant key of a PSP pay token: PSP callbacks carry no
+// API key, only the token's signature.
+func payTokenKey(token string) string { return "psp:" + token }

@@ -3,4 +3,4 @@ package crm
 import "github.com/fakeprovider/fakeprovider/internal/platform"
 
 // Writer exposes the response writer to the tests.
-func Writer() platform.Writer { return writer{} }
+func Writer() platform.Writer { return envelope }

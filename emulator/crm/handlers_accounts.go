@@ -315,7 +315,7 @@ func (p *Provider) moveFunds(pl string, deposit bool) platform.HandlerFunc {
 			if ok, err := tx.Records().Get(kindRecentOp, opKey, &last); err != nil {
 				return nil, err
 			} else if ok {
-				if at, err := parseTime(last.At); err == nil && now.Sub(at) < *p.repeatWindow {
+				if at, err := parseTime(last.At); err == nil && now.Sub(at) < p.opts.RepeatWindow {
 					return map[string]bool{"repeat": true}, nil
 				}
 			}

@@ -20,50 +20,52 @@ const Name = "crm"
 
 // Provider is the CRM Open API emulator.
 type Provider struct {
-	deps  platform.Deps
-	mount *platform.Mount
-
-	seed          *int
-	repeatWindow  *time.Duration
-	outboundLimit *time.Duration
-	httpClient    *http.Client
+	deps       platform.Services
+	mount      *platform.Mount
+	opts       Options
+	httpClient *http.Client
 
 	fakerMu sync.Mutex
 	faker   *gofakeit.Faker
 }
 
-// New returns a CRM provider with default settings.
-func New() *Provider {
-	seed := 1
-	repeat := 2 * time.Minute
-	timeout := 5 * time.Second
-	return &Provider{seed: &seed, repeatWindow: &repeat, outboundLimit: &timeout}
+// Options are the CRM's settings; the platform binds each to its flag and
+// environment variable (--crm-seed, FAKEPROVIDER_CRM_SEED).
+type Options struct {
+	Seed            int           `flag:"crm-seed" usage:"seed of the CRM's fake data (names, trades, bankcards)"`
+	RepeatWindow    time.Duration `flag:"crm-repeat-window" usage:"an MT deposit/withdrawal reusing a comment within this window answers 200 {\"repeat\":true}"`
+	OutboundTimeout time.Duration `flag:"crm-outbound-timeout" usage:"timeout of the CRM's own outgoing calls (PSP get payment URL, external exchange rates)"`
 }
+
+// DefaultOptions are the settings the emulator starts with.
+func DefaultOptions() Options {
+	return Options{Seed: 1, RepeatWindow: 2 * time.Minute, OutboundTimeout: 5 * time.Second}
+}
+
+// New returns a CRM provider with default settings.
+func New() *Provider { return NewWith(DefaultOptions()) }
+
+// NewWith returns a CRM provider with opts.
+func NewWith(opts Options) *Provider { return &Provider{opts: opts} }
 
 // Name implements platform.Provider.
 func (p *Provider) Name() string { return Name }
 
 // Flags implements platform.Configurable.
-func (p *Provider) Flags(f *platform.FlagSet) {
-	p.seed = f.Int("crm-seed", 1, "seed of the CRM's fake data (names, trades, bankcards)")
-	p.repeatWindow = f.Duration("crm-repeat-window", 2*time.Minute,
-		"an MT deposit/withdrawal reusing a comment within this window answers 200 {\"repeat\":true}")
-	p.outboundLimit = f.Duration("crm-outbound-timeout", 5*time.Second,
-		"timeout of the CRM's own outgoing calls (PSP get payment URL, external exchange rates)")
-}
+func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
-	p.faker = gofakeit.New(uint64(*p.seed))
-	p.httpClient = &http.Client{Timeout: *p.outboundLimit}
+	p.faker = gofakeit.New(uint64(p.opts.Seed))
+	p.httpClient = &http.Client{Timeout: p.opts.OutboundTimeout}
 	if p.deps.Redact != nil {
 		p.deps.Redact.AddKeys("password", "repeat_password", "master_password", "investor_password",
 			"email_code", "phone_code", "secret", "psp_token", "fx_key", "api_key")
 		p.deps.Redact.AddHeaders("key", "signature", "crm-pay-token", HeaderWebhookSignature)
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)

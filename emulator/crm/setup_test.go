@@ -1,9 +1,7 @@
 package crm_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -61,23 +59,15 @@ func (a answer) errType(t *testing.T) string {
 // raw sends a request with the given headers and exact body.
 func (e *env) raw(t *testing.T, method, path string, body []byte, header http.Header) answer {
 	t.Helper()
-	req, err := http.NewRequest(method, e.url+"/crm"+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
+	h := header.Clone()
 	if len(body) > 0 {
-		req.Header.Set("Content-Type", "application/json")
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return answer{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	a := platformtest.Send(t, method, e.url+"/crm"+path, body, h)
+	return answer{Status: a.Status, Header: a.Header, Body: a.Body}
 }
 
 // call signs a request as a real client does and sends it; body is JSON
@@ -89,22 +79,8 @@ func (e *env) call(t *testing.T, method, path string, body any) answer {
 
 func (e *env) callAs(t *testing.T, creds *crm.Credentials, method, path string, body any) answer {
 	t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		raw = b
-	default:
-		var err error
-		if raw, err = json.Marshal(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, _ := http.NewRequest(method, e.url+"/crm"+path, nil)
-	if err := e.p.SignRequest(req, raw, creds, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return e.raw(t, method, path, raw, req.Header)
+	raw := platformtest.Body(t, body)
+	return e.raw(t, method, path, raw, platformtest.SignedHeader(t, e.p, creds, method, e.url+"/crm"+path, raw, time.Now()))
 }
 
 // must checks the status of an answer.

@@ -1,6 +1,7 @@
 package crowdtrust
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha256"
@@ -111,7 +112,7 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	if err != nil {
 		return platform.Caller{}, deny("Date %q is not an HTTP-date (RFC 1123, RFC 850 or asctime, GMT)", date)
 	}
-	if skew := *p.skew; skew > 0 {
+	if skew := p.opts.DateSkew; skew > 0 {
 		now := p.deps.Clock.Now()
 		if d := now.Sub(signedAt); d > skew || d < -skew {
 			return platform.Caller{}, deny("Date %q is %s away from the server clock %s (allowed %s)",
@@ -129,11 +130,11 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 
 	contentType := r.Header.Get("Content-Type")
 	paths := []string{sentPath}
-	if *p.lenientPath {
+	if p.opts.PathWithoutSlash {
 		paths = append(paths, strings.TrimPrefix(sentPath, "/"))
 	}
 	modes := []string{KeyModeRaw, KeyModeB64}
-	switch *p.keyMode {
+	switch p.opts.KeyMode {
 	case KeyModeRaw:
 		modes = []string{KeyModeRaw}
 	case KeyModeB64:
@@ -149,12 +150,12 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	}
 	sts := StringToSign(r.Method, md5Header, contentType, date, sentPath)
 	return platform.Caller{}, deny("signature mismatch: expected HMAC-SHA256 (key mode %s) over %q = %q",
-		*p.keyMode, sts, Sign(who.Secret, modes[0], sts))
+		p.opts.KeyMode, sts, Sign(who.Secret, modes[0], sts))
 }
 
 // authFailure is the one answer to every authentication failure.
 func (p *Provider) authFailure() *apiError {
-	if *p.authStatus == 401 {
+	if p.opts.AuthFailureStatus == 401 {
 		return errUnauthorized
 	}
 	return errForbidden
@@ -165,4 +166,78 @@ func envPrefix(env string) string {
 		return "/bacapi/test/"
 	}
 	return "/bacapi/ (not /bacapi/test/)"
+}
+
+// The keys made at run time are bound to their tenant with the tenant
+// registry, so a request finds its tenant with one map lookup: the created
+// accounts' API keys and the issued tosTokens. The store stays the source
+// of truth: a bound key whose record is gone (after a reset) finds nothing.
+func accountKey(apiKey string) string { return "account:" + apiKey }
+func tosKey(token string) string      { return "tos:" + token }
+
+// bindStoredKeys binds the created accounts' keys and the issued tokens of
+// every tenant at start.
+func (p *Provider) bindStoredKeys() error {
+	if p.deps.Tenants == nil {
+		return nil
+	}
+	for _, tenant := range p.deps.Tenants.IDs() {
+		err := p.mount.View(context.Background(), tenant, func(tx *platform.Tx) error {
+			if err := tx.Records().ForEach(kindAPIKey, func(id string, _ []byte) error {
+				p.deps.Tenants.Bind(Name, accountKey(id), tenant)
+				return nil
+			}); err != nil {
+				return err
+			}
+			return tx.Records().ForEach(kindToken, func(id string, _ []byte) error {
+				p.deps.Tenants.Bind(Name, tosKey(id), tenant)
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lookupKey finds the account and secret behind an API key: a tenant's own
+// keys first, then the created accounts.
+func (p *Provider) lookupKey(r *http.Request, apiKey string) (principal, bool) {
+	if tenant, c, ok := credentials.Lookup(p.deps.Tenants, Name, apiKey); ok {
+		switch apiKey {
+		case c.Live.APIKey:
+			return principal{Tenant: tenant, Account: mainAccount, Env: EnvLive, Secret: c.Live.SecretKey}, true
+		case c.Test.APIKey:
+			return principal{Tenant: tenant, Account: mainAccount, Env: EnvTest, Secret: c.Test.SecretKey}, true
+		}
+		return principal{}, false
+	}
+	if tenant, _, ok := p.deps.Tenants.Lookup(Name, accountKey(apiKey)); ok {
+		return p.createdAccountKey(r.Context(), tenant, apiKey)
+	}
+	return principal{}, false
+}
+
+func (p *Provider) createdAccountKey(ctx context.Context, tenant, apiKey string) (principal, bool) {
+	var who principal
+	var found bool
+	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
+		var rec apiKeyRecord
+		ok, err := tx.Records().Get(kindAPIKey, apiKey, &rec)
+		if err != nil || !ok {
+			return err
+		}
+		var acct Account
+		if ok, err = tx.Records().Get(kindAccount, rec.Account, &acct); err != nil || !ok {
+			return err
+		}
+		secret := acct.SecretKey
+		if rec.Env == EnvTest {
+			secret = acct.TestSecretKey
+		}
+		who, found = principal{Tenant: tenant, Account: acct.ID, Env: rec.Env, Secret: secret}, true
+		return nil
+	})
+	return who, found && err == nil
 }

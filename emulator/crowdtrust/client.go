@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -42,7 +41,7 @@ func signedHeaders(method, path string, body []byte, kp KeyPair, date string) ht
 // Java client (raw secret bytes as the HMAC key, RFC 1123 Date, Content-MD5
 // sent empty on bodiless requests, Content-Type only with a body).
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("crowdtrust: credentials are %T, want *crowdtrust.Credentials", creds)
 	}
@@ -83,80 +82,45 @@ func (p *Provider) Examples() []platform.Example {
 	}
 }
 
-// SignCommand implements platform.SignCommander:
-//
-//	fakeprovider sign crowdtrust [-method POST] [-body JSON | -body-file F] [-date D] [-base URL] [-api-key K -secret-key S] PATH
+// SignCommand implements platform.SignCommander with the platform's one
+// command line.
 func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
-	fs := flag.NewFlagSet("sign crowdtrust", flag.ContinueOnError)
-	fs.SetOutput(out)
-	method := fs.String("method", "", "HTTP method (default GET, or POST with a body)")
-	body := fs.String("body", "", "request body (exact bytes)")
-	bodyFile := fs.String("body-file", "", "read the request body from this file")
-	date := fs.String("date", "", "Date header to sign (default: now, RFC 1123)")
-	base := fs.String("base", "http://localhost:8080", "base URL of the emulator")
-	apiKey := fs.String("api-key", "", "API key (default: the tenant's LIVE or TEST key, by path)")
-	secret := fs.String("secret-key", "", "secret key of -api-key")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || !strings.HasPrefix(fs.Arg(0), "/") {
-		return errors.New("usage: fakeprovider sign crowdtrust [flags] /bacapi/...path")
-	}
-	path := fs.Arg(0)
-	raw := []byte(*body)
-	if *bodyFile != "" {
-		b, err := os.ReadFile(*bodyFile)
-		if err != nil {
-			return err
-		}
-		raw = b
-	}
-	if *method == "" {
-		*method = http.MethodGet
-		if len(raw) > 0 {
-			*method = http.MethodPost
-		}
-	}
-	if *date == "" {
-		*date = time.Now().UTC().Format(http.TimeFormat)
-	}
-	var kp KeyPair
-	if c, ok := creds.(*Credentials); ok {
-		kp = keyPairFor(c, path)
-	}
-	if *apiKey != "" {
-		kp = KeyPair{APIKey: *apiKey, SecretKey: *secret}
-	}
-	if kp.APIKey == "" || kp.SecretKey == "" {
-		return errors.New("no credentials: pass -api-key and -secret-key")
-	}
-	// The signature covers the path as requested, so a base URL with a
-	// path (…/crowdtrust) is part of the signed path.
-	signedPath := path
-	if u, err := url.Parse(*base); err == nil {
-		signedPath = strings.TrimSuffix(u.Path, "/") + path
-	}
-	h := signedHeaders(*method, signedPath, raw, kp, *date)
-	curl := []string{"curl", "-sS", "-X", *method}
-	for _, name := range []string{"Date", "Content-Type", "Content-MD5", "Authorization"} {
-		if len(h.Values(name)) == 0 {
-			continue
-		}
-		fmt.Fprintf(out, "%s: %s\n", name, h.Get(name))
-		if h.Get(name) == "" {
-			// curl sends an empty header with "Name;".
-			curl = append(curl, "-H", shellQuote(name+";"))
-			continue
-		}
-		curl = append(curl, "-H", shellQuote(name+": "+h.Get(name)))
-	}
-	fmt.Fprintf(out, "# string-to-sign: %q\n", StringToSign(*method, h.Get("Content-MD5"), h.Get("Content-Type"), *date, path))
-	if len(raw) > 0 {
-		curl = append(curl, "--data-binary", shellQuote(string(raw)))
-	}
-	curl = append(curl, shellQuote(strings.TrimSuffix(*base, "/")+path))
-	fmt.Fprintln(out, strings.Join(curl, " "))
-	return nil
+	return platform.RunSign(Name, signSpec, args, creds, out)
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// signSpec is CrowdTrust's part of `fakeprovider sign`: the official
+// client's headers over the path as requested, so a base URL with a path
+// (…/crowdtrust) is part of the signed path.
+var signSpec = platform.SignSpec{
+	Base:    "http://localhost:8080",
+	Headers: []string{"Date", "Content-Type", "Content-MD5", "Authorization"},
+	Flags: func(fs *flag.FlagSet) func(*platform.SignCall) error {
+		date := fs.String("date", "", "Date header to sign (default: now, RFC 1123)")
+		apiKey := fs.String("api-key", "", "API key (default: the tenant's LIVE or TEST key, by path)")
+		secret := fs.String("secret-key", "", "secret key of -api-key")
+		return func(call *platform.SignCall) error {
+			d := *date
+			if d == "" {
+				d = call.Now.UTC().Format(http.TimeFormat)
+			}
+			var kp KeyPair
+			if c, ok := credentials.From(call.Creds); ok {
+				kp = keyPairFor(c, call.Path)
+			}
+			if *apiKey != "" {
+				kp = KeyPair{APIKey: *apiKey, SecretKey: *secret}
+			}
+			if kp.APIKey == "" || kp.SecretKey == "" {
+				return errors.New("no credentials: pass -api-key and -secret-key")
+			}
+			signedPath := call.Path
+			if u, err := url.Parse(call.Base); err == nil {
+				signedPath = strings.TrimSuffix(u.Path, "/") + call.Path
+			}
+			call.Header = signedHeaders(call.Method, signedPath, call.Body, kp, d)
+			call.Notes = append(call.Notes, fmt.Sprintf("string-to-sign: %q",
+				StringToSign(call.Method, call.Header.Get("Content-MD5"), call.Header.Get("Content-Type"), d, call.Path)))
+			return nil
+		}
+	},
+}

@@ -57,6 +57,9 @@ func (p *Provider) issueToken(c *platform.ControlRequest) (any, error) {
 		t = TosToken{Token: in.Token, Issued: tx.Now()}
 		return tx.Records().Put(kindToken, t.Token, t)
 	})
+	if err == nil {
+		p.deps.Tenants.Bind(Name, tosKey(t.Token), c.Tenant)
+	}
 	return t, err
 }
 
@@ -87,7 +90,7 @@ func (p *Provider) setWebhook(c *platform.ControlRequest) (any, error) {
 	if err := json.Unmarshal(c.Body, &in); err != nil {
 		return nil, platform.BadControl("body must be {\"webhook\":\"https://…\"}: %v", err)
 	}
-	if in.Webhook != "" && !webhookAllowed(in.Webhook, *p.insecureHooks) {
+	if in.Webhook != "" && !webhookAllowed(in.Webhook, p.opts.LoopbackHTTPWebhooks) {
 		return nil, platform.BadControl("webhook must be https (or http on loopback): %q", in.Webhook)
 	}
 	var acct *Account

@@ -4,8 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -33,30 +31,18 @@ const (
 )
 
 // Credentials implements platform.Provider.
-func (p *Provider) Credentials() platform.CredentialSpec {
-	return platform.CredentialSpec{
-		Default: func() any {
-			return &Credentials{
-				Live: KeyPair{APIKey: DefaultLiveAPIKey, SecretKey: DefaultLiveSecretKey},
-				Test: KeyPair{APIKey: DefaultTestAPIKey, SecretKey: DefaultTestSecretKey},
-			}
-		},
-		New: func() any { return &Credentials{Live: newKeyPair(), Test: newKeyPair()} },
-		Decode: func(raw json.RawMessage) (any, error) {
-			var c Credentials
-			if err := json.Unmarshal(raw, &c); err != nil {
-				return nil, fmt.Errorf("crowdtrust credentials: %w", err)
-			}
-			return &c, nil
-		},
-		Keys: func(c any) []string {
-			cr, ok := c.(*Credentials)
-			if !ok {
-				return nil
-			}
-			return []string{cr.Live.APIKey, cr.Test.APIKey}
-		},
-	}
+func (p *Provider) Credentials() platform.CredentialSpec { return credentials.Spec() }
+
+// credentials declares CrowdTrust's credentials to the platform.
+var credentials = platform.CredentialsOf[Credentials]{
+	Default: func() *Credentials {
+		return &Credentials{
+			Live: KeyPair{APIKey: DefaultLiveAPIKey, SecretKey: DefaultLiveSecretKey},
+			Test: KeyPair{APIKey: DefaultTestAPIKey, SecretKey: DefaultTestSecretKey},
+		}
+	},
+	New:  func() *Credentials { return &Credentials{Live: newKeyPair(), Test: newKeyPair()} },
+	Keys: func(c *Credentials) []string { return []string{c.Live.APIKey, c.Test.APIKey} },
 }
 
 // newKeyPair mints a key pair in the real format: a 12-hex-digit API key and

@@ -55,10 +55,10 @@ func SignedHeaders(method, path string, body []byte, kp KeyPair, date string) ht
 
 // SetKeyMode, SetLenientPath and SetAnyTosToken change settings of a
 // mounted provider (tests only; no concurrent requests).
-func (p *Provider) SetKeyMode(mode string) { *p.keyMode = mode }
-func (p *Provider) SetLenientPath(on bool) { *p.lenientPath = on }
-func (p *Provider) SetAuthStatus(code int) { *p.authStatus = code }
-func (p *Provider) SetAnyTosToken(on bool) { *p.anyTosToken = on }
+func (p *Provider) SetKeyMode(mode string) { p.opts.KeyMode = mode }
+func (p *Provider) SetLenientPath(on bool) { p.opts.PathWithoutSlash = on }
+func (p *Provider) SetAuthStatus(code int) { p.opts.AuthFailureStatus = code }
+func (p *Provider) SetAnyTosToken(on bool) { p.opts.AnyTosToken = on }
 
 // EventCheckCreated and KindCheck name the check's event and kind.
 const (

@@ -20,6 +20,7 @@ func (f fakeTenants) Lookup(provider, key string) (string, any, bool) {
 	}
 	return "", nil, false
 }
+func (f fakeTenants) Bind(string, string, string)            {}
 func (f fakeTenants) Credentials(string, string) (any, bool) { return f.creds, true }
 func (f fakeTenants) IDs() []string                          { return []string{defaultTenant} }
 

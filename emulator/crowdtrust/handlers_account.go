@@ -38,7 +38,7 @@ func (p *Provider) parseAccountRequest(body []byte) (accountRequest, error) {
 	if in.Webhook, err = o.str("webhook", ""); err != nil {
 		return in, err
 	}
-	if in.Webhook != "" && !webhookAllowed(in.Webhook, *p.insecureHooks) {
+	if in.Webhook != "" && !webhookAllowed(in.Webhook, p.opts.LoopbackHTTPWebhooks) {
 		return in, invalid("webhook", "The webhook url must be over SSL (https)")
 	}
 	for field, dst := range map[string]*string{"firstName": &in.FirstName, "lastName": &in.LastName, "phone": &in.Phone} {
@@ -51,17 +51,16 @@ func (p *Provider) parseAccountRequest(body []byte) (accountRequest, error) {
 
 // tokenTenant finds the tenant a tosToken was issued for.
 func (p *Provider) tokenTenant(ctx context.Context, token string) (string, bool) {
-	for _, tenant := range p.deps.Tenants.IDs() {
-		var found bool
-		_ = p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-			found = tx.Records().GetRaw(kindToken, token) != nil
-			return nil
-		})
-		if found {
-			return tenant, true
-		}
+	tenant, _, ok := p.deps.Tenants.Lookup(Name, tosKey(token))
+	if !ok {
+		return "", false
 	}
-	return "", false
+	var found bool
+	_ = p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
+		found = tx.Records().GetRaw(kindToken, token) != nil
+		return nil
+	})
+	return tenant, found
 }
 
 // createAccount is POST /bacapi/account: no signature; the tosToken says
@@ -73,7 +72,7 @@ func (p *Provider) createAccount(req *platform.Request) (any, error) {
 	}
 	tenant, issued := p.tokenTenant(req.Context(), in.TosToken)
 	if !issued {
-		if !*p.anyTosToken {
+		if !p.opts.AnyTosToken {
 			return nil, invalid("tosToken", "The provided tosToken is invalid")
 		}
 		tenant = defaultTenant
@@ -122,8 +121,11 @@ func (p *Provider) createAccount(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.keys.put(live.APIKey, tenant)
-	p.keys.put(test.APIKey, tenant)
+	p.deps.Tenants.Bind(Name, accountKey(live.APIKey), tenant)
+	p.deps.Tenants.Bind(Name, accountKey(test.APIKey), tenant)
+	if issued {
+		p.deps.Tenants.Bind(Name, tosKey(in.TosToken), tenant)
+	}
 	return AccountKeys{APIKey: acct.APIKey, SecretKey: acct.SecretKey, TestAPIKey: acct.TestAPIKey, TestSecretKey: acct.TestSecretKey}, nil
 }
 

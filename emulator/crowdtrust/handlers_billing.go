@@ -88,7 +88,7 @@ func (p *Provider) setBilling(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	account, _ := req.Caller.User.(string)
+	account, _ := platform.UserOf[string](req.Caller)
 	err = req.Update(func(tx *platform.Tx) error {
 		acct, err := loadAccount(tx, account)
 		if err != nil {

@@ -109,7 +109,7 @@ func (p *Provider) createCheck(req *platform.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	account, _ := req.Caller.User.(string)
+	account, _ := platform.UserOf[string](req.Caller)
 	var reference string
 	p.fake(func(f *gofakeit.Faker) { reference = f.Numerify("CT-####-####-####") })
 	return req.Commit(func(tx *platform.Tx) (any, error) {
@@ -171,7 +171,7 @@ func findCheck(tx *platform.Tx, caller platform.Caller, id string) (*Check, erro
 	if err != nil {
 		return nil, err
 	}
-	account, _ := caller.User.(string)
+	account, _ := platform.UserOf[string](caller)
 	if !ok || c.Account != account || c.Env != caller.Env {
 		return nil, errCheckNotFound
 	}

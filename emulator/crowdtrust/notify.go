@@ -71,7 +71,7 @@ func stringField(fields map[string]any, name string) (string, bool) {
 // setCheckStatus moves a check to a status (scenario steps and control
 // calls), sends the completion e-mail and posts the check to the account's
 // webhook when the check reaches a result.
-func (p *Provider) setCheckStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setCheckStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	var c Check
 	ok, err := tx.Records().Get(kindCheck, id, &c)
 	if err != nil {

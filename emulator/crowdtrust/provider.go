@@ -17,74 +17,58 @@ const Name = "crowdtrust"
 
 // Provider is the CrowdTrust emulator.
 type Provider struct {
-	deps  platform.Deps
+	deps  platform.Services
 	mount *platform.Mount
-
-	skew          *time.Duration
-	keyMode       *string
-	anyTosToken   *bool
-	insecureHooks *bool
-	lenientPath   *bool
-	seed          *int
-	authStatus    *int
-
-	keys *keyIndex
+	opts  Options
 
 	fakerMu sync.Mutex
 	faker   *gofakeit.Faker
 }
 
-// New returns a CrowdTrust provider with default settings.
-func New() *Provider {
-	var (
-		skew     = 15 * time.Minute
-		mode     = KeyModeBoth
-		anyTos   = false
-		insecure = true
-		lenient  = true
-		seed     = 1
-		status   = 403
-	)
-	return &Provider{
-		skew: &skew, keyMode: &mode, anyTosToken: &anyTos, insecureHooks: &insecure,
-		lenientPath: &lenient, seed: &seed, authStatus: &status, keys: newKeyIndex(),
-	}
+// Options are CrowdTrust's settings; the platform binds each to its flag
+// and environment variable (--crowdtrust-seed, FAKEPROVIDER_CROWDTRUST_SEED).
+type Options struct {
+	DateSkew             time.Duration `flag:"crowdtrust-date-skew" usage:"reject signed requests whose Date is further than this from the wall clock (0: no check)"`
+	KeyMode              string        `flag:"crowdtrust-hmac-key-mode" usage:"HMAC key: raw (secret string bytes, the official client), b64 (base64-decoded secret, the docs sample) or both"`
+	AnyTosToken          bool          `flag:"crowdtrust-accept-any-tos-token" usage:"accept any well-formed tosToken (8 lowercase letters or digits) on POST /bacapi/account, for the default tenant"`
+	LoopbackHTTPWebhooks bool          `flag:"crowdtrust-allow-loopback-http-webhooks" usage:"accept http:// webhook URLs on loopback hosts (the real service requires https)"`
+	PathWithoutSlash     bool          `flag:"crowdtrust-accept-path-without-slash" usage:"also accept signatures over the path without its leading slash (the docs prose form)"`
+	AuthFailureStatus    int           `flag:"crowdtrust-auth-failure-status" usage:"status of every authentication failure: 403 (the docs' auth section) or 401 (the docs' status list)"`
+	Seed                 int           `flag:"crowdtrust-seed" usage:"seed of generated fake data (report reference numbers, case details)"`
 }
+
+// DefaultOptions are the settings the emulator starts with.
+func DefaultOptions() Options {
+	return Options{DateSkew: 15 * time.Minute, KeyMode: KeyModeBoth, LoopbackHTTPWebhooks: true, PathWithoutSlash: true,
+		AuthFailureStatus: 403, Seed: 1}
+}
+
+// New returns a CrowdTrust provider with default settings.
+func New() *Provider { return NewWith(DefaultOptions()) }
+
+// NewWith returns a CrowdTrust provider with opts.
+func NewWith(opts Options) *Provider { return &Provider{opts: opts} }
 
 // Name implements platform.Provider.
 func (p *Provider) Name() string { return Name }
 
 // Flags implements platform.Configurable.
-func (p *Provider) Flags(f *platform.FlagSet) {
-	p.skew = f.Duration("crowdtrust-date-skew", 15*time.Minute,
-		"reject signed requests whose Date is further than this from the wall clock (0: no check)")
-	p.keyMode = f.String("crowdtrust-hmac-key-mode", KeyModeBoth,
-		"HMAC key: raw (secret string bytes, the official client), b64 (base64-decoded secret, the docs sample) or both")
-	p.anyTosToken = f.Bool("crowdtrust-accept-any-tos-token", false,
-		"accept any well-formed tosToken (8 lowercase letters or digits) on POST /bacapi/account, for the default tenant")
-	p.insecureHooks = f.Bool("crowdtrust-allow-loopback-http-webhooks", true,
-		"accept http:// webhook URLs on loopback hosts (the real service requires https)")
-	p.lenientPath = f.Bool("crowdtrust-accept-path-without-slash", true,
-		"also accept signatures over the path without its leading slash (the docs prose form)")
-	p.authStatus = f.Int("crowdtrust-auth-failure-status", 403,
-		"status of every authentication failure: 403 (the docs' auth section) or 401 (the docs' status list)")
-	p.seed = f.Int("crowdtrust-seed", 1, "seed of generated fake data (report reference numbers, case details)")
-}
+func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
-	p.faker = gofakeit.New(uint64(*p.seed))
+	p.faker = gofakeit.New(uint64(p.opts.Seed))
 	if p.deps.Redact != nil {
 		p.deps.Redact.AddKeys("number", "cvc", "ssn", "secretKey", "testSecretKey", "secret_key", "tosToken", "dateOfBirth")
 		p.deps.Redact.AddHeaders("Authorization")
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)
-	return p.rebuildKeyIndex()
+	return p.bindStoredKeys()
 }
 
 // fake runs fn with the provider's seeded faker.

@@ -1,9 +1,7 @@
 package crowdtrust_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -55,23 +53,8 @@ func (a answer) json(t *testing.T, v any) {
 // send sends a request with the given headers.
 func (e *env) send(method, path string, body []byte, h http.Header) answer {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.h.URL+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if len(body) == 0 {
-		req.Body = http.NoBody
-	}
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: raw}
+	a := platformtest.Send(e.t, method, e.h.URL+path, body, h)
+	return answer{status: a.Status, header: a.Header, body: a.Body}
 }
 
 // signed sends a request signed like the official client with kp at the

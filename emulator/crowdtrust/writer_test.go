@@ -22,7 +22,7 @@ func TestWriterMapsPlatformErrors(t *testing.T) {
 		{errors.New("boom"), `{"status":500,"message":"Internal Server Error"}`, 500},
 		{invalid("ssn", "bad"), `{"status":400,"message":"Invalid Input","details":{"field":"ssn","cause":"bad"}}`, 400},
 	} {
-		out := writer{}.Error(nil, tc.err)
+		out := envelope.Error(nil, tc.err)
 		if out.Status != tc.code || string(out.Body) != tc.want || out.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("%v: %d %s", tc.err, out.Status, out.Body)
 		}

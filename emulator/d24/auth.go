@@ -87,15 +87,14 @@ func (p *Provider) verifyHMAC(r *http.Request, body []byte, keyPrefix, keyName s
 	if err != nil || len(xDate) != len(XDateLayout) { // Parse would accept a fraction
 		return platform.Caller{}, platform.Deny(missingHeader("X-Date"), "X-Date %q is not yyyy-MM-ddTHH:mm:ssZ (UTC, no fraction)", xDate)
 	}
-	tenant, c, found := p.deps.Tenants.Lookup(Name, keyPrefix+login)
+	tenant, creds, found := credentials.Lookup(p.deps.Tenants, Name, keyPrefix+login)
 	if !found {
 		return platform.Caller{}, platform.Deny(errInvalidCredentials, "X-Login %q is not a %s of any tenant", login, keyName)
 	}
-	creds := c.(*Credentials)
 	now := p.deps.Clock.Now()
-	if skew := now.Sub(at); skew > *p.dateWindow || -skew > *p.dateWindow {
+	if skew := now.Sub(at); skew > p.opts.DateWindow || -skew > p.opts.DateWindow {
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidDateRange, Tenant: tenant,
-			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.dateWindow.String()}
+			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.opts.DateWindow.String()}
 	}
 	want := SignDeposit(secretOf(creds), xDate, login, body)
 	if !hmac.Equal([]byte(sent), []byte(want)) {
@@ -133,11 +132,10 @@ func (p *Provider) verifyCashout(r *http.Request, body []byte) (platform.Caller,
 	if _, err := decodeLenient(body, schema{"login": kText, "pass": kText}, &in); err != nil {
 		return platform.Caller{}, platform.Deny(errCashoutBadBody, "%v", err)
 	}
-	tenant, c, found := p.deps.Tenants.Lookup(Name, "cashout:"+in.Login)
+	tenant, creds, found := credentials.Lookup(p.deps.Tenants, Name, "cashout:"+in.Login)
 	if !found {
 		return platform.Caller{}, platform.Deny(errCashoutCredentials, "login %s is not a cashout API key of any tenant", maskKey(in.Login))
 	}
-	creds := c.(*Credentials)
 	if !hmac.Equal([]byte(in.Pass), []byte(creds.CashoutPass)) {
 		return platform.Caller{}, &platform.AuthError{Public: errCashoutCredentials, Tenant: tenant, Reason: "pass does not match the cashout API passphrase of login " + maskKey(in.Login)}
 	}

@@ -39,7 +39,7 @@ func schemeOf(path string) scheme {
 // SignRequest implements platform.ClientSigner: the headers a real SDK
 // sends for r's path. Cashout bodies must already carry login and pass.
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("d24: credentials are %T, not *d24.Credentials", creds)
 	}
@@ -88,55 +88,52 @@ func (p *Provider) Examples() []platform.Example {
 	}
 }
 
-// SignCommand implements `fakeprovider sign d24`.
+// SignCommand implements platform.SignCommander with the platform's one
+// command line.
 func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
-	fs := flag.NewFlagSet("sign d24", flag.ContinueOnError)
-	fs.SetOutput(out)
-	method := fs.String("method", "GET", "HTTP method")
-	path := fs.String("path", "/v3/deposits", "request path (the family is chosen from it: /v3/cashout… Payload-Signature, lookups Bearer, /v5/account/… D24 HMAC with the cashout key, others D24 HMAC)")
-	body := fs.String("body", "", "exact request body (for cashouts, login and pass are added when absent)")
-	base := fs.String("base", "http://127.0.0.1:8080/d24", "base URL for the curl line")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return platform.RunSign(Name, signSpec(p), args, creds, out)
+}
+
+// signSpec is D24's part of `fakeprovider sign`: the scheme is chosen from
+// the path (/v3/cashout… Payload-Signature, lookups Bearer, /v5/account/…
+// D24 HMAC with the cashout key, others D24 HMAC); a cashout body gets the
+// tenant's login and pass when absent.
+func signSpec(p *Provider) platform.SignSpec {
+	return platform.SignSpec{
+		Base:    "http://127.0.0.1:8080/d24",
+		Path:    "/v3/deposits",
+		Headers: []string{"Content-Type", "X-Date", "X-Login", "Authorization", "Payload-Signature"},
+		Flags: func(*flag.FlagSet) func(*platform.SignCall) error {
+			return func(call *platform.SignCall) error {
+				c, ok := credentials.From(call.Creds)
+				if !ok {
+					return fmt.Errorf("d24: unexpected credentials %T", call.Creds)
+				}
+				if schemeOf(call.Path) == schemeCashout {
+					var m map[string]any
+					if len(call.Body) == 0 {
+						m = map[string]any{}
+					} else if err := json.Unmarshal(call.Body, &m); err != nil {
+						return fmt.Errorf("cashout body: %w", err)
+					}
+					if _, ok := m["login"]; !ok {
+						m["login"], m["pass"] = c.CashoutLogin, c.CashoutPass
+						call.Body, _ = json.Marshal(m)
+					}
+				}
+				req, err := http.NewRequest(call.Method, call.Base+call.Path, bytes.NewReader(call.Body))
+				if err != nil {
+					return err
+				}
+				if err := p.SignRequest(req, call.Body, c, call.Now); err != nil {
+					return err
+				}
+				call.Header = req.Header
+				if s := schemeOf(call.Path); s == schemeDeposit || s == schemeAccount {
+					call.Notes = append(call.Notes, "X-Date is valid for 5 seconds: run the curl line at once.")
+				}
+				return nil
+			}
+		},
 	}
-	c, ok := creds.(*Credentials)
-	if !ok {
-		return fmt.Errorf("d24: unexpected credentials %T", creds)
-	}
-	raw := []byte(*body)
-	if schemeOf(*path) == schemeCashout {
-		var m map[string]any
-		if len(raw) == 0 {
-			m = map[string]any{}
-		} else if err := json.Unmarshal(raw, &m); err != nil {
-			return fmt.Errorf("cashout body: %w", err)
-		}
-		if _, ok := m["login"]; !ok {
-			m["login"], m["pass"] = c.CashoutLogin, c.CashoutPass
-			raw, _ = json.Marshal(m)
-		}
-	}
-	req, err := http.NewRequest(strings.ToUpper(*method), strings.TrimSuffix(*base, "/")+*path, bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	if err := p.SignRequest(req, raw, c, time.Now()); err != nil {
-		return err
-	}
-	var names []string
-	for _, k := range []string{"Content-Type", "X-Date", "X-Login", "Authorization", "Payload-Signature"} {
-		if v := req.Header.Get(k); v != "" {
-			fmt.Fprintf(out, "%s: %s\n", k, v)
-			names = append(names, fmt.Sprintf("-H '%s: %s'", k, v))
-		}
-	}
-	line := fmt.Sprintf("curl -sS -X %s %s", req.Method, strings.Join(names, " "))
-	if len(raw) > 0 {
-		line += " --data-raw '" + strings.ReplaceAll(string(raw), "'", `'\''`) + "'"
-	}
-	fmt.Fprintf(out, "%s '%s'\n", line, req.URL.String())
-	if s := schemeOf(*path); s == schemeDeposit || s == schemeAccount {
-		fmt.Fprintln(out, "# X-Date is valid for 5 seconds: run the curl line at once.")
-	}
-	return nil
 }

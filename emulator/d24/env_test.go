@@ -1,9 +1,7 @@
 package d24_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,43 +53,19 @@ func (a answer) code(t testing.TB) int {
 // raw sends a request with the given headers.
 func (e *env) raw(method, path string, body []byte, header http.Header) answer {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.url+path, bytes.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, b}
+	a := platformtest.Send(e.t, method, e.url+path, body, header)
+	return answer{a.Status, a.Header, a.Body}
 }
 
 // signed sends a request signed as the SDKs do (scheme by path).
 func (e *env) signed(method, path string, body any, extra ...string) answer {
 	e.t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	case []byte:
-		raw = b
-	default:
-		raw, _ = json.Marshal(b)
-	}
-	req, _ := http.NewRequest(method, e.url+path, nil)
-	if err := e.p.SignRequest(req, raw, e.creds, time.Now()); err != nil {
-		e.t.Fatal(err)
-	}
+	raw := platformtest.Body(e.t, body)
+	h := platformtest.SignedHeader(e.t, e.p, e.creds, method, e.url+path, raw, time.Now())
 	for i := 0; i+1 < len(extra); i += 2 {
-		req.Header.Set(extra[i], extra[i+1])
+		h.Set(extra[i], extra[i+1])
 	}
-	return e.raw(method, path, raw, req.Header)
+	return e.raw(method, path, raw, h)
 }
 
 func (e *env) control(method, path string, body, out any) int {

@@ -1,13 +1,7 @@
 package d24
 
 import (
-	"encoding/json"
-	"errors"
-	"net/http"
 	"strconv"
-	"strings"
-
-	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
 // APIError is a deposits-family error: {"code","description","type"[,"details"]}.
@@ -76,85 +70,3 @@ func invalidParam(param, reason string) *CashoutError {
 
 func quote(s string) string { return strconv.Quote(s) }
 func itoa(n int) string     { return strconv.Itoa(n) }
-
-// writer renders D24's answers: bare JSON objects on success, and the
-// deposits-family or the cashout envelope on errors (by path).
-type writer struct{}
-
-func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
-	body, err := json.Marshal(v)
-	if err != nil {
-		return writer{}.Error(r, platform.ErrInternal)
-	}
-	return platform.Rendered{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
-}
-
-func isCashoutPath(r *http.Request) bool {
-	return strings.Contains(r.URL.Path, "/v3/cashout")
-}
-
-func (writer) Error(r *http.Request, err error) platform.Rendered {
-	var ae *platform.AuthError
-	if errors.As(err, &ae) && ae.Public != nil {
-		err = ae.Public
-	}
-	var apiErr *APIError
-	var coErr *CashoutError
-	var fault *platform.FaultError
-	var reconErr *ReconError
-	switch {
-	case errors.As(err, &reconErr):
-		return render(reconErr.HTTP, reconErr)
-	case errors.As(err, &apiErr):
-		return render(apiErr.HTTP, apiErr)
-	case errors.As(err, &coErr):
-		return render(coErr.HTTP, coErr)
-	case errors.As(err, &fault):
-		if fault.Body != nil {
-			return platform.Rendered{Status: fault.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: fault.Body}
-		}
-		return generic(r, fault.Status)
-	case errors.Is(err, platform.ErrBodyTooLarge):
-		return generic(r, http.StatusRequestEntityTooLarge)
-	case errors.Is(err, platform.ErrBadRequestBody):
-		if isCashoutPath(r) {
-			return render(errCashoutBadBody.HTTP, errCashoutBadBody)
-		}
-		return render(http.StatusBadRequest, validation("the request body could not be read (broken chunked encoding or shorter than Content-Length)"))
-	case errors.Is(err, platform.ErrNotFound):
-		if isCashoutPath(r) {
-			return render(errCashoutNotFound.HTTP, errCashoutNotFound)
-		}
-		return render(errResourceNotFound.HTTP, errResourceNotFound)
-	case errors.Is(err, platform.ErrUnavailable):
-		return generic(r, http.StatusServiceUnavailable)
-	case errors.Is(err, platform.ErrMethodNotAllowed) && !isCashoutPath(r):
-		// The documented error table: code 200 METHOD_NOT_ALLOWED, HTTP 405.
-		return render(http.StatusMethodNotAllowed, &APIError{HTTP: http.StatusMethodNotAllowed, Code: 200, Description: "Method not allowed", Type: "METHOD_NOT_ALLOWED"})
-	case errors.Is(err, platform.ErrMethodNotAllowed):
-		return generic(r, http.StatusMethodNotAllowed)
-	}
-	return generic(r, http.StatusInternalServerError)
-}
-
-// generic renders a status that has no documented body of its own.
-func generic(r *http.Request, status int) platform.Rendered {
-	if isCashoutPath(r) {
-		code := 500
-		if status == http.StatusRequestEntityTooLarge {
-			code = 502
-		}
-		return render(status, &CashoutError{Code: code, Message: http.StatusText(status)})
-	}
-	typ := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
-	code := 501
-	if status == http.StatusRequestEntityTooLarge {
-		code = 201
-	}
-	return render(status, &APIError{Code: code, Description: http.StatusText(status), Type: typ})
-}
-
-func render(status int, v any) platform.Rendered {
-	body, _ := json.Marshal(v)
-	return platform.Rendered{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body}
-}

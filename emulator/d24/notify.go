@@ -32,8 +32,8 @@ var refundStatuses = map[string]bool{
 	"PENDING": true, "INCORRECT_DETAILS": true, "DELIVERED": true, "COMPLETED": true, "REJECTED": true, "CANCELLED": true,
 }
 
-// notifications registers events, status targets and signers.
-func (p *Provider) notifications(m *platform.Mount) {
+// lifecycle registers events, status targets and signers.
+func (p *Provider) lifecycle(m *platform.Mount) {
 	m.Event("deposit.created", kindDeposit)
 	m.Event("card_deposit.created", kindDeposit)
 	m.Event("refund.created", kindRefund)
@@ -81,7 +81,7 @@ func notify(tx *platform.Tx, target, event, kind, id, field string, numericID in
 
 // setDepositStatus moves a deposit and notifies. Expiry reaches only
 // unpaid deposits: a paid or cancelled one is left as it is.
-func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	status = strings.ToUpper(status)
 	if !depositStatuses[status] {
 		return platform.BadControl("unknown deposit status %q", status)
@@ -114,7 +114,7 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 		fee := round2(d.USDAmount * 0.025)
 		d.PaymentMethod, d.PaymentType, d.FeeAmount, d.FeeCurrency = m.Code, m.Type, &fee, "USD"
 	}
-	if v, ok := fields["payment_method"].(string); ok && v != "" {
+	if v := fields.String("payment_method"); v != "" {
 		d.PaymentMethod = v
 	}
 	d.Updated = tx.Now()
@@ -136,7 +136,7 @@ func (p *Provider) setDepositStatus(tx *platform.Tx, id, status string, fields m
 
 // setRefundStatus moves a refund; a rejected or cancelled refund gives its
 // amount back to the deposit.
-func (p *Provider) setRefundStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setRefundStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	status = strings.ToUpper(status)
 	if !refundStatuses[status] {
 		return platform.BadControl("unknown refund status %q", status)
@@ -174,7 +174,7 @@ func (p *Provider) setRefundStatus(tx *platform.Tx, id, status string, fields ma
 
 // setCashoutStatus moves a cashout (by name or code) and posts the
 // form-encoded notification with its control string.
-func (p *Provider) setCashoutStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setCashoutStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	code, ok := cashoutByName[strings.ToUpper(status)]
 	if !ok {
 		n, err := strconv.Atoi(status)
@@ -201,16 +201,9 @@ func (p *Provider) setCashoutStatus(tx *platform.Tx, id, status string, fields m
 	}
 	reason := ""
 	if code == cashoutRejected {
-		rc := 808
-		switch v := fields["rejection_code"].(type) {
-		case float64:
-			rc = int(v)
-		case int:
-			rc = v
-		case string:
-			if n, err := strconv.Atoi(v); err == nil {
-				rc = n
-			}
+		rc, ok := fields.Int("rejection_code")
+		if !ok {
+			rc = 808
 		}
 		if _, known := rejectionReasons[rc]; !known {
 			return platform.BadControl("unknown rejection code %d (800–826)", rc)

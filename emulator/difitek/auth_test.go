@@ -171,7 +171,7 @@ func TestNonAdminForbiddenOnAdminEndpoint(t *testing.T) {
 func TestCreatedWindowAndReplay(t *testing.T) {
 	env := newTestEnv(t, vectorTenants(), func(p *Provider) {
 		w, replay := 5*time.Minute, true
-		p.createdWindow, p.nonceReplay = &w, &replay
+		p.opts.CreatedWindow, p.opts.NonceReplay = w, replay
 	})
 	c := defaultCredentials()
 	sign := func(nonce string, at time.Time) string {
@@ -209,7 +209,7 @@ func TestCreatedWindowAndReplay(t *testing.T) {
 func TestBasicGate(t *testing.T) {
 	env := newTestEnv(t, vectorTenants(), func(p *Provider) {
 		u, pw := "gate", "keeper"
-		p.basicUser, p.basicPassword = &u, &pw
+		p.opts.BasicUser, p.opts.BasicPassword = u, pw
 	})
 	if got := env.send(t, http.MethodGet, "/v1/testnetwork/self", nodeVectors[0].header, nil); got.code() != 10013 {
 		t.Fatalf("no basic auth: code %d", got.code())
@@ -289,7 +289,7 @@ func TestPublicAnonymousReads(t *testing.T) {
 	if got := off.send(t, http.MethodGet, "/v1/testnetwork/public/featuredOfferings", "", nil); got.code() != 10001 {
 		t.Fatalf("default: anonymous read gave %d %s", got.HTTP, got.Data)
 	}
-	on := newTestEnv(t, vectorTenants(), func(p *Provider) { v := true; p.anonymous = &v })
+	on := newTestEnv(t, vectorTenants(), func(p *Provider) { p.opts.PublicAnonymous = true })
 	if got := on.send(t, http.MethodGet, "/v1/testnetwork/public/featuredOfferings", "", nil); got.HTTP != 200 {
 		t.Fatalf("anonymous read: %d %s", got.HTTP, got.Data)
 	}

@@ -26,9 +26,8 @@ func (p *Provider) controls(m *platform.Mount) {
 
 // controlSeeded seeds the control call's tenant's demo network if needed.
 func (p *Provider) controlSeeded(c *platform.ControlRequest) error {
-	raw, ok := p.deps.Tenants.Credentials(c.Tenant, Name)
-	creds, isCreds := raw.(*Credentials)
-	if !ok || !isCreds {
+	creds, ok := credentials.Of(p.deps.Tenants, c.Tenant, Name)
+	if !ok {
 		return platform.ControlNotFound("tenant %q has no difitek credentials", c.Tenant)
 	}
 	return p.ensureSeeded(c.Context(), c.Tenant, creds)

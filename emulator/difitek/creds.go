@@ -3,7 +3,6 @@ package difitek
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -59,25 +58,27 @@ func newCredentials() *Credentials {
 }
 
 // Credentials implements platform.Provider.
-func (p *Provider) Credentials() platform.CredentialSpec {
-	return platform.CredentialSpec{
-		Default: func() any { return defaultCredentials() },
-		New:     func() any { return newCredentials() },
-		Decode: func(raw json.RawMessage) (any, error) {
-			var c Credentials
-			if err := json.Unmarshal(raw, &c); err != nil {
-				return nil, err
-			}
-			return &c, nil
-		},
-		Keys: func(c any) []string {
-			if cr, ok := c.(*Credentials); ok && cr.APIKey != "" {
-				return []string{cr.APIKey}
-			}
-			return nil
-		},
-	}
+func (p *Provider) Credentials() platform.CredentialSpec { return credentials.Spec() }
+
+// credentials declares Difitek's credentials to the platform.
+var credentials = platform.CredentialsOf[Credentials]{
+	Default: defaultCredentials,
+	New:     newCredentials,
+	Keys: func(c *Credentials) []string {
+		var keys []string
+		if c.APIKey != "" {
+			keys = append(keys, c.APIKey)
+		}
+		if c.Network != "" {
+			keys = append(keys, networkKey(c.Network))
+		}
+		return keys
+	},
 }
 
 // sameEmail compares e-mail addresses as the service does: case-insensitive.
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// networkKey is the tenant key of a network name: the first path segment
+// of every call names the network, which names the tenant.
+func networkKey(name string) string { return "network:" + name }

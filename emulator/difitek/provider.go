@@ -18,61 +18,51 @@ const Name = "difitek"
 
 // Provider is the Difitek emulator.
 type Provider struct {
-	deps  platform.Deps
+	deps  platform.Services
 	mount *platform.Mount
-
-	createdWindow *time.Duration
-	nonceReplay   *bool
-	basicUser     *string
-	basicPassword *string
-	anonymous     *bool
-	seed          *int
+	opts  Options
 
 	fakerMu sync.Mutex
 	faker   *gofakeit.Faker
 }
 
-// New returns a Difitek provider with default settings.
-func New() *Provider {
-	var (
-		window time.Duration
-		replay bool
-		user   string
-		pass   string
-		anon   bool
-		seed   = 1
-	)
-	return &Provider{
-		createdWindow: &window, nonceReplay: &replay, basicUser: &user, basicPassword: &pass,
-		anonymous: &anon, seed: &seed,
-	}
+// Options are Difitek's settings; the platform binds each to its flag and
+// environment variable (--difitek-seed, FAKEPROVIDER_DIFITEK_SEED).
+type Options struct {
+	CreatedWindow   time.Duration `flag:"difitek-created-window" usage:"reject cv-auth tokens whose Created is further than this from the wall clock (0: off, the real policy is unknown)"`
+	NonceReplay     bool          `flag:"difitek-nonce-replay" usage:"reject a cv-auth Nonce used before"`
+	BasicUser       string        `flag:"difitek-basic-user" usage:"require HTTP Basic auth with this user in front of the API (empty: off)"`
+	BasicPassword   string        `flag:"difitek-basic-password" usage:"password of --difitek-basic-user"`
+	PublicAnonymous bool          `flag:"difitek-public-anonymous" usage:"let public GET endpoints answer without a cv-auth header (network taken from the path)"`
+	Seed            int           `flag:"difitek-seed" usage:"seed of the demo network's fake data"`
 }
+
+// DefaultOptions are the settings the emulator starts with.
+func DefaultOptions() Options { return Options{Seed: 1} }
+
+// New returns a Difitek provider with default settings.
+func New() *Provider { return NewWith(DefaultOptions()) }
+
+// NewWith returns a Difitek provider with opts.
+func NewWith(opts Options) *Provider { return &Provider{opts: opts} }
 
 // Name implements platform.Provider.
 func (p *Provider) Name() string { return Name }
 
 // Flags implements platform.Configurable.
-func (p *Provider) Flags(f *platform.FlagSet) {
-	p.createdWindow = f.Duration("difitek-created-window", 0,
-		"reject cv-auth tokens whose Created is further than this from the wall clock (0: off, the real policy is unknown)")
-	p.nonceReplay = f.Bool("difitek-nonce-replay", false, "reject a cv-auth Nonce used before")
-	p.basicUser = f.String("difitek-basic-user", "", "require HTTP Basic auth with this user in front of the API (empty: off)")
-	p.basicPassword = f.String("difitek-basic-password", "", "password of --difitek-basic-user")
-	p.anonymous = f.Bool("difitek-public-anonymous", false, "let public GET endpoints answer without a cv-auth header (network taken from the path)")
-	p.seed = f.Int("difitek-seed", 1, "seed of the demo network's fake data")
-}
+func (p *Provider) Flags(f *platform.FlagSet) { f.Bind(&p.opts) }
 
 // Mount implements platform.Provider.
 func (p *Provider) Mount(m *platform.Mount) error {
-	p.deps = m.Deps()
+	p.deps = m.Services()
 	p.mount = m
-	p.faker = gofakeit.New(uint64(*p.seed))
+	p.faker = gofakeit.New(uint64(p.opts.Seed))
 	if p.deps.Redact != nil {
 		p.deps.Redact.AddKeys("password", "password_confirm", "new_password", "new_password_confirm",
 			"secret", "passport_number", "driving_license_number", "tax_id", "birth_date", "api_secret", "sso_secret")
 		p.deps.Redact.AddHeaders(HeaderCVAuth, HeaderJWTAuth)
 	}
-	m.SetWriter(writer{})
+	m.SetEnvelope("", envelope)
 	p.routes(m)
 	p.lifecycle(m)
 	p.controls(m)

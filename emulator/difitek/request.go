@@ -154,13 +154,13 @@ func decodeInto(req *platform.Request, v any, p *problems) error {
 
 // principalOf is the verified caller's principal.
 func principalOf(req *platform.Request) Principal {
-	pr, _ := req.Caller.User.(Principal)
+	pr, _ := platform.UserOf[Principal](req.Caller)
 	return pr
 }
 
 // credsOf is the caller's tenant credentials.
 func credsOf(req *platform.Request) *Credentials {
-	c, _ := req.Caller.Creds.(*Credentials)
+	c := credentials.Caller(req.Caller)
 	if c == nil {
 		return &Credentials{}
 	}

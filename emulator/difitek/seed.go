@@ -34,7 +34,7 @@ func (p *Provider) ensureSeeded(ctx context.Context, tenant string, creds *Crede
 		if isSeeded(tx) {
 			return nil
 		}
-		if err := seedNetwork(tx, creds, gofakeit.New(uint64(*p.seed))); err != nil {
+		if err := seedNetwork(tx, creds, gofakeit.New(uint64(p.opts.Seed))); err != nil {
 			return err
 		}
 		if err := backdateSeed(tx); err != nil {

@@ -10,7 +10,7 @@ import (
 // seededOfferings seeds a network with seed and returns its offerings.
 func seededOfferings(t *testing.T, seed int) ([]Offering, []Investment) {
 	t.Helper()
-	env := newTestEnv(t, vectorTenants(), func(p *Provider) { p.seed = &seed })
+	env := newTestEnv(t, vectorTenants(), func(p *Provider) { p.opts.Seed = seed })
 	if err := env.p.ensureSeeded(context.Background(), "default", defaultCredentials()); err != nil {
 		t.Fatal(err)
 	}

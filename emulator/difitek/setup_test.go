@@ -8,11 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/clock"
+	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/server"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 	"github.com/gorilla/mux"
 )
@@ -20,14 +23,19 @@ import (
 // fakeTenants maps tenant ids to credentials.
 type fakeTenants map[string]*Credentials
 
+// Lookup finds the tenant by the keys the provider declares, as the
+// tenant registry does.
 func (f fakeTenants) Lookup(provider, key string) (string, any, bool) {
+	keys := New().Credentials().Keys
 	for id, c := range f {
-		if c.APIKey == key {
+		if slices.Contains(keys(c), key) {
 			return id, c, true
 		}
 	}
 	return "", nil, false
 }
+
+func (f fakeTenants) Bind(provider, key, tenant string) {}
 
 func (f fakeTenants) Credentials(tenant, provider string) (any, bool) {
 	c, ok := f[tenant]
@@ -42,8 +50,8 @@ func (f fakeTenants) IDs() []string {
 	return ids
 }
 
-// testEnv is a mounted provider on a temporary store, served by a router
-// like the server's.
+// testEnv is a mounted provider on a temporary store, served by the
+// server's dispatcher.
 type testEnv struct {
 	p      *Provider
 	m      *platform.Mount
@@ -69,15 +77,14 @@ func newTestEnv(t testing.TB, tenants fakeTenants, configure ...func(*Provider))
 	if err := env.p.Mount(env.m); err != nil {
 		t.Fatal(err)
 	}
-	r := mux.NewRouter()
-	for i := range env.m.Routes() {
-		rt := &env.m.Routes()[i]
-		h := env.m.ServeRoute(rt)
-		r.Methods(rt.Method).Path(rt.Path).Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			h.ServeHTTP(w, platform.WithVars(req, mux.Vars(req)))
-		}))
+	// The server's own dispatcher: real paths, the /difitek prefix and
+	// trailing-slash twins, answered as in production.
+	srv, err := server.New(server.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), journal.New(16, nil),
+		func() time.Time { return env.wall }, []*platform.Mount{env.m}, func(*mux.Router) {})
+	if err != nil {
+		t.Fatal(err)
 	}
-	env.srv = httptest.NewServer(r)
+	env.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(env.srv.Close)
 	return env
 }

@@ -70,26 +70,24 @@ func (writer) Error(r *http.Request, err error) platform.Rendered {
 	return platform.Rendered{Status: e.Status, Header: answerHeader(r), Body: body}
 }
 
-// toAPIError maps any error a handler or the platform returns to the envelope.
+// toAPIError maps an error a handler returns to the envelope; the
+// platform's errors arrive as the answers of envelope.Errors.
 func toAPIError(err error) *APIError {
 	var ae *APIError
-	var fe *platform.FaultError
-	switch {
-	case errors.As(err, &ae):
+	if errors.As(err, &ae) {
 		return ae
-	case errors.As(err, &fe):
-		return statusError(fe.Status)
-	case errors.Is(err, platform.ErrNotFound):
-		return errNotFound
-	case errors.Is(err, platform.ErrMethodNotAllowed):
-		return statusError(http.StatusMethodNotAllowed)
-	case errors.Is(err, platform.ErrBodyTooLarge):
-		return errTooLarge
-	case errors.Is(err, platform.ErrBadRequestBody):
-		return &APIError{http.StatusBadRequest, errInvalidJSON.Code, errInvalidJSON.UserMessage, "Request body could not be read (broken chunked encoding or shorter than Content-Length)", nil}
-	case errors.Is(err, platform.ErrUnavailable):
-		return errUnavailable
-	default:
-		return errInternal
 	}
+	return errInternal
 }
+
+// envelope is Difitek's one error envelope and its answers to the
+// platform's failures.
+var envelope = &platform.Envelope{Writer: writer{}, Errors: platform.Errors{
+	NotFound:         errNotFound,
+	MethodNotAllowed: statusError(http.StatusMethodNotAllowed),
+	BodyTooLarge:     errTooLarge,
+	BadRequestBody:   &APIError{http.StatusBadRequest, errInvalidJSON.Code, errInvalidJSON.UserMessage, "Request body could not be read (broken chunked encoding or shorter than Content-Length)", nil},
+	Unavailable:      errUnavailable,
+	Internal:         errInternal,
+	Status:           func(status int) error { return statusError(status) },
+}}

@@ -32,7 +32,7 @@ func TestWriterEnvelopes(t *testing.T) {
 		{platform.Deny(errAuthDigest, "why").Public, 401, 10005},
 	}
 	for _, tt := range tests {
-		out := writer{}.Error(r, tt.err)
+		out := envelope.Error(r, tt.err)
 		var env struct {
 			Status  int    `json:"status"`
 			Outcome string `json:"outcome"`
@@ -73,7 +73,7 @@ func TestNetworkOfPath(t *testing.T) {
 		}
 	}
 	r := httptest.NewRequest("GET", "http://x/difitek/v1/testnetwork/self", nil)
-	if got := networkOf(platform.WithPrefix(r, "/difitek")); got != "testnetwork" {
+	if got := networkOf(platform.WithRoute(r, nil, "/difitek")); got != "testnetwork" {
 		t.Errorf("under prefix: %q", got)
 	}
 }

@@ -161,7 +161,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		seen[p.Name()] = true
 		pd := deps
 		pd.Log = log.With("provider", p.Name())
-		m := platform.NewMount(p.Name(), pd)
+		m := platform.MountOf(p, pd)
 		if sub, err := fs.Sub(scenarios.FS, p.Name()); err == nil {
 			m.Scenarios(sub)
 		}

@@ -267,7 +267,7 @@ func (a *API) providerControl(m *platform.Mount, c platform.ControlRoute) http.H
 		if err != nil {
 			return nil, err
 		}
-		r = platform.WithVars(r, mux.Vars(r))
+		r = platform.WithRoute(r, mux.Vars(r), "")
 		v, err := c.Handler(platform.NewControlRequest(r, body, id, m))
 		if err != nil {
 			return nil, err

@@ -16,7 +16,7 @@ import (
 func req(method, path, prefix string) *http.Request {
 	r := httptest.NewRequest(method, path, nil)
 	if prefix != "" {
-		r = platform.WithPrefix(r, prefix)
+		r = platform.WithRoute(r, nil, prefix)
 	}
 	return r
 }

@@ -68,6 +68,17 @@ type Deps struct {
 	Journal *journal.Journal
 }
 
+// Services are the platform services a provider holds: the store, the
+// journal, the outbox, events and faults reach it only through Request,
+// Tx and Mount, in the transaction of the call.
+type Services struct {
+	Tenants Tenants
+	Clock   Clock
+	Log     *slog.Logger
+	// Redact may be nil (a provider mounted outside the server).
+	Redact Redactor
+}
+
 // Redactor is the journal's redaction list.
 type Redactor interface {
 	AddKeys(keys ...string)
@@ -76,8 +87,8 @@ type Redactor interface {
 
 // Route is one provider endpoint.
 type Route struct {
-	// Host is "" for the provider's main host, or the name of a host
-	// declared with Mount.Host.
+	// Host is "" for the provider's main host, or the name of one of its
+	// ExtraHosts.
 	Host   string
 	Method string
 	// Path is a gorilla/mux template at the real path, e.g. "/v3/deposits/{id}".
@@ -91,6 +102,9 @@ type Route struct {
 	Idempotency *IdempotencyRule
 	// Name labels the route in the journal ("deposits.create").
 	Name string
+	// Envelope names the error envelope the route answers in ("" for the
+	// provider's main one, set with Mount.SetEnvelope).
+	Envelope string
 	// Inferred, when not empty, says why the route's contract (path,
 	// fields or answers) is inferred rather than documented. Answers then
 	// carry the InferredHeader; the route listing and the inspector show it.
@@ -116,6 +130,9 @@ type RouteOption func(*Route)
 func Idempotent(header string, conflict error) RouteOption {
 	return func(r *Route) { r.Idempotency = &IdempotencyRule{Header: header, Conflict: conflict} }
 }
+
+// InEnvelope makes the route answer in the named error envelope.
+func InEnvelope(name string) RouteOption { return func(r *Route) { r.Envelope = name } }
 
 // Named labels the route.
 func Named(name string) RouteOption { return func(r *Route) { r.Name = name } }
@@ -163,9 +180,9 @@ func (c *ControlRequest) View(fn func(tx *Tx) error) error {
 
 // Mount is what a provider declares itself through.
 type Mount struct {
-	provider string
-	deps     Deps
-	writer   Writer
+	provider  string
+	deps      Deps
+	envelopes map[string]*Envelope
 
 	routes    []Route
 	hosts     []HostSpec
@@ -180,26 +197,79 @@ type Mount struct {
 // NewMount is called by the server for each provider.
 func NewMount(provider string, deps Deps) *Mount {
 	return &Mount{
-		provider: provider,
-		deps:     deps,
-		signers:  map[string]SignFunc{},
-		statuses: map[string]StatusFunc{},
-		events:   map[string]string{},
-		outcomes: map[string]OutcomeFunc{},
+		provider:  provider,
+		deps:      deps,
+		envelopes: map[string]*Envelope{},
+		signers:   map[string]SignFunc{},
+		statuses:  map[string]StatusFunc{},
+		events:    map[string]string{},
+		outcomes:  map[string]OutcomeFunc{},
 	}
+}
+
+// MountOf is the mount of provider p, with the extra hosts p declares
+// (MultiHost): a provider declares its hosts once, before its flags exist.
+func MountOf(p Provider, deps Deps) *Mount {
+	m := NewMount(p.Name(), deps)
+	if mh, ok := p.(MultiHost); ok {
+		m.hosts = append(m.hosts, mh.ExtraHosts()...)
+	}
+	return m
 }
 
 // Provider is the name of the mounted provider.
 func (m *Mount) Provider() string { return m.provider }
 
-// Deps are the platform services.
+// Deps are all the platform services, for the platform's own tests.
 func (m *Mount) Deps() Deps { return m.deps }
 
-// SetWriter sets the provider's response writer. Required.
-func (m *Mount) SetWriter(w Writer) { m.writer = w }
+// Services are the platform services a provider holds.
+func (m *Mount) Services() Services {
+	return Services{Tenants: m.deps.Tenants, Clock: m.deps.Clock, Log: m.deps.Log, Redact: m.deps.Redact}
+}
 
-// Writer is the provider's response writer.
-func (m *Mount) Writer() Writer { return m.writer }
+// SetWriter sets the provider's response writer, with no answers of its
+// own to the platform's errors (the writer maps them).
+func (m *Mount) SetWriter(w Writer) { m.SetEnvelope("", &Envelope{Writer: w}) }
+
+// SetEnvelope declares an error envelope: "" is the provider's main one
+// (required), others are chosen by routes with InEnvelope.
+func (m *Mount) SetEnvelope(name string, e *Envelope) { m.envelopes[name] = e }
+
+// Writer is the provider's main envelope, as a Writer that renders the
+// platform's errors too.
+func (m *Mount) Writer() Writer {
+	if e := m.envelopes[""]; e != nil {
+		return e
+	}
+	return nil
+}
+
+// envelope is the envelope of a route ("" falls back to the main one).
+func (m *Mount) envelope(name string) *Envelope {
+	if e := m.envelopes[name]; e != nil {
+		return e
+	}
+	return m.envelopes[""]
+}
+
+// envelopeOfPath is the envelope of a path that no route matched.
+func (m *Mount) envelopeOfPath(path string) *Envelope {
+	for _, h := range append([]HostSpec{{Name: m.provider}}, m.hosts...) {
+		if rest, ok := strings.CutPrefix(path, "/"+h.Name); ok && (rest == "" || rest[0] == '/') {
+			path = rest
+			break
+		}
+	}
+	for name, e := range m.envelopes {
+		for _, p := range e.Paths {
+			if name != "" && strings.HasPrefix(path, p) {
+				return e
+			}
+		}
+	}
+	return m.envelopes[""]
+}
 
 // Handle declares a route at its real path on the provider's main host.
 func (m *Mount) Handle(method, path string, verify Verifier, h HandlerFunc, opts ...RouteOption) {
@@ -223,9 +293,6 @@ func (m *Mount) HandleHTTP(host, method, path string, h http.Handler, opts ...Ro
 	}
 	m.routes = append(m.routes, rt)
 }
-
-// Host declares an extra host of the provider.
-func (m *Mount) Host(spec HostSpec) { m.hosts = append(m.hosts, spec) }
 
 // Control declares a provider control endpoint under /_fakeprovider/<provider>.
 func (m *Mount) Control(method, path string, h ControlFunc) {
@@ -330,7 +397,7 @@ func (tx *Tx) Notify(d Delivery) (string, error) {
 }
 
 // SetStatus moves a resource through the provider's registered StatusFunc.
-func (tx *Tx) SetStatus(kind, id, status string, fields map[string]any) error {
+func (tx *Tx) SetStatus(kind, id, status string, fields Fields) error {
 	fn, ok := tx.mount.statuses[kind]
 	if !ok {
 		return BadControl("%s has no status target for %q", tx.mount.provider, kind)
@@ -342,9 +409,6 @@ func (tx *Tx) SetStatus(kind, id, status string, fields map[string]any) error {
 func pathVar(r *http.Request, name string) string {
 	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
 		return rc.vars[name]
-	}
-	if vars, ok := r.Context().Value(varsKey{}).(map[string]string); ok {
-		return vars[name]
 	}
 	return ""
 }
@@ -358,23 +422,10 @@ type routeCtx struct {
 }
 
 // WithRoute stores a matched route's variables and the mount prefix the
-// request came in under, in one context value (one request copy, not two).
+// request came in under ("/d24", or "" at the real path), in one context
+// value (one request copy, not two). The server and the control API set it.
 func WithRoute(r *http.Request, vars map[string]string, prefix string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), routeKey{}, &routeCtx{vars: vars, prefix: prefix}))
-}
-
-type varsKey struct{}
-
-// WithVars stores route variables in the request context (set by the server).
-func WithVars(r *http.Request, vars map[string]string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), varsKey{}, vars))
-}
-
-type prefixKey struct{}
-
-// WithPrefix records the mount prefix the request came in under ("/d24" or "").
-func WithPrefix(r *http.Request, prefix string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), prefixKey{}, prefix))
 }
 
 // Prefix is the mount prefix the request came in under: "" at the real path,
@@ -383,8 +434,7 @@ func Prefix(r *http.Request) string {
 	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
 		return rc.prefix
 	}
-	p, _ := r.Context().Value(prefixKey{}).(string)
-	return p
+	return ""
 }
 
 // BaseURL is the URL a client used to reach the provider, with the mount

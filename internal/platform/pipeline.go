@@ -94,7 +94,7 @@ func (r *Request) Commit(fn func(tx *Tx) (any, error)) (any, error) {
 			result = v
 			return nil
 		}
-		out := r.mount.render(r.Request, v)
+		out := r.mount.render(r.Request, r.mount.envelope(r.Route.Envelope), v)
 		if err := tx.Records().PutIdempotency(r.idemKey, store.IdemRecord{
 			Fingerprint: r.idemFP, Status: out.Status, Header: out.Header, Body: out.Body, Created: time.Now().UTC(),
 		}); err != nil {
@@ -107,7 +107,7 @@ func (r *Request) Commit(fn func(tx *Tx) (any, error)) (any, error) {
 }
 
 // render turns a handler value into bytes with the provider's writer.
-func (m *Mount) render(r *http.Request, v any) Rendered {
+func (m *Mount) render(r *http.Request, e *Envelope, v any) Rendered {
 	if resp, ok := v.(*Response); ok {
 		status := resp.Status
 		if status == 0 {
@@ -123,7 +123,7 @@ func (m *Mount) render(r *http.Request, v any) Rendered {
 			}
 			return Rendered{Status: status, Header: h, Body: resp.Raw}
 		}
-		out := m.writer.Success(r, status, resp.Body)
+		out := e.Success(r, status, resp.Body)
 		if out.Header == nil {
 			out.Header = http.Header{}
 		}
@@ -132,7 +132,7 @@ func (m *Mount) render(r *http.Request, v any) Rendered {
 		}
 		return out
 	}
-	return m.writer.Success(r, http.StatusOK, v)
+	return e.Success(r, http.StatusOK, v)
 }
 
 // ServeRoute builds the request pipeline of a route: bounded body read →
@@ -162,7 +162,7 @@ func (m *Mount) ServeRoute(rt *Route) http.Handler {
 					panic(p)
 				}
 				m.deps.Log.Error("panic in handler", "provider", m.provider, "route", rt.Path, "panic", p, "stack", string(debug.Stack()))
-				out = m.writer.Error(r, ErrInternal)
+				out = m.envelope(rt.Envelope).Error(r, ErrInternal)
 				m.write(w, r, out, body, rec)
 			}
 		}()
@@ -175,6 +175,7 @@ func (m *Mount) ServeRoute(rt *Route) http.Handler {
 }
 
 func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut *[]byte) Rendered {
+	env := m.envelope(rt.Envelope)
 	limit := m.deps.Config.MaxBodyBytes
 	if limit <= 0 {
 		limit = 10 << 20
@@ -183,7 +184,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return m.writer.Error(r, ErrBodyTooLarge)
+			return env.Error(r, ErrBodyTooLarge)
 		}
 		// The client's framing is broken (or it stopped sending): its
 		// fault, answered in the provider's envelope; the request never
@@ -191,7 +192,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 		m.deps.Log.LogAttrs(r.Context(), slog.LevelWarn, "request body unreadable",
 			slog.String("provider", m.provider), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int64("content_length", r.ContentLength), slog.String("err", err.Error()))
-		return m.writer.Error(r, ErrBadRequestBody)
+		return env.Error(r, ErrBadRequestBody)
 	}
 	*bodyOut = body
 	rec := journal.From(r.Context())
@@ -204,7 +205,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 			rec.SetTenant(ae.Tenant)
 			m.deps.Log.LogAttrs(r.Context(), slog.LevelInfo, "auth failed",
 				slog.String("provider", m.provider), slog.String("path", r.URL.Path), slog.String("reason", ae.Reason))
-			out := m.writer.Error(r, ae.Public)
+			out := env.Error(r, ae.Public)
 			if m.deps.Config.ExplainAuth {
 				if out.Header == nil {
 					out.Header = http.Header{}
@@ -214,7 +215,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 			return out
 		}
 		rec.SetTenant(caller.Tenant)
-		return m.writer.Error(r, err)
+		return env.Error(r, err)
 	}
 	rec.SetTenant(caller.Tenant)
 	if m.deps.Faults != nil {
@@ -231,10 +232,7 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 				return Rendered{}
 			}
 			if f.Fail != nil {
-				if f.Fail.Body != nil {
-					return Rendered{Status: f.Fail.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: f.Fail.Body}
-				}
-				return m.writer.Error(r, f.Fail)
+				return env.Error(r, f.Fail)
 			}
 		}
 	}
@@ -254,16 +252,16 @@ func (m *Mount) serve(w http.ResponseWriter, r *http.Request, rt *Route, bodyOut
 	v, err := rt.Handler(req)
 	if err != nil {
 		if errors.Is(err, store.ErrClosed) {
-			return m.writer.Error(r, ErrUnavailable)
+			return env.Error(r, ErrUnavailable)
 		}
 		var pe *store.PanicError
 		if errors.As(err, &pe) {
 			m.deps.Log.Error("panic in transaction", "provider", m.provider, "route", rt.Path, "panic", pe.Value, "stack", string(pe.Stack))
-			return m.writer.Error(r, ErrInternal)
+			return env.Error(r, ErrInternal)
 		}
-		return m.writer.Error(r, err)
+		return env.Error(r, err)
 	}
-	return m.render(r, v)
+	return m.render(r, env, v)
 }
 
 func (m *Mount) write(w http.ResponseWriter, r *http.Request, out Rendered, reqBody []byte, rec *journal.Recorder) {
@@ -318,7 +316,7 @@ func (m *Mount) NotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := journal.From(r.Context())
 		rec.SetProvider(m.provider, "not_found")
-		m.write(w, r, m.writer.Error(r, ErrRouteNotFound), nil, rec)
+		m.write(w, r, m.envelopeOfPath(r.URL.Path).Error(r, ErrRouteNotFound), nil, rec)
 	})
 }
 
@@ -330,7 +328,7 @@ func (m *Mount) MethodNotAllowed(allow []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := journal.From(r.Context())
 		rec.SetProvider(m.provider, "method_not_allowed")
-		out := m.writer.Error(r, ErrMethodNotAllowed)
+		out := m.envelopeOfPath(r.URL.Path).Error(r, ErrMethodNotAllowed)
 		if out.Header == nil {
 			out.Header = http.Header{}
 		}

@@ -16,7 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,11 +56,16 @@ type CredentialSpec struct {
 	Keys func(creds any) []string
 }
 
-// Tenants resolves credentials to tenants.
+// Tenants resolves credentials to tenants, with one map lookup.
 type Tenants interface {
 	// Lookup finds the tenant whose credentials of provider have key among
-	// their Keys, and returns those credentials.
+	// their Keys, or that a key was bound to, and returns the tenant's
+	// credentials of provider.
 	Lookup(provider, key string) (tenant string, creds any, ok bool)
+	// Bind registers a key made at run time (an account's API key, a
+	// token) as identifying tenant. Keys live in memory: a provider binds
+	// the keys of its stored records again when it is mounted.
+	Bind(provider, key, tenant string)
 	// Credentials returns the credentials of provider for tenant.
 	Credentials(tenant, provider string) (any, bool)
 	// IDs lists the tenant ids.
@@ -151,10 +159,96 @@ type Rendered struct {
 type Writer interface {
 	// Success encodes a handler's value with the given status.
 	Success(r *http.Request, status int, v any) Rendered
-	// Error encodes an error: the provider's own error types, an
-	// AuthError's Public error, and the platform errors below (which it must
-	// map to its envelope).
+	// Error encodes an error: the provider's own error types and an
+	// AuthError's Public error. The platform's errors reach it already
+	// mapped through the envelope's Errors; what it does not recognise is
+	// its 500.
 	Error(r *http.Request, err error) Rendered
+}
+
+// Errors are a provider's answers, in one of its error envelopes, to the
+// failures the platform itself detects. The platform maps its own errors
+// through them, once for every provider, and renders the answer with the
+// envelope's Writer; a nil field hands the platform error to the Writer as
+// it is.
+type Errors struct {
+	// NotFound answers ErrNotFound: a resource of the tenant does not exist.
+	NotFound error
+	// RouteNotFound answers ErrRouteNotFound; NotFound when nil.
+	RouteNotFound error
+	// MethodNotAllowed answers ErrMethodNotAllowed.
+	MethodNotAllowed error
+	// BodyTooLarge answers ErrBodyTooLarge.
+	BodyTooLarge error
+	// BadRequestBody answers ErrBadRequestBody (broken framing).
+	BadRequestBody error
+	// Unavailable answers ErrUnavailable.
+	Unavailable error
+	// Internal answers ErrInternal.
+	Internal error
+	// Status answers a fault rule's or a scenario step's status.
+	Status func(status int) error
+}
+
+// provider maps a platform error to the provider's own answer.
+func (e *Errors) provider(err error) error {
+	var fe *FaultError
+	pick := func(v error) error {
+		if v == nil {
+			return err
+		}
+		return v
+	}
+	switch {
+	case errors.As(err, &fe):
+		if e.Status == nil {
+			return err
+		}
+		return e.Status(fe.Status)
+	case errors.Is(err, ErrRouteNotFound) && e.RouteNotFound != nil:
+		return e.RouteNotFound
+	case errors.Is(err, ErrNotFound):
+		return pick(e.NotFound)
+	case errors.Is(err, ErrMethodNotAllowed):
+		return pick(e.MethodNotAllowed)
+	case errors.Is(err, ErrBodyTooLarge):
+		return pick(e.BodyTooLarge)
+	case errors.Is(err, ErrBadRequestBody):
+		return pick(e.BadRequestBody)
+	case errors.Is(err, ErrUnavailable):
+		return pick(e.Unavailable)
+	case errors.Is(err, ErrInternal):
+		return pick(e.Internal)
+	}
+	return err
+}
+
+// Envelope is one error-envelope family of a provider: the writer of its
+// answers and its answers to the platform's failures. Most providers have
+// one; D24's cashouts answer in another envelope than its deposits.
+type Envelope struct {
+	Writer Writer
+	Errors Errors
+	// Paths send the answer to a path no route matches (404, 405) to this
+	// envelope when the real path (without the /<provider> or /<host>
+	// prefix) starts with one of them.
+	Paths []string
+}
+
+// Success implements Writer with the envelope's writer.
+func (e *Envelope) Success(r *http.Request, status int, v any) Rendered {
+	return e.Writer.Success(r, status, v)
+}
+
+// Error implements Writer: a fault's body is written verbatim, a platform
+// error becomes the provider's own answer, and the envelope's writer renders
+// the rest.
+func (e *Envelope) Error(r *http.Request, err error) Rendered {
+	var fe *FaultError
+	if errors.As(err, &fe) && fe.Body != nil {
+		return Rendered{Status: fe.Status, Header: http.Header{"Content-Type": {"application/json"}}, Body: fe.Body}
+	}
+	return e.Writer.Error(r, e.Errors.provider(err))
 }
 
 // Platform errors a provider's Writer must render in its envelope.
@@ -180,13 +274,12 @@ var (
 	ErrMethodNotAllowed = errors.New("method not allowed")
 )
 
-// FaultError is returned to a Writer when a fault rule or a scenario step
-// makes a call fail with a given status and body.
+// FaultError is what a fault rule or a scenario step makes a call fail
+// with: a status and, optionally, a body written verbatim. Without a body
+// the provider's Errors.Status answers.
 type FaultError struct {
 	Status int
-	// Body is written verbatim when set; otherwise the writer renders its
-	// generic error for Status.
-	Body []byte
+	Body   []byte
 }
 
 func (e *FaultError) Error() string { return fmt.Sprintf("injected fault: status %d", e.Status) }
@@ -211,7 +304,7 @@ type Event struct {
 	ID   string `json:"id"`
 	// Fields are the values scenarios match on (request fields, resource
 	// fields), flattened with dots for nested objects: "payer.last_name".
-	Fields map[string]any `json:"fields,omitempty"`
+	Fields Fields `json:"fields,omitempty"`
 }
 
 // Delivery is an outgoing notification (webhook) put in the outbox.
@@ -244,7 +337,7 @@ type SignFunc func(ctx context.Context, tenant string, d *Delivery, now time.Tim
 // control call, with extra fields (e.g. a rejection code). It writes the
 // record and enqueues the provider's notification in tx, exactly as the real
 // service does on that change.
-type StatusFunc func(tx *Tx, id, status string, fields map[string]any) error
+type StatusFunc func(tx *Tx, id, status string, fields Fields) error
 
 // ControlFunc handles a provider-specific control endpoint under
 // /_fakeprovider/<provider>/. It returns a JSON value or an error (a
@@ -314,9 +407,55 @@ type Exampler interface {
 }
 
 // MultiHost is implemented by providers whose real service spans several
-// hosts (e.g. a separate card-payments domain). The command line reads it
-// before Mount to offer a --<host>-addr flag for each; Mount must declare
-// the same hosts with Mount.Host.
+// hosts (e.g. a separate card-payments domain). It is the one declaration
+// of those hosts: the command line reads it to offer a --<host>-addr flag
+// for each, and MountOf gives them to the provider's mount.
 type MultiHost interface {
 	ExtraHosts() []HostSpec
+}
+
+// Fields are the values of an event or a status change (scenario steps,
+// control calls), as decoded from JSON or YAML or set by a provider. The
+// readers accept each value in the forms those give it, so providers read
+// them without type switches.
+type Fields map[string]any
+
+// String is the value of key as a string ("" when absent); numbers and
+// booleans are formatted.
+func (f Fields) String(key string) string {
+	switch v := f[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// Int is the value of key as an integer: an int, an integral float, a
+// json.Number or a numeric string. ok is false when it is absent or none
+// of those.
+func (f Fields) Int(key string) (n int, ok bool) {
+	switch v := f[key].(type) {
+	case int:
+		return v, true
+	case int64:
+		return int(v), true
+	case float64:
+		if v == math.Trunc(v) {
+			return int(v), true
+		}
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return int(i), true
+		}
+	case string:
+		if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return i, true
+		}
+	}
+	return 0, false
 }

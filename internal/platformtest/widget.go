@@ -167,7 +167,7 @@ func (w *Widget) get(req *platform.Request) (any, error) {
 	return rec, err
 }
 
-func (w *Widget) setStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (w *Widget) setStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	var rec WidgetRecord
 	ok, err := tx.Records().Get("widget", id, &rec)
 	if err != nil {

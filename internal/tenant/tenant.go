@@ -47,6 +47,7 @@ type Registry struct {
 	mu      sync.RWMutex
 	tenants map[string]*Tenant
 	index   map[string]map[string]string // provider → key → tenant
+	bound   map[string]map[string]string // provider → key made at run time → tenant
 }
 
 // New returns a registry for the providers' credential specs.
@@ -56,11 +57,13 @@ func New(st *store.Store, providers []platform.Provider) *Registry {
 		specs:   map[string]platform.CredentialSpec{},
 		tenants: map[string]*Tenant{},
 		index:   map[string]map[string]string{},
+		bound:   map[string]map[string]string{},
 	}
 	for _, p := range providers {
 		r.providers = append(r.providers, p.Name())
 		r.specs[p.Name()] = p.Credentials()
 		r.index[p.Name()] = map[string]string{}
+		r.bound[p.Name()] = map[string]string{}
 	}
 	return r
 }
@@ -271,9 +274,25 @@ func (r *Registry) Lookup(provider, key string) (string, any, bool) {
 	defer r.mu.RUnlock()
 	id, ok := r.index[provider][key]
 	if !ok {
+		if id, ok = r.bound[provider][key]; !ok {
+			return "", nil, false
+		}
+	}
+	t, ok := r.tenants[id]
+	if !ok {
 		return "", nil, false
 	}
-	return id, r.tenants[id].Creds[provider], true
+	return id, t.Creds[provider], true
+}
+
+// Bind implements platform.Tenants: key, made at run time, identifies
+// tenant from now on. Credential keys win over bound ones.
+func (r *Registry) Bind(provider, key, tenant string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b, ok := r.bound[provider]; ok && key != "" {
+		b[key] = tenant
+	}
 }
 
 // Credentials implements platform.Tenants.

@@ -367,3 +367,36 @@ func TestOverlay(t *testing.T) {
 		}
 	}
 }
+
+// TestBindFindsRuntimeKeys: a key made at run time finds its tenant and the
+// tenant's credentials; it is scoped to its provider, and credential keys
+// win over bound ones.
+func TestBindFindsRuntimeKeys(t *testing.T) {
+	r := load(t, openStore(t, ""), nil)
+	other, err := r.Create(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Bind("acme", "account:k1", other.ID)
+	r.Bind("acme", "acme-live", other.ID) // a credential key stays the default tenant's
+	r.Bind("nobody", "account:k2", other.ID)
+	tests := []struct {
+		provider, key, tenant string
+		found                 bool
+	}{
+		{"acme", "account:k1", other.ID, true},
+		{"other", "account:k1", "", false},
+		{"acme", "acme-live", tenant.DefaultID, true},
+		{"nobody", "account:k2", "", false},
+		{"acme", "account:unknown", "", false},
+	}
+	for _, tt := range tests {
+		id, c, ok := r.Lookup(tt.provider, tt.key)
+		if ok != tt.found || id != tt.tenant {
+			t.Errorf("Lookup(%s, %s) = %q %v, want %q %v", tt.provider, tt.key, id, ok, tt.tenant, tt.found)
+		}
+		if ok && c != creds(t, r, tt.tenant, tt.provider) {
+			t.Errorf("Lookup(%s, %s): credentials are not the tenant's", tt.provider, tt.key)
+		}
+	}
+}

@@ -3,10 +3,8 @@ package crm
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -18,8 +16,8 @@ import (
 // PSP callback (/pay/callback) carries the crm-pay-token header instead
 // (its body's sign is part of the body).
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, _ time.Time) error {
-	c, ok := creds.(*Credentials)
-	if !ok || c == nil {
+	c, ok := credentials.From(creds)
+	if !ok {
 		return errors.New("crm: credentials are not *crm.Credentials")
 	}
 	if strings.HasSuffix(r.URL.Path, "/pay/callback") {
@@ -33,71 +31,48 @@ func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, _ time.T
 	return nil
 }
 
-// SignCommand implements platform.SignCommander:
-//
-//	fakeprovider sign crm [-method POST] [-path /public/v1/users/create] [-v1] [-key K] (-body JSON | -body-file F)
+// SignCommand implements platform.SignCommander with the platform's one
+// command line.
 func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
-	fs := flag.NewFlagSet("sign crm", flag.ContinueOnError)
-	fs.SetOutput(out)
-	method := fs.String("method", "", "HTTP method (default POST with a body, GET without)")
-	path := fs.String("path", "/public/v1/users", "request path (with query)")
-	base := fs.String("base", "http://localhost:8080/crm", "base URL of the CRM")
-	body := fs.String("body", "", "exact JSON body to send")
-	bodyFile := fs.String("body-file", "", "read the exact body from this file")
-	key := fs.String("key", "", "API key (default: the tenant's api_key)")
-	v1 := fs.Bool("v1", false, "sign with the legacy v1 scheme (uppercase SHA-1 of sorted k=v&… + key)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	raw := []byte(*body)
-	if *bodyFile != "" {
-		b, err := os.ReadFile(*bodyFile)
-		if err != nil {
-			return err
-		}
-		raw = b
-	}
-	apiKey := *key
-	if apiKey == "" {
-		c, ok := creds.(*Credentials)
-		if !ok || c == nil {
-			return errors.New("no crm credentials; pass -key")
-		}
-		apiKey = c.APIKey
-	}
-	m := strings.ToUpper(*method)
-	if m == "" {
-		m = http.MethodGet
-		if len(raw) > 0 {
-			m = http.MethodPost
-		}
-	}
-	headers := [][2]string{{HeaderKey, apiKey}}
-	if needsSignature(m, raw) {
-		sig := SignV2(apiKey, raw)
-		if *v1 {
-			s, err := SignV1(apiKey, raw)
-			if err != nil {
-				return err
-			}
-			sig = s
-		}
-		headers = append(headers, [2]string{HeaderSignature, sig}, [2]string{"Content-Type", "application/json"})
-	}
-	curl := []string{"curl", "-sS", "-X", m}
-	for _, h := range headers {
-		fmt.Fprintf(out, "%s: %s\n", h[0], h[1])
-		curl = append(curl, "-H", shellQuote(h[0]+": "+h[1]))
-	}
-	if len(raw) > 0 {
-		curl = append(curl, "--data-binary", shellQuote(string(raw)))
-	}
-	curl = append(curl, shellQuote(strings.TrimSuffix(*base, "/")+*path))
-	fmt.Fprintln(out, strings.Join(curl, " "))
-	return nil
+	return platform.RunSign(Name, signSpec, args, creds, out)
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// signSpec is the CRM's part of `fakeprovider sign`: the key header, and
+// the v2 signature (or, with -v1, the legacy one) on a write with a body.
+var signSpec = platform.SignSpec{
+	Base:    "http://localhost:8080/crm",
+	Path:    "/public/v1/users",
+	Headers: []string{HeaderKey, HeaderSignature, "Content-Type"},
+	Flags: func(fs *flag.FlagSet) func(*platform.SignCall) error {
+		key := fs.String("key", "", "API key (default: the tenant's api_key)")
+		v1 := fs.Bool("v1", false, "sign with the legacy v1 scheme (uppercase SHA-1 of sorted k=v&… + key)")
+		return func(call *platform.SignCall) error {
+			apiKey := *key
+			if apiKey == "" {
+				c, ok := credentials.From(call.Creds)
+				if !ok {
+					return errors.New("no crm credentials; pass -key")
+				}
+				apiKey = c.APIKey
+			}
+			call.Header.Set(HeaderKey, apiKey)
+			if !needsSignature(call.Method, call.Body) {
+				return nil
+			}
+			sig := SignV2(apiKey, call.Body)
+			if *v1 {
+				s, err := SignV1(apiKey, call.Body)
+				if err != nil {
+					return err
+				}
+				sig = s
+			}
+			call.Header.Set(HeaderSignature, sig)
+			call.Header.Set("Content-Type", "application/json")
+			return nil
+		}
+	},
+}
 
 // Examples implements platform.Exampler: representative valid requests in
 // run order; reads refer to the client created first.

@@ -47,16 +47,7 @@ func (p *Provider) verifyPSP(r *http.Request, body []byte) (platform.Caller, err
 }
 
 func (p *Provider) tenantByPayToken(token string) (string, *Credentials, bool) {
-	for _, id := range p.deps.Tenants.IDs() {
-		c, ok := p.deps.Tenants.Credentials(id, Name)
-		if !ok {
-			continue
-		}
-		if creds, ok := c.(*Credentials); ok && creds.PSPToken != "" && equalString(creds.PSPToken, token) {
-			return id, creds, true
-		}
-	}
-	return "", nil, false
+	return credentials.Lookup(p.deps.Tenants, Name, payTokenKey(token))
 }
 
 type callbackBody struct {
@@ -77,7 +68,7 @@ func (p *Provider) payCallback(req *platform.Request) (any, error) {
 	if err := decodeBody(req.Body, &b); err != nil {
 		return nil, errPaymentNotFound
 	}
-	creds, _ := req.Caller.Creds.(*Credentials)
+	creds := credentials.Caller(req.Caller)
 	if creds == nil || b.MerchantID != creds.PSPMerchantID {
 		return nil, errPSPSettingNotFound
 	}
@@ -155,7 +146,7 @@ func (p *Provider) settlePayment(tx *platform.Tx, pay *Payment, status int) erro
 // paymentStatus is the StatusTarget of kind "payment": it stands in for the
 // bridge's callback (success, failed, processing). A terminal order is left
 // as it is, since the bridge may have reported first.
-func (p *Provider) paymentStatus(tx *platform.Tx, id, status string, _ map[string]any) error {
+func (p *Provider) paymentStatus(tx *platform.Tx, id, status string, _ platform.Fields) error {
 	pay, err := getPayment(tx, id)
 	if err != nil {
 		return err

@@ -143,7 +143,7 @@ func (p *Provider) notifySubMerchant(tx *platform.Tx, s *SubMerchant, event stri
 }
 
 // setSubMerchantStatus is the panel's approval: ACTIVE or INACTIVE, notified.
-func (p *Provider) setSubMerchantStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setSubMerchantStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	status = strings.ToUpper(status)
 	if status != subMerchantActive && status != subMerchantInactive {
 		return platform.BadControl("a SubMerchant is ACTIVE or INACTIVE, not %q", status)

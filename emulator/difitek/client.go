@@ -49,7 +49,7 @@ func restOf(path string) string {
 // as new/new, the others as the tenant's administrator, as the PHP and
 // Node.js SDKs do.
 func (p *Provider) SignRequest(r *http.Request, body []byte, creds any, now time.Time) error {
-	c, ok := creds.(*Credentials)
+	c, ok := credentials.From(creds)
 	if !ok {
 		return fmt.Errorf("difitek: credentials are %T, want *difitek.Credentials", creds)
 	}
@@ -86,75 +86,69 @@ func (p *Provider) Examples() []platform.Example {
 	}
 }
 
-// SignCommand implements platform.SignCommander: `fakeprovider sign
-// difitek [--user EMAIL --password PW | --public | --sso EMAIL] [--method
-// GET] [--path /self] [--body JSON]`.
+// SignCommand implements platform.SignCommander with the platform's one
+// command line.
 func (p *Provider) SignCommand(args []string, creds any, out io.Writer) error {
-	c, ok := creds.(*Credentials)
-	if !ok {
-		return fmt.Errorf("difitek: credentials are %T", creds)
-	}
-	fs := flag.NewFlagSet("sign difitek", flag.ContinueOnError)
-	fs.SetOutput(out)
-	user := fs.String("user", c.Username, "username (e-mail) to sign as")
-	password := fs.String("password", c.Password, "password of --user")
-	public := fs.Bool("public", false, "sign as the public caller new/new")
-	sso := fs.String("sso", "", "sign as social/social with a jwt-auth token for this e-mail")
-	method := fs.String("method", http.MethodGet, "HTTP method")
-	path := fs.String("path", "/authenticate", "path after /v1/{network}, or a full /v1/… path")
-	body := fs.String("body", "", "JSON body")
-	base := fs.String("url", "http://127.0.0.1:8080/difitek", "base URL of the emulator")
-	nonce := fs.String("nonce", "", "nonce (default: fresh, as the Node.js SDK makes it)")
-	created := fs.String("created", "", "Created value (default: now, +00:00)")
-	ttl := fs.Duration("sso-ttl", time.Hour, "lifetime of the --sso token")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *public && *sso != "" {
-		return errors.New("--public and --sso exclude each other")
-	}
-	now := time.Now()
-	if *nonce == "" {
-		*nonce = NewNonce()
-	}
-	if *created == "" {
-		*created = CreatedString(now)
-	}
-	username, pw := *user, *password
-	var jwtToken string
-	switch {
-	case *public:
-		username, pw = PublicUsername, PublicUsername
-	case *sso != "":
-		username, pw = SocialUsername, SocialUsername
-		var err error
-		if jwtToken, err = SSOToken(c, *sso, now, *ttl); err != nil {
-			return err
-		}
-	}
-	full := *path
-	if !strings.HasPrefix(full, "/v1/") {
-		full = "/v1/" + c.Network + "/" + strings.TrimPrefix(full, "/")
-	}
-	tok := SignToken(c.APIKey, c.APISecret, username, pw, *nonce, *created)
-	headers := [][2]string{{HeaderCVAuth, tok.String()}, {HeaderNetwork, c.Network}}
-	if jwtToken != "" {
-		headers = append(headers, [2]string{HeaderJWTAuth, jwtToken})
-	}
-	if *body != "" {
-		headers = append(headers, [2]string{"Content-Type", "application/json"})
-	}
-	curl := []string{"curl", "-sS", "-X", *method}
-	for _, h := range headers {
-		fmt.Fprintf(out, "%s: %s\n", h[0], h[1])
-		curl = append(curl, "-H", shellQuote(h[0]+": "+h[1]))
-	}
-	if *body != "" {
-		curl = append(curl, "--data", shellQuote(*body))
-	}
-	curl = append(curl, shellQuote(strings.TrimSuffix(*base, "/")+full))
-	fmt.Fprintln(out, strings.Join(curl, " "))
-	return nil
+	return platform.RunSign(Name, signSpec, args, creds, out)
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// signSpec is Difitek's part of `fakeprovider sign`: the cv-auth token of
+// a user, the public caller or the single sign-on caller; a path without
+// /v1/ is taken after /v1/{network}.
+var signSpec = platform.SignSpec{
+	Base:    "http://127.0.0.1:8080/difitek",
+	Path:    "/authenticate",
+	Headers: []string{HeaderCVAuth, HeaderNetwork, HeaderJWTAuth, "Content-Type"},
+	Flags: func(fs *flag.FlagSet) func(*platform.SignCall) error {
+		user := fs.String("user", "", "username (e-mail) to sign as (default: the tenant's administrator)")
+		password := fs.String("password", "", "password of -user (default: the administrator's)")
+		public := fs.Bool("public", false, "sign as the public caller new/new")
+		sso := fs.String("sso", "", "sign as social/social with a jwt-auth token for this e-mail")
+		nonce := fs.String("nonce", "", "nonce (default: fresh, as the Node.js SDK makes it)")
+		created := fs.String("created", "", "Created value (default: now, +00:00)")
+		ttl := fs.Duration("sso-ttl", time.Hour, "lifetime of the -sso token")
+		return func(call *platform.SignCall) error {
+			c, ok := credentials.From(call.Creds)
+			if !ok {
+				return fmt.Errorf("difitek: credentials are %T", call.Creds)
+			}
+			if *public && *sso != "" {
+				return errors.New("--public and --sso exclude each other")
+			}
+			n, cr := *nonce, *created
+			if n == "" {
+				n = NewNonce()
+			}
+			if cr == "" {
+				cr = CreatedString(call.Now)
+			}
+			username, pw := c.Username, c.Password
+			if *user != "" {
+				username = *user
+			}
+			if *password != "" {
+				pw = *password
+			}
+			switch {
+			case *public:
+				username, pw = PublicUsername, PublicUsername
+			case *sso != "":
+				username, pw = SocialUsername, SocialUsername
+				tok, err := SSOToken(c, *sso, call.Now, *ttl)
+				if err != nil {
+					return err
+				}
+				call.Header.Set(HeaderJWTAuth, tok)
+			}
+			if !strings.HasPrefix(call.Path, "/v1/") {
+				call.Path = "/v1/" + c.Network + "/" + strings.TrimPrefix(call.Path, "/")
+			}
+			call.Header.Set(HeaderCVAuth, SignToken(c.APIKey, c.APISecret, username, pw, n, cr).String())
+			call.Header.Set(HeaderNetwork, c.Network)
+			if len(call.Body) > 0 {
+				call.Header.Set("Content-Type", "application/json")
+			}
+			return nil
+		}
+	},
+}

@@ -301,7 +301,7 @@ func (p *Provider) scheduleNext(tx *platform.Tx, s *Subscription) error {
 // setSubscriptionStatus is the subscription status target: CHARGE bills
 // the next cycle (fields result DECLINED makes the charge fail),
 // CANCELLED and TERMINATED end it.
-func (p *Provider) setSubscriptionStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setSubscriptionStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	var s Subscription
 	ok, err := tx.Records().Get(kindSubscription, id, &s)
 	if err != nil {
@@ -315,7 +315,7 @@ func (p *Provider) setSubscriptionStatus(tx *platform.Tx, id, status string, fie
 		if s.Status != subActive {
 			return nil // cancelled or ended meanwhile: nothing to charge
 		}
-		result, _ := fields["result"].(string)
+		result := fields.String("result")
 		return p.charge(tx, &s, !strings.EqualFold(result, "DECLINED"))
 	case subCancelled, subTerminated:
 		if s.Status == subCancelled || s.Status == subTerminated {

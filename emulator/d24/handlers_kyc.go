@@ -142,7 +142,7 @@ var checkStatuses = map[string]map[string]bool{
 // setCheckStatus is the status target of KYC and account checks; fields
 // may carry reason_code and reason.
 func setCheckStatus(kind string) platform.StatusFunc {
-	return func(tx *platform.Tx, id, status string, fields map[string]any) error {
+	return func(tx *platform.Tx, id, status string, fields platform.Fields) error {
 		status = strings.ToUpper(status)
 		if !checkStatuses[kind][status] {
 			return platform.BadControl("unknown %s status %q", kind, status)
@@ -156,13 +156,8 @@ func setCheckStatus(kind string) platform.StatusFunc {
 			return platform.ControlNotFound("no %s %s", kind, id)
 		}
 		ck.Status = status
-		switch v := fields["reason_code"].(type) {
-		case float64:
-			ck.ReasonCode = int(v)
-		case int:
-			ck.ReasonCode = v
-		case string:
-			ck.ReasonCode, _ = strconv.Atoi(v)
+		if rc, ok := fields.Int("reason_code"); ok {
+			ck.ReasonCode = rc
 		}
 		if v, ok := fields["reason"].(string); ok {
 			ck.Reason = v

@@ -3,7 +3,6 @@ package crm
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -240,22 +239,14 @@ func (p *Provider) rejectRequestREST(req *platform.Request) (any, error) {
 
 // requestStatus is the StatusTarget of kind "request": "approved" approves
 // the next node (or fields.node), "rejected" rejects (fields.comment).
-func (p *Provider) requestStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) requestStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	switch status {
 	case "approved":
-		node := 0
-		switch n := fields["node"].(type) {
-		case int:
-			node = n
-		case float64:
-			node = int(n)
-		case string:
-			node, _ = strconv.Atoi(n)
-		}
+		node, _ := fields.Int("node")
 		_, err := p.approveNode(tx, id, node)
 		return err
 	case "rejected":
-		comment, _ := fields["comment"].(string)
+		comment := fields.String("comment")
 		_, err := p.rejectRequest(tx, id, comment)
 		return err
 	}

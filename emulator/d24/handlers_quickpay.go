@@ -171,7 +171,7 @@ func (p *Provider) quickpayOutcome(tx *platform.Tx, d platform.Delivery, deliver
 // setQuickpayStatus plays the merchant's answer to the QuickPay callback:
 // REFUSED (an answer other than 2XX) refunds the whole deposit and sends
 // the callback again with refunded true.
-func (p *Provider) setQuickpayStatus(tx *platform.Tx, id, status string, fields map[string]any) error {
+func (p *Provider) setQuickpayStatus(tx *platform.Tx, id, status string, fields platform.Fields) error {
 	status = strings.ToUpper(status)
 	if status != quickpayRefused && status != quickpayApproved {
 		return platform.BadControl("a QuickPay deposit is APPROVED or REFUSED, not %q", status)

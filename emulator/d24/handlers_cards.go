@@ -10,19 +10,6 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
-// CardHost is the extra host of the card (PCI) API: cc-api…/v3/deposits
-// and the MX debit-card cashouts. It is served under /d24-card/… on the
-// shared port and alone with --d24-card-addr.
-const CardHost = "d24-card"
-
-// ExtraHosts implements platform.MultiHost.
-func (p *Provider) ExtraHosts() []platform.HostSpec {
-	return []platform.HostSpec{
-		{Name: CardHost, Usage: "also serve the D24 card host (cc-api: PCI deposits, MX debit-card cashouts) on this address, at its real paths"},
-		{Name: MerchantsHost, Usage: "also serve the D24 Reconciliation API host (merchants-api) on this address, at its real paths"},
-	}
-}
-
 // Card deposit results of payment_info.result.
 const (
 	cardSuccess  = "SUCCESS"

@@ -57,7 +57,7 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 	m.Event(eventOfferingFunded, kindOffering)
 	m.Event(eventInvestmentCreated, kindInvestment)
 	m.Event(eventKYCRequested, kindKYC)
-	m.StatusTarget(kindOffering, func(tx *platform.Tx, id, status string, _ map[string]any) error {
+	m.StatusTarget(kindOffering, func(tx *platform.Tx, id, status string, _ platform.Fields) error {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return platform.ControlNotFound("no offering %q", id)
@@ -65,7 +65,7 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 		_, err = setOfferingStage(tx, n, status)
 		return err
 	})
-	m.StatusTarget(kindInvestment, func(tx *platform.Tx, id, status string, _ map[string]any) error {
+	m.StatusTarget(kindInvestment, func(tx *platform.Tx, id, status string, _ platform.Fields) error {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return platform.ControlNotFound("no investment %q", id)
@@ -73,11 +73,11 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 		_, err = setInvestmentStage(tx, n, status)
 		return err
 	})
-	m.StatusTarget(kindKYC, func(tx *platform.Tx, id, status string, fields map[string]any) error {
+	m.StatusTarget(kindKYC, func(tx *platform.Tx, id, status string, fields platform.Fields) error {
 		_, err := setKYCStatus(tx, id, status, fields)
 		return err
 	})
-	m.StatusTarget(kindUser, func(tx *platform.Tx, id, status string, fields map[string]any) error {
+	m.StatusTarget(kindUser, func(tx *platform.Tx, id, status string, fields platform.Fields) error {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
 			return platform.ControlNotFound("no user %q", id)

@@ -19,11 +19,6 @@ import (
 // BEARER_TOKEN cookie, and lists the deposits, cashouts and refunds the
 // merchant made, by creation date.
 
-// MerchantsHost is the extra host of the Reconciliation (Merchants) API.
-// It is served under /d24-merchants/… on the shared port and alone with
-// --d24-merchants-addr.
-const MerchantsHost = "d24-merchants"
-
 // Record kind of reconciliation sessions (id = the BEARER_TOKEN).
 const kindReconSession = "recon_session"
 
@@ -107,11 +102,10 @@ func (p *Provider) verifyReconLogin(r *http.Request, body []byte) (platform.Call
 	if email == "" {
 		return platform.Caller{}, platform.Deny(errReconCredentials, "accessKey is empty")
 	}
-	tenant, c, found := p.deps.Tenants.Lookup(Name, "recon:"+email)
+	tenant, creds, found := credentials.Lookup(p.deps.Tenants, Name, "recon:"+email)
 	if !found {
 		return platform.Caller{}, platform.Deny(errReconCredentials, "accessKey %q is the reconciliation user of no tenant", in.AccessKey)
 	}
-	creds := c.(*Credentials)
 	if creds.ReconciliationPassword == "" || !constantEqual(in.SecretKey, creds.ReconciliationPassword) {
 		return platform.Caller{}, &platform.AuthError{Public: errReconCredentials, Tenant: tenant, Reason: "secretKey is not the password of reconciliation user " + quote(in.AccessKey)}
 	}
@@ -162,7 +156,7 @@ func (p *Provider) verifyReconSession(r *http.Request, body []byte) (platform.Ca
 }
 
 func (p *Provider) reconLogin(req *platform.Request) (any, error) {
-	creds := req.Caller.Creds.(*Credentials)
+	creds := credentials.Caller(req.Caller)
 	tenant := req.Tenant()
 	token := checkoutToken(tenant)
 	s := reconSession{IDUser: reconUserID(tenant), Username: creds.ReconciliationEmail, IDMerchant: merchantID(tenant)}
@@ -207,7 +201,7 @@ func closeOldSessions(tx *platform.Tx) error {
 }
 
 func (p *Provider) reconSwitchContext(req *platform.Request) (any, error) {
-	s := req.Caller.User.(reconSession)
+	s, _ := platform.UserOf[reconSession](req.Caller)
 	mid, err := strconv.ParseInt(req.Var("mid"), 10, 64)
 	if err != nil || mid != merchantID(req.Tenant()) {
 		return nil, errReconPrivileges // the user belongs to its own MID only
@@ -570,37 +564,4 @@ func (p *Provider) reconRefunds(req *platform.Request) (any, error) {
 // constantEqual compares secrets in constant time.
 func constantEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-// familyRoutes declares QuickPay's, Tools for Platforms' and the
-// Reconciliation API's endpoints and their notifications and controls.
-func (p *Provider) familyRoutes(m *platform.Mount) {
-	idem := platform.Idempotent("X-Idempotency-Key", errIdempotencyKeyUsed)
-	m.Handle(http.MethodGet, "/v3/sub_merchants/{id}", p.verifyDeposit, p.getSubMerchant, platform.Named("sub_merchant.status"))
-	// The guide's path is singular; the API reference's plural. Both answer.
-	m.Handle(http.MethodPut, "/v3/sub_merchant/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
-	m.Handle(http.MethodPut, "/v3/sub_merchants/{id}/markup_fee", p.verifyDeposit, p.updateMarkupFee, idem, platform.Named("sub_merchant.markup_fee"))
-
-	// The Referral Signup form the account manager's link opens.
-	m.HandleHTTP("", http.MethodGet, "/referral", http.HandlerFunc(p.referralPage), platform.Named("sub_merchant.referral_page"),
-		platform.InferredAs("page inferred: the real form's fields are not documented"))
-	m.HandleHTTP("", http.MethodPost, "/referral", http.HandlerFunc(p.referralSignup), platform.Named("sub_merchant.referral_signup"),
-		platform.InferredAs("page inferred: the real form's fields are not documented"))
-
-	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/login", p.verifyReconLogin, p.reconLogin, platform.Named("recon.login"))
-	m.HandleOn(MerchantsHost, http.MethodPost, "/v1/auth/{mid}/switchContext", p.verifyReconSession, p.reconSwitchContext, platform.Named("recon.switch_context"),
-		platform.InferredAs("answer inferred: the page documents the call, not its body (the login answer for the new MID)"))
-	m.HandleOn(MerchantsHost, http.MethodDelete, "/v1/auth/session/destroy", p.verifyReconSession, p.reconLogout, platform.Named("recon.logout"),
-		platform.InferredAs("path from the same platform's white-label copies (LimePay, Tupay); D24's page names a Logout Endpoint without its path"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/deposits", p.verifyReconSession, p.reconDeposits, platform.Named("recon.deposits"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/cashouts", p.verifyReconSession, p.reconCashouts, platform.Named("recon.cashouts"))
-	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/refunds", p.verifyReconSession, p.reconRefunds, platform.Named("recon.refunds"))
-
-	m.Event("sub_merchant.created", kindSubMerchant)
-	m.StatusTarget(kindSubMerchant, p.setSubMerchantStatus)
-	m.Event("quickpay.callback", kindQuickpay)
-	m.StatusTarget(kindQuickpay, p.setQuickpayStatus)
-	m.OnOutcome(kindQuickpay, p.quickpayOutcome)
-	p.panelControls(m)
-	p.submerchantControls(m)
 }
