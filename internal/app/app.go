@@ -193,14 +193,10 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		return nil
 	})
 	engine.SetMounts(mounts)
-	if err := engine.Load(ctx, opts.ScenariosDir, func(raw []byte) error {
-		var off clock.Offsets
-		if err := json.Unmarshal(raw, &off); err != nil {
-			return fmt.Errorf("stored clock offsets: %w", err)
-		}
-		clk.Restore(off)
-		return nil
-	}); err != nil {
+	if err := st.View(ctx, clk.Load); err != nil {
+		return nil, err
+	}
+	if err := engine.Load(ctx, opts.ScenariosDir); err != nil {
 		return nil, err
 	}
 	if err := ob.Load(ctx); err != nil {
@@ -210,7 +206,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	async := &control.Async{Clock: clk, Engine: engine, Outbox: ob, Faults: faultSet}
 	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
 		Modules: controlModules(async),
-		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset},
+		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset, clk.SaveAfterReset},
 	}
 	var tlsConf *tls.Config
 	if opts.TLS || opts.TLSCert != "" {

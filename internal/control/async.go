@@ -2,7 +2,6 @@ package control
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -66,14 +65,10 @@ func (m *Async) clockState(r *http.Request) (any, error) {
 	return m.view(r.URL.Query().Get("tenant")), nil
 }
 
-// SaveClock persists the clock offsets.
-func (m *Async) SaveClock(a *API) func() error {
+// SaveClock persists the offset that a fast-forward of tenant changed.
+func (m *Async) SaveClock(a *API, tenant string) func() error {
 	return func() error {
-		raw, err := json.Marshal(m.Clock.Snapshot())
-		if err != nil {
-			return err
-		}
-		return a.Store.Update(context.Background(), func(tx *store.Tx) error { return scenario.SaveClock(tx, raw) })
+		return a.Store.Update(context.Background(), func(tx *store.Tx) error { return m.Clock.Save(tx, tenant) })
 	}
 }
 
@@ -104,7 +99,7 @@ func (m *Async) advance(a *API) Func {
 		if err := m.Clock.CheckAdvance(body.Tenant, d); err != nil {
 			return nil, platform.BadControl("by: %v", err)
 		}
-		res, err := m.Engine.Advance(r.Context(), body.Tenant, d, m.SaveClock(a))
+		res, err := m.Engine.Advance(r.Context(), body.Tenant, d, m.SaveClock(a, body.Tenant))
 		if err != nil {
 			return nil, err
 		}

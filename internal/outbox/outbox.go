@@ -225,11 +225,7 @@ func seqKey(n uint64) string { return fmt.Sprintf("wh_%016x", n) }
 // Enqueue implements platform.OutboxSink: it stores the delivery in tx; the
 // worker sees it once tx commits.
 func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
-	b, err := tx.SystemBucket(bucketDeliveries)
-	if err != nil {
-		return "", err
-	}
-	seq, err := b.NextSequence()
+	seq, err := tx.NextID(bucketDeliveries)
 	if err != nil {
 		return "", err
 	}
@@ -260,54 +256,31 @@ func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
 	if rec.Status == StatusPending {
 		rec.NextAt = &due
 	}
-	if err := putRecord(b, &rec); err != nil {
+	if err := tx.Indexed(rec.Tenant, bucketDeliveries).PutJSON(rec.ID, &rec); err != nil {
 		return "", err
 	}
 	if rec.Status == StatusPending {
 		item := pendingItem{tenant: rec.Tenant, host: hostKey(d.URL), due: due}
 		id := rec.ID
-		tx.Bolt().OnCommit(func() { o.schedule(id, item) })
+		tx.OnCommit(func() { o.schedule(id, item) })
 	}
 	return rec.ID, nil
 }
 
-func putRecord(b interface{ Put([]byte, []byte) error }, rec *Record) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte(rec.ID), raw)
-}
-
-func policyKey(tenant, provider, kind, id string) []byte {
-	return []byte(tenant + "\x00" + provider + "\x00" + kind + "\x00" + id)
+// policyKey is a policy's id among its tenant's policies.
+func policyKey(provider, kind, id string) string {
+	return provider + "\x00" + kind + "\x00" + id
 }
 
 func policyOf(tx *store.Tx, tenant, provider, kind, id string) (Policy, bool, error) {
-	b, err := tx.SystemBucket(bucketPolicies)
-	if err != nil || b == nil {
-		return Policy{}, false, err
-	}
-	raw := b.Get(policyKey(tenant, provider, kind, id))
-	if raw == nil {
-		return Policy{}, false, nil
-	}
 	var p Policy
-	err = json.Unmarshal(raw, &p)
-	return p, err == nil, err
+	ok, err := tx.Records(tenant, bucketPolicies).GetJSON(policyKey(provider, kind, id), &p)
+	return p, ok && err == nil, err
 }
 
 // SetPolicy sets the webhook policy of a resource in tx.
 func SetPolicy(tx *store.Tx, tenant, provider, kind, id string, p Policy) error {
-	b, err := tx.SystemBucket(bucketPolicies)
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return b.Put(policyKey(tenant, provider, kind, id), raw)
+	return tx.Records(tenant, bucketPolicies).PutJSON(policyKey(provider, kind, id), p)
 }
 
 func (o *Outbox) schedule(id string, item pendingItem) {
@@ -338,20 +311,18 @@ func (o *Outbox) Wake() {
 // Load reads the pending deliveries from the store (at start).
 func (o *Outbox) Load(ctx context.Context) error {
 	return o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var rec Record
-			if err := json.Unmarshal(v, &rec); err != nil {
-				o.opts.Log.Error("outbox: unreadable delivery, skipped", "id", string(k), "err", err)
+		return tx.ForEachTenant(bucketDeliveries, func(tenant string) error {
+			return tx.Indexed(tenant, bucketDeliveries).ForEach(func(k string, v []byte) error {
+				var rec Record
+				if err := json.Unmarshal(v, &rec); err != nil {
+					o.opts.Log.Error("outbox: unreadable delivery, skipped", "id", k, "err", err)
+					return nil
+				}
+				if rec.Status == StatusPending && rec.NextAt != nil {
+					o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: *rec.NextAt}
+				}
 				return nil
-			}
-			if rec.Status == StatusPending && rec.NextAt != nil {
-				o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: *rec.NextAt}
-			}
-			return nil
+			})
 		})
 	})
 }
@@ -582,18 +553,26 @@ func (o *Outbox) Resend(ctx context.Context, id string) (*Record, error) {
 func (o *Outbox) Get(ctx context.Context, id string) (*Record, error) {
 	var rec *Record
 	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
-			return ErrNotFound
-		}
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return ErrNotFound
-		}
-		rec = &Record{}
-		return json.Unmarshal(raw, rec)
+		var err error
+		rec, err = getRecord(tx, id)
+		return err
 	})
 	return rec, err
+}
+
+// getRecord reads delivery id in tx (ErrNotFound when it is not stored).
+func getRecord(tx *store.Tx, id string) (*Record, error) {
+	tenant, ok := tx.Locate(bucketDeliveries, id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	rec := &Record{}
+	if ok, err := tx.Indexed(tenant, bucketDeliveries).GetJSON(id, rec); !ok {
+		return nil, ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Filter selects deliveries.
@@ -605,26 +584,31 @@ type Filter struct {
 // List returns matching deliveries, newest first.
 func (o *Outbox) List(ctx context.Context, f Filter) ([]Record, error) {
 	out := []Record{}
-	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
+	keep := func(raw []byte) error {
+		var rec Record
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return nil // left out, as before
+		}
+		if (f.Provider != "" && rec.Provider != f.Provider) || (f.Status != "" && rec.Status != f.Status) {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var rec Record
-			if err := json.Unmarshal(v, &rec); err != nil {
-				continue
-			}
-			if (f.Tenant != "" && rec.Tenant != f.Tenant) || (f.Provider != "" && rec.Provider != f.Provider) || (f.Status != "" && rec.Status != f.Status) {
-				continue
-			}
-			out = append(out, rec)
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
-			}
+		out = append(out, rec)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			return store.ErrStop
 		}
 		return nil
+	}
+	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
+		if f.Tenant != "" {
+			// One tenant's deliveries are read from its bucket alone.
+			return tx.Indexed(f.Tenant, bucketDeliveries).ForEachReverse(func(_ string, raw []byte) error { return keep(raw) })
+		}
+		return tx.ForEachIndexed(bucketDeliveries, true, func(id, tenant string) error {
+			if raw := tx.Indexed(tenant, bucketDeliveries).Get(id); raw != nil {
+				return keep(raw)
+			}
+			return nil
+		})
 	})
 	return out, err
 }
@@ -672,18 +656,11 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 
 	ok := att.Status >= 200 && att.Status < 300
 	err = o.opts.Store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketDeliveries)
+		found, err := getRecord(tx, id)
 		if err != nil {
-			return err
+			return err // ErrNotFound: reset while in flight
 		}
-		var cur Record
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return ErrNotFound // reset while in flight
-		}
-		if err := json.Unmarshal(raw, &cur); err != nil {
-			return err
-		}
+		cur := *found
 		cur.Attempts = append(cur.Attempts, att)
 		wasPending := cur.Status == StatusPending
 		cur.trimResends()
@@ -713,7 +690,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 				cur.Status, cur.NextAt = StatusFailed, nil
 			}
 		}
-		if err := putRecord(b, &cur); err != nil {
+		if err := tx.Indexed(cur.Tenant, bucketDeliveries).PutJSON(cur.ID, &cur); err != nil {
 			return err
 		}
 		if wasPending && cur.Status != StatusPending && o.opts.Outcome != nil {
@@ -726,7 +703,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 		if !settled {
 			item.due = *cur.NextAt
 		}
-		tx.Bolt().OnCommit(func() {
+		tx.OnCommit(func() {
 			if settled {
 				o.forget(id)
 			} else {
@@ -889,42 +866,11 @@ func joinValues(vs []string) string {
 	return b.String()
 }
 
-// Reset deletes the deliveries (and webhook policies) of tenant, or all
-// when tenant is "", in tx; the in-memory schedule follows on commit.
+// Reset follows, in tx, a reset of tenant ("" = every tenant): the
+// tenant's deliveries and webhook policies went with its bucket
+// (store.Tx.ResetTenant); the in-memory schedule drops them on commit.
 func (o *Outbox) Reset(tx *store.Tx, tenant string) error {
-	for _, name := range []string{bucketDeliveries, bucketPolicies} {
-		b, err := tx.SystemBucket(name)
-		if err != nil {
-			return err
-		}
-		var del [][]byte
-		err = b.ForEach(func(k, v []byte) error {
-			if tenant == "" {
-				del = append(del, append([]byte(nil), k...))
-				return nil
-			}
-			if name == bucketPolicies {
-				if bytes.HasPrefix(k, []byte(tenant+"\x00")) {
-					del = append(del, append([]byte(nil), k...))
-				}
-				return nil
-			}
-			var rec Record
-			if json.Unmarshal(v, &rec) == nil && rec.Tenant == tenant {
-				del = append(del, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range del {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
-	tx.Bolt().OnCommit(func() {
+	tx.OnCommit(func() {
 		o.mu.Lock()
 		for id, p := range o.pending {
 			if tenant == "" || p.tenant == tenant {

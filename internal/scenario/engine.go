@@ -24,7 +24,6 @@ import (
 const (
 	bucketRuns      = "scenario_runs"
 	bucketScenarios = "scenarios"
-	bucketClock     = "clock"
 )
 
 // Run statuses.
@@ -124,10 +123,10 @@ func (e *Engine) SetMounts(mounts []*platform.Mount) {
 func (e *Engine) Events() map[string]map[string]string { return e.events }
 
 // Load reads the built-in scenarios of every mount, the user directory
-// (may be ""), the scenarios loaded at run time, the pending runs and the
-// persisted clock offsets. A broken built-in or user file stops the start
-// with its line-numbered error.
-func (e *Engine) Load(ctx context.Context, userDir string, restoreClock func(raw []byte) error) error {
+// (may be ""), the scenarios loaded at run time and the pending runs. A
+// broken built-in or user file stops the start with its line-numbered
+// error.
+func (e *Engine) Load(ctx context.Context, userDir string) error {
 	for name, m := range e.mounts {
 		for _, fsys := range m.ScenarioFS() {
 			if err := e.loadFS(fsys, "builtin:"+name+"/"); err != nil {
@@ -144,37 +143,26 @@ func (e *Engine) Load(ctx context.Context, userDir string, restoreClock func(raw
 		}
 	}
 	return e.store.View(ctx, func(tx *store.Tx) error {
-		if b, _ := tx.SystemBucket(bucketScenarios); b != nil {
-			if err := b.ForEach(func(k, v []byte) error {
-				sc, err := Parse("runtime:"+string(k), v, e.events)
-				if err != nil {
-					e.log.Error("stored scenario no longer valid, skipped", "name", string(k), "err", err)
-					return nil
-				}
-				sc.Source = "runtime"
-				e.scenarios[sc.Name] = sc
+		if err := tx.System(bucketScenarios).ForEach(func(k string, v []byte) error {
+			sc, err := Parse("runtime:"+k, v, e.events)
+			if err != nil {
+				e.log.Error("stored scenario no longer valid, skipped", "name", k, "err", err)
 				return nil
-			}); err != nil {
-				return err
 			}
+			sc.Source = "runtime"
+			e.scenarios[sc.Name] = sc
+			return nil
+		}); err != nil {
+			return err
 		}
-		if b, _ := tx.SystemBucket(bucketClock); b != nil && restoreClock != nil {
-			if raw := b.Get([]byte("offsets")); raw != nil {
-				if err := restoreClock(raw); err != nil {
-					return err
+		return tx.ForEachTenant(bucketRuns, func(tenant string) error {
+			return tx.Indexed(tenant, bucketRuns).ForEach(func(_ string, v []byte) error {
+				var r Run
+				if err := json.Unmarshal(v, &r); err == nil && r.Status == RunActive {
+					e.pending[r.ID] = pendingRun{tenant: r.Tenant, due: r.DueAt}
 				}
-			}
-		}
-		b, _ := tx.SystemBucket(bucketRuns)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
-			var r Run
-			if err := json.Unmarshal(v, &r); err == nil && r.Status == RunActive {
-				e.pending[r.ID] = pendingRun{tenant: r.Tenant, due: r.DueAt}
-			}
-			return nil
+				return nil
+			})
 		})
 	})
 }
@@ -247,11 +235,7 @@ func (e *Engine) AddRuntime(ctx context.Context, data []byte) (*Scenario, error)
 		return nil, err
 	}
 	err = e.store.Update(ctx, func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketScenarios)
-		if err != nil {
-			return err
-		}
-		return b.Put([]byte(sc.Name), sc.Raw)
+		return tx.System(bucketScenarios).Put(sc.Name, sc.Raw)
 	})
 	return sc, err
 }
@@ -302,16 +286,12 @@ func (e *Engine) Publish(tx *platform.Tx, ev platform.Event) error {
 	}
 	// Leading steps due now run inside the publishing transaction, so the
 	// API's answer already shows them (a check that completes at once).
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return err
-	}
 	var newFaults []faults.Rule
 	if err := e.runDue(tx.Tx, r, sc, r.Created, &newFaults); err != nil {
 		return err
 	}
 	if len(newFaults) > 0 {
-		tx.Bolt().OnCommit(func() {
+		tx.OnCommit(func() {
 			for _, f := range newFaults {
 				if _, err := e.faults.Add(f); err != nil {
 					e.log.Warn("scenario fault rule refused", "run", r.ID, "err", err)
@@ -319,7 +299,7 @@ func (e *Engine) Publish(tx *platform.Tx, ev platform.Event) error {
 			}
 		})
 	}
-	return putRun(b, r)
+	return putRun(tx.Tx, r)
 }
 
 // runDue applies r's steps that are due at now, in tx.
@@ -431,11 +411,7 @@ func toFloat(v any) (float64, bool) {
 
 // startRun stores a new run in tx; it is scheduled once tx commits.
 func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, now time.Time) (*Run, error) {
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return nil, err
-	}
-	seq, err := b.NextSequence()
+	seq, err := tx.NextID(bucketRuns)
 	if err != nil {
 		return nil, err
 	}
@@ -444,11 +420,11 @@ func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, n
 		Kind: kind, ResourceID: id, Status: RunActive, Created: now,
 		DueAt: now.Add(time.Duration(sc.Steps[0].After)), History: []StepOutcome{},
 	}
-	if err := putRun(b, r); err != nil {
+	if err := putRun(tx, r); err != nil {
 		return nil, err
 	}
 	runID, due := r.ID, r.DueAt
-	tx.Bolt().OnCommit(func() {
+	tx.OnCommit(func() {
 		e.mu.Lock()
 		e.pending[runID] = pendingRun{tenant: tenant, due: due}
 		e.mu.Unlock()
@@ -457,12 +433,21 @@ func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, n
 	return r, nil
 }
 
-func putRun(b interface{ Put([]byte, []byte) error }, r *Run) error {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return err
+func putRun(tx *store.Tx, r *Run) error {
+	return tx.Indexed(r.Tenant, bucketRuns).PutJSON(r.ID, r)
+}
+
+// getRun reads run id in tx; nil when it is not stored (reset).
+func getRun(tx *store.Tx, id string) (*Run, error) {
+	tenant, ok := tx.Locate(bucketRuns, id)
+	if !ok {
+		return nil, nil
 	}
-	return b.Put([]byte(r.ID), raw)
+	var r Run
+	if ok, err := tx.Indexed(tenant, bucketRuns).GetJSON(id, &r); !ok || err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // Trigger applies a scenario to an existing resource now.
@@ -487,26 +472,28 @@ func (e *Engine) Trigger(ctx context.Context, name, tenant, id string) (*Run, er
 // Runs lists runs, newest first.
 func (e *Engine) Runs(ctx context.Context, tenant, provider string, limit int) ([]Run, error) {
 	out := []Run{}
-	err := e.store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketRuns)
-		if b == nil {
+	keep := func(raw []byte) error {
+		var r Run
+		if json.Unmarshal(raw, &r) != nil || (provider != "" && r.Provider != provider) {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var r Run
-			if json.Unmarshal(v, &r) != nil {
-				continue
-			}
-			if (tenant != "" && r.Tenant != tenant) || (provider != "" && r.Provider != provider) {
-				continue
-			}
-			out = append(out, r)
-			if limit > 0 && len(out) >= limit {
-				break
-			}
+		out = append(out, r)
+		if limit > 0 && len(out) >= limit {
+			return store.ErrStop
 		}
 		return nil
+	}
+	err := e.store.View(ctx, func(tx *store.Tx) error {
+		if tenant != "" {
+			// One tenant's runs are read from its bucket alone.
+			return tx.Indexed(tenant, bucketRuns).ForEachReverse(func(_ string, raw []byte) error { return keep(raw) })
+		}
+		return tx.ForEachIndexed(bucketRuns, true, func(id, t string) error {
+			if raw := tx.Indexed(t, bucketRuns).Get(id); raw != nil {
+				return keep(raw)
+			}
+			return nil
+		})
 	})
 	return out, err
 }
@@ -602,16 +589,8 @@ func (e *Engine) step(ctx context.Context, id string) {
 	var next *pendingRun
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		newFaults, next = nil, nil
-		b, err := tx.SystemBucket(bucketRuns)
-		if err != nil {
-			return err
-		}
-		var r Run
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return nil
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
+		r, err := getRun(tx, id)
+		if r == nil || err != nil {
 			return err
 		}
 		if r.Status != RunActive {
@@ -620,15 +599,15 @@ func (e *Engine) step(ctx context.Context, id string) {
 		sc, ok := e.Get(r.Scenario)
 		if !ok {
 			r.Status, r.Error = RunFailed, "scenario "+r.Scenario+" is no longer loaded"
-			return putRun(b, &r)
+			return putRun(tx, r)
 		}
-		if err := e.runDue(tx, &r, sc, e.clock.ScenarioNow(r.Tenant), &newFaults); err != nil {
+		if err := e.runDue(tx, r, sc, e.clock.ScenarioNow(r.Tenant), &newFaults); err != nil {
 			return err
 		}
 		if r.Status == RunActive {
 			next = &pendingRun{tenant: r.Tenant, due: r.DueAt}
 		}
-		return putRun(b, &r)
+		return putRun(tx, r)
 	})
 	if err != nil {
 		e.log.Warn("scenario step failed", "run", id, "err", err)
@@ -689,49 +668,24 @@ func (e *Engine) apply(tx *store.Tx, m *platform.Mount, r *Run, st Step, newFaul
 // step's transaction was rolled back).
 func (e *Engine) fail(ctx context.Context, id string, cause error) {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketRuns)
-		if err != nil {
-			return err
-		}
-		var r Run
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return nil
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
+		r, err := getRun(tx, id)
+		if r == nil || err != nil {
 			return err
 		}
 		r.Status, r.Error = RunFailed, cause.Error()
 		r.History = append(r.History, StepOutcome{Step: r.Step + 1, Time: e.clock.ScenarioNow(r.Tenant), Action: "error", Error: cause.Error()})
-		return putRun(b, &r)
+		return putRun(tx, r)
 	})
 	if err != nil {
 		e.log.Error("recording failed scenario run", "run", id, "err", err)
 	}
 }
 
-// Reset deletes the runs of tenant ("" = all) in tx.
+// Reset follows, in tx, a reset of tenant ("" = all): its runs went with
+// its bucket (store.Tx.ResetTenant); the schedule and the scenarios' fault
+// rules follow on commit.
 func (e *Engine) Reset(tx *store.Tx, tenant string) error {
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return err
-	}
-	var del [][]byte
-	if err := b.ForEach(func(k, v []byte) error {
-		var r Run
-		if tenant == "" || (json.Unmarshal(v, &r) == nil && r.Tenant == tenant) {
-			del = append(del, append([]byte(nil), k...))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, k := range del {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	tx.Bolt().OnCommit(func() {
+	tx.OnCommit(func() {
 		e.mu.Lock()
 		for id, p := range e.pending {
 			if tenant == "" || p.tenant == tenant {
@@ -801,13 +755,4 @@ func (e *Engine) nextWait(tenant string) (time.Duration, bool) {
 		return b, true
 	}
 	return 0, false
-}
-
-// SaveClock stores the clock offsets (raw JSON) in tx.
-func SaveClock(tx *store.Tx, raw []byte) error {
-	b, err := tx.SystemBucket(bucketClock)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte("offsets"), raw)
 }
