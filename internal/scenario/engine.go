@@ -18,8 +18,13 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/faults"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/schedule"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
+
+// Kind is the kind of the engine's entries (a run's next step) in the
+// scheduler.
+const Kind = "step"
 
 const (
 	bucketRuns      = "scenario_runs"
@@ -62,52 +67,36 @@ type StepOutcome struct {
 type Clock interface {
 	Now() time.Time
 	ScenarioNow(tenant string) time.Time
-	Offset(tenant string) time.Duration
-	Advance(tenant string, d time.Duration)
-}
-
-// Deliveries is the outbox as the engine drives it during fast-forward.
-type Deliveries interface {
-	NextWait(tenant string) (time.Duration, bool)
-	RunDue(ctx context.Context, tenant string) int
 }
 
 // Engine loads scenarios, starts runs on provider events and executes due
-// steps.
+// steps. A run's next step is an entry of the scheduler; the engine keeps
+// no timer of its own.
 type Engine struct {
 	store  *store.Store
 	clock  Clock
 	log    *slog.Logger
 	faults *faults.Set
-	outbox Deliveries
+	sched  *schedule.Scheduler
 
 	mounts map[string]*platform.Mount
 	events map[string]map[string]string // provider → event → kind
 
 	mu        sync.RWMutex
 	scenarios map[string]*Scenario
-	pending   map[string]pendingRun
-	inflight  map[string]bool
-	wake      chan struct{}
-	advanceMu sync.Mutex
 }
 
-type pendingRun struct {
-	tenant string
-	due    time.Time
-}
-
-// New returns an engine; call SetMounts, Load, then Run.
-func New(st *store.Store, clk Clock, log *slog.Logger, fs *faults.Set, ob Deliveries) *Engine {
-	return &Engine{
-		store: st, clock: clk, log: log, faults: fs, outbox: ob,
+// New returns an engine, registered with sched as the handler of its
+// steps; call SetMounts, then Load.
+func New(st *store.Store, clk Clock, log *slog.Logger, fs *faults.Set, sched *schedule.Scheduler) *Engine {
+	e := &Engine{
+		store: st, clock: clk, log: log, faults: fs, sched: sched,
 		mounts:    map[string]*platform.Mount{},
 		events:    map[string]map[string]string{},
 		scenarios: map[string]*Scenario{},
-		pending:   map[string]pendingRun{},
-		inflight:  map[string]bool{},
-		wake:      make(chan struct{}, 1),
 	}
+	sched.Handle(Kind, e)
+	return e
 }
 
 // SetMounts gives the engine the providers' declarations (events, status
@@ -123,9 +112,9 @@ func (e *Engine) SetMounts(mounts []*platform.Mount) {
 func (e *Engine) Events() map[string]map[string]string { return e.events }
 
 // Load reads the built-in scenarios of every mount, the user directory
-// (may be ""), the scenarios loaded at run time and the pending runs. A
-// broken built-in or user file stops the start with its line-numbered
-// error.
+// (may be "") and the scenarios loaded at run time (the pending runs are
+// the scheduler's: Pending). A broken built-in or user file stops the
+// start with its line-numbered error.
 func (e *Engine) Load(ctx context.Context, userDir string) error {
 	for name, m := range e.mounts {
 		for _, fsys := range m.ScenarioFS() {
@@ -143,7 +132,7 @@ func (e *Engine) Load(ctx context.Context, userDir string) error {
 		}
 	}
 	return e.store.View(ctx, func(tx *store.Tx) error {
-		if err := tx.System(bucketScenarios).ForEach(func(k string, v []byte) error {
+		return tx.System(bucketScenarios).ForEach(func(k string, v []byte) error {
 			sc, err := Parse("runtime:"+k, v, e.events)
 			if err != nil {
 				e.log.Error("stored scenario no longer valid, skipped", "name", k, "err", err)
@@ -152,17 +141,20 @@ func (e *Engine) Load(ctx context.Context, userDir string) error {
 			sc.Source = "runtime"
 			e.scenarios[sc.Name] = sc
 			return nil
-		}); err != nil {
-			return err
-		}
-		return tx.ForEachTenant(bucketRuns, func(tenant string) error {
-			return tx.Indexed(tenant, bucketRuns).ForEach(func(_ string, v []byte) error {
-				var r Run
-				if err := json.Unmarshal(v, &r); err == nil && r.Status == RunActive {
-					e.pending[r.ID] = pendingRun{tenant: r.Tenant, due: r.DueAt}
-				}
-				return nil
-			})
+		})
+	})
+}
+
+// Pending implements schedule.Handler: the active runs stored in tx (at
+// start).
+func (e *Engine) Pending(tx *store.Tx, add func(schedule.Entry)) error {
+	return tx.ForEachTenant(bucketRuns, func(tenant string) error {
+		return tx.Indexed(tenant, bucketRuns).ForEach(func(_ string, v []byte) error {
+			var r Run
+			if err := json.Unmarshal(v, &r); err == nil && r.Status == RunActive {
+				add(schedule.Entry{Kind: Kind, ID: r.ID, Tenant: r.Tenant, Due: r.DueAt})
+			}
+			return nil
 		})
 	})
 }
@@ -423,13 +415,8 @@ func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, n
 	if err := putRun(tx, r); err != nil {
 		return nil, err
 	}
-	runID, due := r.ID, r.DueAt
-	tx.OnCommit(func() {
-		e.mu.Lock()
-		e.pending[runID] = pendingRun{tenant: tenant, due: due}
-		e.mu.Unlock()
-		e.Wake()
-	})
+	next := schedule.Entry{Kind: Kind, ID: r.ID, Tenant: tenant, Due: r.DueAt}
+	tx.OnCommit(func() { e.sched.Schedule(next) })
 	return r, nil
 }
 
@@ -498,87 +485,12 @@ func (e *Engine) Runs(ctx context.Context, tenant, provider string, limit int) (
 	return out, err
 }
 
-// Wake makes the runner look for due steps now.
-func (e *Engine) Wake() {
-	select {
-	case e.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Run executes due steps until ctx ends.
-func (e *Engine) Run(ctx context.Context) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		e.RunDue(ctx)
-		wait, ok := e.NextWait("")
-		if !ok || wait > time.Hour {
-			wait = time.Hour
-		}
-		if wait < time.Millisecond {
-			wait = time.Millisecond
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-			return
-		case <-e.wake:
-		case <-timer.C:
-		}
-	}
-}
-
-// NextWait is how long until the earliest pending step of tenant ("" =
-// any) is due in its tenant's scenario time.
-func (e *Engine) NextWait(tenant string) (time.Duration, bool) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	var best time.Duration
-	found := false
-	for _, p := range e.pending {
-		if tenant != "" && p.tenant != tenant {
-			continue
-		}
-		w := p.due.Sub(e.clock.ScenarioNow(p.tenant))
-		if !found || w < best {
-			best, found = w, true
-		}
-	}
-	return best, found
-}
-
-// RunDue executes every due step (synchronously) and returns how many runs
-// it advanced.
-func (e *Engine) RunDue(ctx context.Context) int {
-	total := 0
-	for {
-		e.mu.Lock()
-		var due []string
-		for id, p := range e.pending {
-			if !e.inflight[id] && !p.due.After(e.clock.ScenarioNow(p.tenant)) {
-				due = append(due, id)
-				e.inflight[id] = true
-			}
-		}
-		e.mu.Unlock()
-		if len(due) == 0 {
-			return total
-		}
-		sort.Strings(due)
-		for _, id := range due {
-			e.step(ctx, id)
-			e.mu.Lock()
-			delete(e.inflight, id)
-			e.mu.Unlock()
-		}
-		total += len(due)
+// Run implements schedule.Handler: it executes the due steps of each run,
+// in order, synchronously.
+func (e *Engine) Run(ctx context.Context, due []schedule.Entry) {
+	for _, en := range due {
+		e.step(ctx, en.ID)
+		e.sched.Done(Kind, en.ID)
 	}
 }
 
@@ -586,7 +498,7 @@ func (e *Engine) RunDue(ctx context.Context) int {
 // change, its notification and the run's progress commit together.
 func (e *Engine) step(ctx context.Context, id string) {
 	var newFaults []faults.Rule
-	var next *pendingRun
+	var next *schedule.Entry
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		newFaults, next = nil, nil
 		r, err := getRun(tx, id)
@@ -605,7 +517,7 @@ func (e *Engine) step(ctx context.Context, id string) {
 			return err
 		}
 		if r.Status == RunActive {
-			next = &pendingRun{tenant: r.Tenant, due: r.DueAt}
+			next = &schedule.Entry{Kind: Kind, ID: r.ID, Tenant: r.Tenant, Due: r.DueAt}
 		}
 		return putRun(tx, r)
 	})
@@ -620,13 +532,11 @@ func (e *Engine) step(ctx context.Context, id string) {
 			}
 		}
 	}
-	e.mu.Lock()
 	if next != nil {
-		e.pending[id] = *next
+		e.sched.Schedule(*next)
 	} else {
-		delete(e.pending, id)
+		e.sched.Remove(Kind, id)
 	}
-	e.mu.Unlock()
 }
 
 func (e *Engine) apply(tx *store.Tx, m *platform.Mount, r *Run, st Step, newFaults *[]faults.Rule) (string, error) {
@@ -682,77 +592,9 @@ func (e *Engine) fail(ctx context.Context, id string, cause error) {
 }
 
 // Reset follows, in tx, a reset of tenant ("" = all): its runs went with
-// its bucket (store.Tx.ResetTenant); the schedule and the scenarios' fault
-// rules follow on commit.
+// its bucket (store.Tx.ResetTenant) and their entries with the
+// scheduler's reset; the scenarios' fault rules follow on commit.
 func (e *Engine) Reset(tx *store.Tx, tenant string) error {
-	tx.OnCommit(func() {
-		e.mu.Lock()
-		for id, p := range e.pending {
-			if tenant == "" || p.tenant == tenant {
-				delete(e.pending, id)
-			}
-		}
-		e.mu.Unlock()
-		e.faults.Clear(tenant)
-	})
+	tx.OnCommit(func() { e.faults.Clear(tenant) })
 	return nil
-}
-
-// AdvanceResult says what a fast-forward did.
-type AdvanceResult struct {
-	StepsRun           int `json:"steps_run"`
-	DeliveriesAttempts int `json:"delivery_attempts"`
-}
-
-// Advance moves scenario time forward by d for tenant ("" = every tenant),
-// stopping at each due step or delivery on the way to run it (so retries
-// that fall inside the window happen, in order), and returns when
-// everything due by the end has run. save persists the clock offsets.
-func (e *Engine) Advance(ctx context.Context, tenant string, d time.Duration, save func() error) (AdvanceResult, error) {
-	e.advanceMu.Lock()
-	defer e.advanceMu.Unlock()
-	var res AdvanceResult
-	remaining := d
-	for i := 0; ; i++ {
-		if i > 100000 {
-			return res, fmt.Errorf("fast-forward stopped after %d iterations", i)
-		}
-		res.StepsRun += e.RunDue(ctx)
-		res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
-		wait, ok := e.nextWait(tenant)
-		if !ok || wait > remaining {
-			break
-		}
-		if wait > 0 {
-			e.clock.Advance(tenant, wait)
-			remaining -= wait
-		}
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-	}
-	e.clock.Advance(tenant, remaining)
-	res.StepsRun += e.RunDue(ctx)
-	res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
-	if save != nil {
-		if err := save(); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-// nextWait is the earliest wait among steps and deliveries.
-func (e *Engine) nextWait(tenant string) (time.Duration, bool) {
-	a, okA := e.NextWait(tenant)
-	b, okB := e.outbox.NextWait(tenant)
-	switch {
-	case okA && okB:
-		return min(a, b), true
-	case okA:
-		return a, true
-	case okB:
-		return b, true
-	}
-	return 0, false
 }
