@@ -333,7 +333,7 @@ func (o *Outbox) Pending(tx *store.Tx, add func(schedule.Entry)) error {
 func (o *Outbox) Run(ctx context.Context, due []schedule.Entry) {
 	o.mu.Lock()
 	for _, e := range due {
-		o.ready[e.ID] = readyItem{slot: slot{tenant: e.Tenant, host: e.Tag}, ctx: ctx}
+		o.ready[e.ID] = readyItem{slot: slot{tenant: e.Tenant, host: e.Tag}, ctx: context.WithoutCancel(ctx)}
 	}
 	o.mu.Unlock()
 	o.dispatch()
