@@ -39,8 +39,13 @@ const (
 // opening transaction: all of it or nothing is migrated.
 func migrate(tx *bolt.Tx, log *slog.Logger) error {
 	sys := tx.Bucket(bucketSystem)
-	if string(sys.Get(layoutKey)) == layoutCurrent {
+	switch v := sys.Get(layoutKey); {
+	case string(v) == layoutCurrent:
 		return nil
+	case v != nil:
+		// Written by a newer version: its layout is unknown here, and
+		// writing to it could lose what that version keeps.
+		return fmt.Errorf("store: the data file has layout %q, newer than this version's %q: use the fakeprovider that wrote it, or another --data file", v, layoutCurrent)
 	}
 	t := &Tx{btx: tx}
 	moved := 0

@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
@@ -86,5 +89,29 @@ func TestMigrateLayout1(t *testing.T) {
 			t.Errorf("round %d: next delivery id %d, want %d", round, next, 7+round)
 		}
 		st.Close()
+	}
+}
+
+// A file of a newer layout is refused at open rather than written to.
+func TestNewerLayoutRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data.db")
+	st, err := store.Open(store.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("system")).Put([]byte("layout"), []byte("99")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if st, err := store.Open(store.Options{Path: path}); err == nil || !strings.Contains(err.Error(), `layout "99"`) {
+		if st != nil {
+			st.Close()
+		}
+		t.Fatalf("open of a newer layout: %v", err)
 	}
 }
