@@ -235,8 +235,8 @@ func (o *Outbox) SetOutcome(fn func(tx *store.Tx, rec *Record, delivered bool) e
 // seqKey makes ids that sort in creation order.
 func seqKey(n uint64) string { return fmt.Sprintf("wh_%016x", n) }
 
-// Enqueue implements platform.OutboxSink: it stores the delivery in tx; the
-// worker sees it once tx commits.
+// Enqueue implements platform.OutboxSink: it stores the delivery in tx
+// (under its tenant); it is scheduled once tx commits.
 func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
 	seq, err := tx.NextID(bucketDeliveries)
 	if err != nil {
