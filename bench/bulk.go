@@ -37,6 +37,9 @@ func bulkClone(path string, total int) (int, error) {
 		return data.ForEachBucket(func(tenant []byte) error {
 			tb := data.Bucket(tenant)
 			return tb.ForEachBucket(func(provider []byte) error {
+				if len(provider) > 0 && provider[0] == '_' {
+					return nil // the platform's records (deliveries, runs), not a provider's
+				}
 				pb := tb.Bucket(provider)
 				return pb.ForEachBucket(func(kind []byte) error {
 					n := 0

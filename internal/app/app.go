@@ -27,6 +27,7 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/scenario"
+	"github.com/fakeprovider/fakeprovider/internal/schedule"
 	"github.com/fakeprovider/fakeprovider/internal/server"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
@@ -82,16 +83,17 @@ type Options struct {
 
 // App is an assembled, listening emulator.
 type App struct {
-	Store   *store.Store
-	Tenants *tenant.Registry
-	Clock   *clock.Clock
-	Journal *journal.Journal
-	Server  *server.Server
-	Mounts  []*platform.Mount
-	Outbox  *outbox.Outbox
-	Engine  *scenario.Engine
-	Faults  *faults.Set
-	log     *slog.Logger
+	Store    *store.Store
+	Tenants  *tenant.Registry
+	Clock    *clock.Clock
+	Journal  *journal.Journal
+	Server   *server.Server
+	Mounts   []*platform.Mount
+	Schedule *schedule.Scheduler
+	Outbox   *outbox.Outbox
+	Engine   *scenario.Engine
+	Faults   *faults.Set
+	log      *slog.Logger
 }
 
 // New assembles the emulator with providers (see Providers) and binds its
@@ -133,8 +135,10 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	jr := journal.New(opts.JournalSize, redactor)
 	tenants := tenant.New(st, providers)
 	faultSet := faults.New()
-	ob := outbox.New(outbox.Options{Store: st, Clock: clk, Log: log.With("component", "outbox"), RetryScale: opts.WebhookRetryScale})
-	engine := scenario.New(st, clk, log.With("component", "scenarios"), faultSet, ob)
+	sched := schedule.New(st, clk, log.With("component", "schedule"))
+	// Steps registered first: a step and a delivery due at once run step first.
+	engine := scenario.New(st, clk, log.With("component", "scenarios"), faultSet, sched)
+	ob := outbox.New(outbox.Options{Store: st, Clock: clk, Schedule: sched, Log: log.With("component", "outbox"), RetryScale: opts.WebhookRetryScale})
 
 	deps := platform.Deps{
 		Store:   st,
@@ -193,24 +197,18 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		return nil
 	})
 	engine.SetMounts(mounts)
-	if err := engine.Load(ctx, opts.ScenariosDir, func(raw []byte) error {
-		var off clock.Offsets
-		if err := json.Unmarshal(raw, &off); err != nil {
-			return fmt.Errorf("stored clock offsets: %w", err)
-		}
-		clk.Restore(off)
-		return nil
-	}); err != nil {
+	if err := engine.Load(ctx, opts.ScenariosDir); err != nil {
 		return nil, err
 	}
-	if err := ob.Load(ctx); err != nil {
+	// The clock offsets and every pending step and delivery.
+	if err := sched.Load(ctx); err != nil {
 		return nil, err
 	}
 
-	async := &control.Async{Clock: clk, Engine: engine, Outbox: ob, Faults: faultSet}
+	async := &control.Async{Clock: clk, Schedule: sched, Engine: engine, Outbox: ob, Faults: faultSet}
 	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
 		Modules: controlModules(async),
-		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset},
+		OnReset: []func(tx *store.Tx, tenant string) error{sched.Reset, ob.Reset, engine.Reset},
 	}
 	var tlsConf *tls.Config
 	if opts.TLS || opts.TLSCert != "" {
@@ -256,7 +254,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		}
 	}
 	ob.RedirectLoopback(opts.WebhookLoopbackHost, listenPorts(srv))
-	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil
+	return &App{Store: st, Tenants: tenants, Clock: clk, Journal: jr, Server: srv, Mounts: mounts, Schedule: sched, Outbox: ob, Engine: engine, Faults: faultSet, log: log}, nil
 }
 
 // URL is the shared listener's base URL.
@@ -267,14 +265,14 @@ func (a *App) URL() string { return a.Server.URL("") }
 func (a *App) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); a.Outbox.Run(bg) }()
-	go func() { defer wg.Done(); a.Engine.Run(bg) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); a.Schedule.Run(bg) }()
 	err := a.Server.Serve(ctx)
-	// Requests are done: stop the workers (attempts in flight finish and are
-	// recorded), then close the store.
+	// Requests are done: stop the scheduler and the webhook workers
+	// (attempts in flight finish and are recorded), then close the store.
 	stop()
 	wg.Wait()
+	a.Outbox.Drain()
 	if cerr := a.Store.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

@@ -1,8 +1,6 @@
 package control
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -16,16 +14,18 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/scenario"
-	"github.com/fakeprovider/fakeprovider/internal/store"
+	"github.com/fakeprovider/fakeprovider/internal/schedule"
 )
 
 // Async is the control side of the asynchronous machinery: clock,
 // scenarios, webhooks and faults.
 type Async struct {
-	Clock  *clock.Clock
-	Engine *scenario.Engine
-	Outbox *outbox.Outbox
-	Faults *faults.Set
+	Clock *clock.Clock
+	// Schedule runs the fast-forward and saves the clock offsets.
+	Schedule *schedule.Scheduler
+	Engine   *scenario.Engine
+	Outbox   *outbox.Outbox
+	Faults   *faults.Set
 }
 
 // ControlRoutes implements Module.
@@ -66,17 +66,6 @@ func (m *Async) clockState(r *http.Request) (any, error) {
 	return m.view(r.URL.Query().Get("tenant")), nil
 }
 
-// SaveClock persists the clock offsets.
-func (m *Async) SaveClock(a *API) func() error {
-	return func() error {
-		raw, err := json.Marshal(m.Clock.Snapshot())
-		if err != nil {
-			return err
-		}
-		return a.Store.Update(context.Background(), func(tx *store.Tx) error { return scenario.SaveClock(tx, raw) })
-	}
-}
-
 func (m *Async) advance(a *API) Func {
 	return func(r *http.Request) (any, error) {
 		var body struct {
@@ -104,11 +93,11 @@ func (m *Async) advance(a *API) Func {
 		if err := m.Clock.CheckAdvance(body.Tenant, d); err != nil {
 			return nil, platform.BadControl("by: %v", err)
 		}
-		res, err := m.Engine.Advance(r.Context(), body.Tenant, d, m.SaveClock(a))
+		ran, err := m.Schedule.Advance(r.Context(), body.Tenant, d)
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"clock": m.view(body.Tenant), "steps_run": res.StepsRun, "delivery_attempts": res.DeliveriesAttempts}, nil
+		return map[string]any{"clock": m.view(body.Tenant), "steps_run": ran[scenario.Kind], "delivery_attempts": ran[outbox.Kind]}, nil
 	}
 }
 

@@ -2,11 +2,13 @@
 //
 // A provider puts a delivery in the outbox inside the transaction of the
 // state change that causes it (platform.Tx.Notify), so the change and its
-// notification commit together. After the commit a worker sends it with the
-// provider's signer, records every attempt, and on a non-2xx answer or a
-// timeout schedules the provider's next retry in scenario time. Pending
-// deliveries are reloaded at start, so a restart or a crash resumes them:
-// delivery is at least once (an attempt cut off by a crash is sent again).
+// notification commit together. The delivery is an entry of the scheduler
+// (internal/schedule), due at once or after its delay; when it falls due a
+// worker sends it with the provider's signer, records every attempt, and
+// on a non-2xx answer or a timeout schedules the provider's next retry in
+// scenario time. Pending deliveries are reloaded at start, so a restart or
+// a crash resumes them: delivery is at least once (an attempt cut off by a
+// crash is sent again).
 //
 // Deliveries never reach the emulator itself: a connection to one of its own
 // listeners is refused at dial time and the delivery is recorded as refused.
@@ -32,8 +34,12 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/schedule"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
+
+// Kind is the kind of the outbox's entries in the scheduler.
+const Kind = "webhook"
 
 const (
 	bucketDeliveries = "outbox"
@@ -104,7 +110,10 @@ type Clock interface {
 type Options struct {
 	Store *store.Store
 	Clock Clock
-	Log   *slog.Logger
+	// Schedule is the scheduler the deliveries are entries of; the outbox
+	// registers itself as the handler of Kind.
+	Schedule *schedule.Scheduler
+	Log      *slog.Logger
 	// Signers are the providers' signers: provider → name → func.
 	Signers map[string]map[string]platform.SignFunc
 	// RetryScale multiplies every retry wait.
@@ -131,12 +140,12 @@ type Outbox struct {
 	guard *selfGuard
 
 	mu       sync.Mutex
-	pending  map[string]pendingItem // id → due
-	inflight map[string]slot        // id → the slot its automatic attempt holds
+	ready    map[string]readyItem // due, handed by the scheduler, waiting for a slot
+	inflight map[string]slot      // id → the slot its automatic attempt holds
 	running  int
 	byTenant map[string]int
 	byHost   map[string]int
-	wake     chan struct{}
+	stopped  bool // Drain was called: no attempt starts
 	wg       sync.WaitGroup
 	redirect *loopbackRedirect // see RedirectLoopback
 
@@ -144,16 +153,17 @@ type Outbox struct {
 	storeLog logLimiter // attempts that could not be recorded
 }
 
-type pendingItem struct {
-	tenant string
-	host   string    // receiver host:port, for the per-host bound
-	due    time.Time // scenario time
+// readyItem is a due delivery waiting for a slot.
+type readyItem struct {
+	slot
+	ctx context.Context
 }
 
 // slot is what an attempt in flight counts against.
 type slot struct{ tenant, host string }
 
-// New returns an outbox; call Load then Run.
+// New returns an outbox, registered with opts.Schedule as the handler of
+// its deliveries.
 func New(opts Options) *Outbox {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 32
@@ -174,15 +184,18 @@ func New(opts Options) *Outbox {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Outbox{
+	o := &Outbox{
 		opts:     opts,
 		guard:    guard,
-		pending:  map[string]pendingItem{},
+		ready:    map[string]readyItem{},
 		inflight: map[string]slot{},
 		byTenant: map[string]int{},
 		byHost:   map[string]int{},
-		wake:     make(chan struct{}, 1),
 	}
+	if opts.Schedule != nil { // nil only for an outbox that never delivers (tests of its parts)
+		opts.Schedule.Handle(Kind, o)
+	}
+	return o
 }
 
 // newClient is the webhook client: every connection it opens is checked
@@ -222,14 +235,10 @@ func (o *Outbox) SetOutcome(fn func(tx *store.Tx, rec *Record, delivered bool) e
 // seqKey makes ids that sort in creation order.
 func seqKey(n uint64) string { return fmt.Sprintf("wh_%016x", n) }
 
-// Enqueue implements platform.OutboxSink: it stores the delivery in tx; the
-// worker sees it once tx commits.
+// Enqueue implements platform.OutboxSink: it stores the delivery in tx
+// (under its tenant); it is scheduled once tx commits.
 func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
-	b, err := tx.SystemBucket(bucketDeliveries)
-	if err != nil {
-		return "", err
-	}
-	seq, err := b.NextSequence()
+	seq, err := tx.NextID(bucketDeliveries)
 	if err != nil {
 		return "", err
 	}
@@ -260,61 +269,35 @@ func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
 	if rec.Status == StatusPending {
 		rec.NextAt = &due
 	}
-	if err := putRecord(b, &rec); err != nil {
+	if err := tx.Indexed(rec.Tenant, bucketDeliveries).PutJSON(rec.ID, &rec); err != nil {
 		return "", err
 	}
 	if rec.Status == StatusPending {
-		item := pendingItem{tenant: rec.Tenant, host: hostKey(d.URL), due: due}
-		id := rec.ID
-		tx.Bolt().OnCommit(func() { o.schedule(id, item) })
+		e := entryOf(&rec)
+		tx.OnCommit(func() { o.opts.Schedule.Schedule(e) })
 	}
 	return rec.ID, nil
 }
 
-func putRecord(b interface{ Put([]byte, []byte) error }, rec *Record) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte(rec.ID), raw)
-}
-
-func policyKey(tenant, provider, kind, id string) []byte {
-	return []byte(tenant + "\x00" + provider + "\x00" + kind + "\x00" + id)
+// policyKey is a policy's id among its tenant's policies.
+func policyKey(provider, kind, id string) string {
+	return provider + "\x00" + kind + "\x00" + id
 }
 
 func policyOf(tx *store.Tx, tenant, provider, kind, id string) (Policy, bool, error) {
-	b, err := tx.SystemBucket(bucketPolicies)
-	if err != nil || b == nil {
-		return Policy{}, false, err
-	}
-	raw := b.Get(policyKey(tenant, provider, kind, id))
-	if raw == nil {
-		return Policy{}, false, nil
-	}
 	var p Policy
-	err = json.Unmarshal(raw, &p)
-	return p, err == nil, err
+	ok, err := tx.Records(tenant, bucketPolicies).GetJSON(policyKey(provider, kind, id), &p)
+	return p, ok && err == nil, err
 }
 
 // SetPolicy sets the webhook policy of a resource in tx.
 func SetPolicy(tx *store.Tx, tenant, provider, kind, id string, p Policy) error {
-	b, err := tx.SystemBucket(bucketPolicies)
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return b.Put(policyKey(tenant, provider, kind, id), raw)
+	return tx.Records(tenant, bucketPolicies).PutJSON(policyKey(provider, kind, id), p)
 }
 
-func (o *Outbox) schedule(id string, item pendingItem) {
-	o.mu.Lock()
-	o.pending[id] = item
-	o.mu.Unlock()
-	o.Wake()
+// entryOf is the scheduler's entry of a pending delivery.
+func entryOf(rec *Record) schedule.Entry {
+	return schedule.Entry{Kind: Kind, ID: rec.ID, Tenant: rec.Tenant, Due: *rec.NextAt, Tag: hostKey(rec.Delivery.URL)}
 }
 
 // hostKey is the receiver a URL points at (host:port), for the per-host
@@ -327,128 +310,56 @@ func hostKey(raw string) string {
 	return strings.ToLower(u.Host)
 }
 
-// Wake makes the worker look for due deliveries now.
-func (o *Outbox) Wake() {
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Load reads the pending deliveries from the store (at start).
-func (o *Outbox) Load(ctx context.Context) error {
-	return o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
+// Pending implements schedule.Handler: the pending deliveries stored in tx
+// (at start).
+func (o *Outbox) Pending(tx *store.Tx, add func(schedule.Entry)) error {
+	return tx.ForEachTenant(bucketDeliveries, func(tenant string) error {
+		return tx.Indexed(tenant, bucketDeliveries).ForEach(func(k string, v []byte) error {
 			var rec Record
 			if err := json.Unmarshal(v, &rec); err != nil {
-				o.opts.Log.Error("outbox: unreadable delivery, skipped", "id", string(k), "err", err)
+				o.opts.Log.Error("outbox: unreadable delivery, skipped", "id", k, "err", err)
 				return nil
 			}
 			if rec.Status == StatusPending && rec.NextAt != nil {
-				o.pending[rec.ID] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: *rec.NextAt}
+				add(entryOf(&rec))
 			}
 			return nil
 		})
 	})
 }
 
-// Run delivers due items until ctx ends, then waits for attempts in flight.
-func (o *Outbox) Run(ctx context.Context) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		o.dispatchDue(ctx, false, "")
-		wait := o.untilNext()
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-			o.wg.Wait()
-			return
-		case <-o.wake:
-		case <-timer.C:
-		}
-	}
-}
-
-// untilNext is the wall time until the next dispatch: now for a delivery
-// that became due since the last one, else until the earliest pending
-// delivery becomes due. Deliveries due but held back by a bound wait for an
-// attempt to finish, which wakes the worker.
-func (o *Outbox) untilNext() time.Duration {
+// Run implements schedule.Handler: the due deliveries wait for a slot and
+// are attempted as the bounds allow.
+func (o *Outbox) Run(ctx context.Context, due []schedule.Entry) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	next := time.Hour
-	for id, p := range o.pending {
-		if _, busy := o.inflight[id]; busy {
-			continue
-		}
-		d := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant))
-		if d <= 0 && !o.blocked(p) {
-			d = 0 // became due since the last dispatch
-		}
-		if d >= 0 && d < next {
-			next = d
-		}
+	for _, e := range due {
+		o.ready[e.ID] = readyItem{slot: slot{tenant: e.Tenant, host: e.Tag}, ctx: context.WithoutCancel(ctx)}
 	}
-	if next < time.Millisecond {
-		next = time.Millisecond
-	}
-	return next
-}
-
-// NextWait is how long until the earliest pending delivery of tenant
-// ("" = any tenant) is due in its tenant's scenario time.
-func (o *Outbox) NextWait(tenant string) (time.Duration, bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var best time.Duration
-	found := false
-	for _, p := range o.pending {
-		if tenant != "" && p.tenant != tenant {
-			continue
-		}
-		w := p.due.Sub(o.opts.Clock.ScenarioNow(p.tenant))
-		if !found || w < best {
-			best, found = w, true
-		}
-	}
-	return best, found
+	o.mu.Unlock()
+	o.dispatch()
 }
 
 // dueCandidate is a due delivery waiting for a slot.
 type dueCandidate struct {
 	id   string
-	item pendingItem
+	item readyItem
 	rank int // its place among its tenant's due deliveries
 }
 
-// dispatchDue starts (or, with wait, runs to completion) the due deliveries
-// not already in flight, as far as the bounds allow: in total, per tenant
-// and per receiver host. Tenants take turns (each one's oldest first), so a
-// tenant with many due deliveries does not push another's back, and a
-// receiver that hangs holds at most PerHost attempts. It returns how many
-// attempts it started; the others stay due until a slot frees. tenant ""
-// means every tenant.
-func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int {
+// dispatch starts the ready deliveries as far as the bounds allow: in
+// total, per tenant and per receiver host. Tenants take turns (each one's
+// oldest first), so a tenant with many due deliveries does not push
+// another's back, and a receiver that hangs holds at most PerHost
+// attempts. The others stay ready until a slot frees.
+func (o *Outbox) dispatch() {
 	o.mu.Lock()
-	var due []dueCandidate
-	for id, p := range o.pending {
-		if tenant != "" && p.tenant != tenant {
-			continue
-		}
-		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
-			due = append(due, dueCandidate{id: id, item: p})
-		}
+	if o.stopped {
+		o.mu.Unlock()
+		return
+	}
+	due := make([]dueCandidate, 0, len(o.ready))
+	for id, it := range o.ready {
+		due = append(due, dueCandidate{id: id, item: it})
 	}
 	sort.Slice(due, func(i, j int) bool { return due[i].id < due[j].id }) // oldest first
 	ranks := map[string]int{}
@@ -462,34 +373,29 @@ func (o *Outbox) dispatchDue(ctx context.Context, wait bool, tenant string) int 
 		if o.running >= o.opts.Concurrency {
 			break
 		}
-		if o.blocked(c.item) {
+		if o.blocked(c.item.slot) {
 			continue
 		}
-		o.inflight[c.id] = slot{tenant: c.item.tenant, host: c.item.host}
+		delete(o.ready, c.id)
+		o.inflight[c.id] = c.item.slot
 		o.running++
 		o.byTenant[c.item.tenant]++
 		o.byHost[c.item.host]++
 		start = append(start, c)
 	}
+	o.wg.Add(len(start))
 	o.mu.Unlock()
-	var wg sync.WaitGroup
 	for _, c := range start {
-		wg.Add(1)
-		o.wg.Add(1)
-		go func(id string) {
-			defer func() { wg.Done(); o.wg.Done() }()
+		go func(id string, ctx context.Context) {
+			defer o.wg.Done()
 			_ = o.attempt(ctx, id, false) // recorded or rescheduled inside
 			o.release(id)
-		}(c.id)
+		}(c.id, c.item.ctx)
 	}
-	if wait {
-		wg.Wait()
-	}
-	return len(start)
 }
 
-// release frees the slot of id's automatic attempt and wakes the worker for
-// the deliveries that waited for it.
+// release frees the slot of id's automatic attempt, tells the scheduler
+// the entry is done and starts the deliveries that waited for the slot.
 func (o *Outbox) release(id string) {
 	o.mu.Lock()
 	if s, ok := o.inflight[id]; ok {
@@ -503,62 +409,23 @@ func (o *Outbox) release(id string) {
 		}
 	}
 	o.mu.Unlock()
-	o.Wake()
+	o.opts.Schedule.Done(Kind, id)
+	o.dispatch()
 }
 
-// blocked reports whether a bound keeps p from starting now (o.mu held).
-func (o *Outbox) blocked(p pendingItem) bool {
-	return o.running >= o.opts.Concurrency || o.byTenant[p.tenant] >= o.opts.PerTenant || o.byHost[p.host] >= o.opts.PerHost
+// blocked reports whether a bound keeps s from starting now (o.mu held).
+func (o *Outbox) blocked(s slot) bool {
+	return o.running >= o.opts.Concurrency || o.byTenant[s.tenant] >= o.opts.PerTenant || o.byHost[s.host] >= o.opts.PerHost
 }
 
-// anyDue reports whether a delivery of tenant ("" = any) not in flight is
-// due.
-func (o *Outbox) anyDue(tenant string) bool {
+// Drain stops starting attempts and waits for those in flight (at
+// shutdown, before the store closes). Deliveries not started stay pending
+// in the store and resume at the next start.
+func (o *Outbox) Drain() {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	for id, p := range o.pending {
-		if tenant != "" && p.tenant != tenant {
-			continue
-		}
-		if _, busy := o.inflight[id]; !busy && !p.due.After(o.opts.Clock.ScenarioNow(p.tenant)) {
-			return true
-		}
-	}
-	return false
-}
-
-// RunDue runs every delivery of tenant ("" = every tenant) due now and
-// waits for the attempts (used by clock fast-forward). It repeats until
-// nothing more is due. A tenant's fast-forward waits for its own attempts
-// only, never for another tenant's receiver that hangs.
-func (o *Outbox) RunDue(ctx context.Context, tenant string) int {
-	total := 0
-	for {
-		n := o.dispatchDue(ctx, true, tenant)
-		// Attempts started by the background worker just before us finish too.
-		o.waitInflight(tenant)
-		total += n
-		if n == 0 && !o.anyDue(tenant) {
-			return total
-		}
-	}
-}
-
-func (o *Outbox) waitInflight(tenant string) {
-	for {
-		o.mu.Lock()
-		n := 0
-		for _, s := range o.inflight {
-			if tenant == "" || s.tenant == tenant {
-				n++
-			}
-		}
-		o.mu.Unlock()
-		if n == 0 {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
+	o.stopped = true
+	o.mu.Unlock()
+	o.wg.Wait()
 }
 
 // ErrNotFound is returned for an unknown delivery id.
@@ -582,18 +449,26 @@ func (o *Outbox) Resend(ctx context.Context, id string) (*Record, error) {
 func (o *Outbox) Get(ctx context.Context, id string) (*Record, error) {
 	var rec *Record
 	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
-			return ErrNotFound
-		}
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return ErrNotFound
-		}
-		rec = &Record{}
-		return json.Unmarshal(raw, rec)
+		var err error
+		rec, err = getRecord(tx, id)
+		return err
 	})
 	return rec, err
+}
+
+// getRecord reads delivery id in tx (ErrNotFound when it is not stored).
+func getRecord(tx *store.Tx, id string) (*Record, error) {
+	tenant, ok := tx.Locate(bucketDeliveries, id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	rec := &Record{}
+	if ok, err := tx.Indexed(tenant, bucketDeliveries).GetJSON(id, rec); !ok {
+		return nil, ErrNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Filter selects deliveries.
@@ -605,26 +480,31 @@ type Filter struct {
 // List returns matching deliveries, newest first.
 func (o *Outbox) List(ctx context.Context, f Filter) ([]Record, error) {
 	out := []Record{}
-	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketDeliveries)
-		if b == nil {
+	keep := func(raw []byte) error {
+		var rec Record
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return nil // left out, as before
+		}
+		if (f.Provider != "" && rec.Provider != f.Provider) || (f.Status != "" && rec.Status != f.Status) {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var rec Record
-			if err := json.Unmarshal(v, &rec); err != nil {
-				continue
-			}
-			if (f.Tenant != "" && rec.Tenant != f.Tenant) || (f.Provider != "" && rec.Provider != f.Provider) || (f.Status != "" && rec.Status != f.Status) {
-				continue
-			}
-			out = append(out, rec)
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
-			}
+		out = append(out, rec)
+		if f.Limit > 0 && len(out) >= f.Limit {
+			return store.ErrStop
 		}
 		return nil
+	}
+	err := o.opts.Store.View(ctx, func(tx *store.Tx) error {
+		if f.Tenant != "" {
+			// One tenant's deliveries are read from its bucket alone.
+			return tx.Indexed(f.Tenant, bucketDeliveries).ForEachReverse(func(_ string, raw []byte) error { return keep(raw) })
+		}
+		return tx.ForEachIndexed(bucketDeliveries, true, func(id, tenant string) error {
+			if raw := tx.Indexed(tenant, bucketDeliveries).Get(id); raw != nil {
+				return keep(raw)
+			}
+			return nil
+		})
 	})
 	return out, err
 }
@@ -672,18 +552,11 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 
 	ok := att.Status >= 200 && att.Status < 300
 	err = o.opts.Store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketDeliveries)
+		found, err := getRecord(tx, id)
 		if err != nil {
-			return err
+			return err // ErrNotFound: reset while in flight
 		}
-		var cur Record
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return ErrNotFound // reset while in flight
-		}
-		if err := json.Unmarshal(raw, &cur); err != nil {
-			return err
-		}
+		cur := *found
 		cur.Attempts = append(cur.Attempts, att)
 		wasPending := cur.Status == StatusPending
 		cur.trimResends()
@@ -713,7 +586,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 				cur.Status, cur.NextAt = StatusFailed, nil
 			}
 		}
-		if err := putRecord(b, &cur); err != nil {
+		if err := tx.Indexed(cur.Tenant, bucketDeliveries).PutJSON(cur.ID, &cur); err != nil {
 			return err
 		}
 		if wasPending && cur.Status != StatusPending && o.opts.Outcome != nil {
@@ -721,18 +594,16 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 				return err
 			}
 		}
-		item := pendingItem{tenant: cur.Tenant, host: hostKey(cur.Delivery.URL)}
 		settled := cur.Status != StatusPending || cur.NextAt == nil
+		var next schedule.Entry
 		if !settled {
-			item.due = *cur.NextAt
+			next = entryOf(&cur)
 		}
-		tx.Bolt().OnCommit(func() {
+		tx.OnCommit(func() {
 			if settled {
 				o.forget(id)
 			} else {
-				o.mu.Lock()
-				o.pending[id] = item
-				o.mu.Unlock()
+				o.opts.Schedule.Schedule(next)
 			}
 		})
 		return nil
@@ -749,9 +620,8 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 		if o.storeLog.allow(time.Now()) {
 			o.opts.Log.Error("outbox: recording attempt failed, the delivery is tried again in 30 s", "id", id, "err", err)
 		}
-		o.mu.Lock()
-		o.pending[id] = pendingItem{tenant: rec.Tenant, host: hostKey(rec.Delivery.URL), due: o.opts.Clock.ScenarioNow(rec.Tenant).Add(30 * time.Second)}
-		o.mu.Unlock()
+		o.opts.Schedule.Schedule(schedule.Entry{Kind: Kind, ID: id, Tenant: rec.Tenant, Tag: hostKey(rec.Delivery.URL),
+			Due: o.opts.Clock.ScenarioNow(rec.Tenant).Add(30 * time.Second)})
 	}
 	return err
 }
@@ -769,11 +639,8 @@ func (r *Record) trimResends() {
 	}
 }
 
-func (o *Outbox) forget(id string) {
-	o.mu.Lock()
-	delete(o.pending, id)
-	o.mu.Unlock()
-}
+// forget drops a settled or deleted delivery from the schedule.
+func (o *Outbox) forget(id string) { o.opts.Schedule.Remove(Kind, id) }
 
 // target is the URL an attempt is sent to: the delivery's URL, parsed, with
 // numeric IPv4 spellings made canonical. Every rewrite of the target belongs
@@ -889,49 +756,25 @@ func joinValues(vs []string) string {
 	return b.String()
 }
 
-// Reset deletes the deliveries (and webhook policies) of tenant, or all
-// when tenant is "", in tx; the in-memory schedule follows on commit.
+// Reset follows, in tx, a reset of tenant ("" = every tenant): the
+// tenant's deliveries and webhook policies went with its bucket
+// (store.Tx.ResetTenant) and the scheduler drops its entries
+// (schedule.Scheduler.Reset); the deliveries that waited for a slot are
+// dropped on commit.
 func (o *Outbox) Reset(tx *store.Tx, tenant string) error {
-	for _, name := range []string{bucketDeliveries, bucketPolicies} {
-		b, err := tx.SystemBucket(name)
-		if err != nil {
-			return err
-		}
-		var del [][]byte
-		err = b.ForEach(func(k, v []byte) error {
-			if tenant == "" {
-				del = append(del, append([]byte(nil), k...))
-				return nil
-			}
-			if name == bucketPolicies {
-				if bytes.HasPrefix(k, []byte(tenant+"\x00")) {
-					del = append(del, append([]byte(nil), k...))
-				}
-				return nil
-			}
-			var rec Record
-			if json.Unmarshal(v, &rec) == nil && rec.Tenant == tenant {
-				del = append(del, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range del {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-	}
-	tx.Bolt().OnCommit(func() {
+	tx.OnCommit(func() {
 		o.mu.Lock()
-		for id, p := range o.pending {
-			if tenant == "" || p.tenant == tenant {
-				delete(o.pending, id)
+		var dropped []string
+		for id, it := range o.ready {
+			if tenant == "" || it.tenant == tenant {
+				delete(o.ready, id)
+				dropped = append(dropped, id)
 			}
 		}
 		o.mu.Unlock()
+		for _, id := range dropped {
+			o.opts.Schedule.Done(Kind, id)
+		}
 	})
 	return nil
 }

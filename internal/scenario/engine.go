@@ -18,13 +18,17 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/faults"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/schedule"
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
+
+// Kind is the kind of the engine's entries (a run's next step) in the
+// scheduler.
+const Kind = "step"
 
 const (
 	bucketRuns      = "scenario_runs"
 	bucketScenarios = "scenarios"
-	bucketClock     = "clock"
 )
 
 // Run statuses.
@@ -63,52 +67,36 @@ type StepOutcome struct {
 type Clock interface {
 	Now() time.Time
 	ScenarioNow(tenant string) time.Time
-	Offset(tenant string) time.Duration
-	Advance(tenant string, d time.Duration)
-}
-
-// Deliveries is the outbox as the engine drives it during fast-forward.
-type Deliveries interface {
-	NextWait(tenant string) (time.Duration, bool)
-	RunDue(ctx context.Context, tenant string) int
 }
 
 // Engine loads scenarios, starts runs on provider events and executes due
-// steps.
+// steps. A run's next step is an entry of the scheduler; the engine keeps
+// no timer of its own.
 type Engine struct {
 	store  *store.Store
 	clock  Clock
 	log    *slog.Logger
 	faults *faults.Set
-	outbox Deliveries
+	sched  *schedule.Scheduler
 
 	mounts map[string]*platform.Mount
 	events map[string]map[string]string // provider → event → kind
 
 	mu        sync.RWMutex
 	scenarios map[string]*Scenario
-	pending   map[string]pendingRun
-	inflight  map[string]bool
-	wake      chan struct{}
-	advanceMu sync.Mutex
 }
 
-type pendingRun struct {
-	tenant string
-	due    time.Time
-}
-
-// New returns an engine; call SetMounts, Load, then Run.
-func New(st *store.Store, clk Clock, log *slog.Logger, fs *faults.Set, ob Deliveries) *Engine {
-	return &Engine{
-		store: st, clock: clk, log: log, faults: fs, outbox: ob,
+// New returns an engine, registered with sched as the handler of its
+// steps; call SetMounts, then Load.
+func New(st *store.Store, clk Clock, log *slog.Logger, fs *faults.Set, sched *schedule.Scheduler) *Engine {
+	e := &Engine{
+		store: st, clock: clk, log: log, faults: fs, sched: sched,
 		mounts:    map[string]*platform.Mount{},
 		events:    map[string]map[string]string{},
 		scenarios: map[string]*Scenario{},
-		pending:   map[string]pendingRun{},
-		inflight:  map[string]bool{},
-		wake:      make(chan struct{}, 1),
 	}
+	sched.Handle(Kind, e)
+	return e
 }
 
 // SetMounts gives the engine the providers' declarations (events, status
@@ -124,10 +112,10 @@ func (e *Engine) SetMounts(mounts []*platform.Mount) {
 func (e *Engine) Events() map[string]map[string]string { return e.events }
 
 // Load reads the built-in scenarios of every mount, the user directory
-// (may be ""), the scenarios loaded at run time, the pending runs and the
-// persisted clock offsets. A broken built-in or user file stops the start
-// with its line-numbered error.
-func (e *Engine) Load(ctx context.Context, userDir string, restoreClock func(raw []byte) error) error {
+// (may be "") and the scenarios loaded at run time (the pending runs are
+// the scheduler's: Pending). A broken built-in or user file stops the
+// start with its line-numbered error.
+func (e *Engine) Load(ctx context.Context, userDir string) error {
 	for name, m := range e.mounts {
 		for _, fsys := range m.ScenarioFS() {
 			if err := e.loadFS(fsys, "builtin:"+name+"/"); err != nil {
@@ -144,35 +132,27 @@ func (e *Engine) Load(ctx context.Context, userDir string, restoreClock func(raw
 		}
 	}
 	return e.store.View(ctx, func(tx *store.Tx) error {
-		if b, _ := tx.SystemBucket(bucketScenarios); b != nil {
-			if err := b.ForEach(func(k, v []byte) error {
-				sc, err := Parse("runtime:"+string(k), v, e.events)
-				if err != nil {
-					e.log.Error("stored scenario no longer valid, skipped", "name", string(k), "err", err)
-					return nil
-				}
-				sc.Source = "runtime"
-				e.scenarios[sc.Name] = sc
+		return tx.System(bucketScenarios).ForEach(func(k string, v []byte) error {
+			sc, err := Parse("runtime:"+k, v, e.events)
+			if err != nil {
+				e.log.Error("stored scenario no longer valid, skipped", "name", k, "err", err)
 				return nil
-			}); err != nil {
-				return err
 			}
-		}
-		if b, _ := tx.SystemBucket(bucketClock); b != nil && restoreClock != nil {
-			if raw := b.Get([]byte("offsets")); raw != nil {
-				if err := restoreClock(raw); err != nil {
-					return err
-				}
-			}
-		}
-		b, _ := tx.SystemBucket(bucketRuns)
-		if b == nil {
+			sc.Source = "runtime"
+			e.scenarios[sc.Name] = sc
 			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
+		})
+	})
+}
+
+// Pending implements schedule.Handler: the active runs stored in tx (at
+// start).
+func (e *Engine) Pending(tx *store.Tx, add func(schedule.Entry)) error {
+	return tx.ForEachTenant(bucketRuns, func(tenant string) error {
+		return tx.Indexed(tenant, bucketRuns).ForEach(func(_ string, v []byte) error {
 			var r Run
 			if err := json.Unmarshal(v, &r); err == nil && r.Status == RunActive {
-				e.pending[r.ID] = pendingRun{tenant: r.Tenant, due: r.DueAt}
+				add(schedule.Entry{Kind: Kind, ID: r.ID, Tenant: r.Tenant, Due: r.DueAt})
 			}
 			return nil
 		})
@@ -247,11 +227,7 @@ func (e *Engine) AddRuntime(ctx context.Context, data []byte) (*Scenario, error)
 		return nil, err
 	}
 	err = e.store.Update(ctx, func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketScenarios)
-		if err != nil {
-			return err
-		}
-		return b.Put([]byte(sc.Name), sc.Raw)
+		return tx.System(bucketScenarios).Put(sc.Name, sc.Raw)
 	})
 	return sc, err
 }
@@ -302,16 +278,12 @@ func (e *Engine) Publish(tx *platform.Tx, ev platform.Event) error {
 	}
 	// Leading steps due now run inside the publishing transaction, so the
 	// API's answer already shows them (a check that completes at once).
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return err
-	}
 	var newFaults []faults.Rule
 	if err := e.runDue(tx.Tx, r, sc, r.Created, &newFaults); err != nil {
 		return err
 	}
 	if len(newFaults) > 0 {
-		tx.Bolt().OnCommit(func() {
+		tx.OnCommit(func() {
 			for _, f := range newFaults {
 				if _, err := e.faults.Add(f); err != nil {
 					e.log.Warn("scenario fault rule refused", "run", r.ID, "err", err)
@@ -319,7 +291,7 @@ func (e *Engine) Publish(tx *platform.Tx, ev platform.Event) error {
 			}
 		})
 	}
-	return putRun(b, r)
+	return putRun(tx.Tx, r)
 }
 
 // runDue applies r's steps that are due at now, in tx.
@@ -431,11 +403,7 @@ func toFloat(v any) (float64, bool) {
 
 // startRun stores a new run in tx; it is scheduled once tx commits.
 func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, now time.Time) (*Run, error) {
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return nil, err
-	}
-	seq, err := b.NextSequence()
+	seq, err := tx.NextID(bucketRuns)
 	if err != nil {
 		return nil, err
 	}
@@ -444,25 +412,29 @@ func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, n
 		Kind: kind, ResourceID: id, Status: RunActive, Created: now,
 		DueAt: now.Add(time.Duration(sc.Steps[0].After)), History: []StepOutcome{},
 	}
-	if err := putRun(b, r); err != nil {
+	if err := putRun(tx, r); err != nil {
 		return nil, err
 	}
-	runID, due := r.ID, r.DueAt
-	tx.Bolt().OnCommit(func() {
-		e.mu.Lock()
-		e.pending[runID] = pendingRun{tenant: tenant, due: due}
-		e.mu.Unlock()
-		e.Wake()
-	})
+	next := schedule.Entry{Kind: Kind, ID: r.ID, Tenant: tenant, Due: r.DueAt}
+	tx.OnCommit(func() { e.sched.Schedule(next) })
 	return r, nil
 }
 
-func putRun(b interface{ Put([]byte, []byte) error }, r *Run) error {
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return err
+func putRun(tx *store.Tx, r *Run) error {
+	return tx.Indexed(r.Tenant, bucketRuns).PutJSON(r.ID, r)
+}
+
+// getRun reads run id in tx; nil when it is not stored (reset).
+func getRun(tx *store.Tx, id string) (*Run, error) {
+	tenant, ok := tx.Locate(bucketRuns, id)
+	if !ok {
+		return nil, nil
 	}
-	return b.Put([]byte(r.ID), raw)
+	var r Run
+	if ok, err := tx.Indexed(tenant, bucketRuns).GetJSON(id, &r); !ok || err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // Trigger applies a scenario to an existing resource now.
@@ -487,111 +459,38 @@ func (e *Engine) Trigger(ctx context.Context, name, tenant, id string) (*Run, er
 // Runs lists runs, newest first.
 func (e *Engine) Runs(ctx context.Context, tenant, provider string, limit int) ([]Run, error) {
 	out := []Run{}
-	err := e.store.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketRuns)
-		if b == nil {
+	keep := func(raw []byte) error {
+		var r Run
+		if json.Unmarshal(raw, &r) != nil || (provider != "" && r.Provider != provider) {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var r Run
-			if json.Unmarshal(v, &r) != nil {
-				continue
-			}
-			if (tenant != "" && r.Tenant != tenant) || (provider != "" && r.Provider != provider) {
-				continue
-			}
-			out = append(out, r)
-			if limit > 0 && len(out) >= limit {
-				break
-			}
+		out = append(out, r)
+		if limit > 0 && len(out) >= limit {
+			return store.ErrStop
 		}
 		return nil
+	}
+	err := e.store.View(ctx, func(tx *store.Tx) error {
+		if tenant != "" {
+			// One tenant's runs are read from its bucket alone.
+			return tx.Indexed(tenant, bucketRuns).ForEachReverse(func(_ string, raw []byte) error { return keep(raw) })
+		}
+		return tx.ForEachIndexed(bucketRuns, true, func(id, t string) error {
+			if raw := tx.Indexed(t, bucketRuns).Get(id); raw != nil {
+				return keep(raw)
+			}
+			return nil
+		})
 	})
 	return out, err
 }
 
-// Wake makes the runner look for due steps now.
-func (e *Engine) Wake() {
-	select {
-	case e.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Run executes due steps until ctx ends.
-func (e *Engine) Run(ctx context.Context) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		e.RunDue(ctx)
-		wait, ok := e.NextWait("")
-		if !ok || wait > time.Hour {
-			wait = time.Hour
-		}
-		if wait < time.Millisecond {
-			wait = time.Millisecond
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-			return
-		case <-e.wake:
-		case <-timer.C:
-		}
-	}
-}
-
-// NextWait is how long until the earliest pending step of tenant ("" =
-// any) is due in its tenant's scenario time.
-func (e *Engine) NextWait(tenant string) (time.Duration, bool) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	var best time.Duration
-	found := false
-	for _, p := range e.pending {
-		if tenant != "" && p.tenant != tenant {
-			continue
-		}
-		w := p.due.Sub(e.clock.ScenarioNow(p.tenant))
-		if !found || w < best {
-			best, found = w, true
-		}
-	}
-	return best, found
-}
-
-// RunDue executes every due step (synchronously) and returns how many runs
-// it advanced.
-func (e *Engine) RunDue(ctx context.Context) int {
-	total := 0
-	for {
-		e.mu.Lock()
-		var due []string
-		for id, p := range e.pending {
-			if !e.inflight[id] && !p.due.After(e.clock.ScenarioNow(p.tenant)) {
-				due = append(due, id)
-				e.inflight[id] = true
-			}
-		}
-		e.mu.Unlock()
-		if len(due) == 0 {
-			return total
-		}
-		sort.Strings(due)
-		for _, id := range due {
-			e.step(ctx, id)
-			e.mu.Lock()
-			delete(e.inflight, id)
-			e.mu.Unlock()
-		}
-		total += len(due)
+// Run implements schedule.Handler: it executes the due steps of each run,
+// in order, synchronously.
+func (e *Engine) Run(ctx context.Context, due []schedule.Entry) {
+	for _, en := range due {
+		e.step(ctx, en.ID)
+		e.sched.Done(Kind, en.ID)
 	}
 }
 
@@ -599,19 +498,11 @@ func (e *Engine) RunDue(ctx context.Context) int {
 // change, its notification and the run's progress commit together.
 func (e *Engine) step(ctx context.Context, id string) {
 	var newFaults []faults.Rule
-	var next *pendingRun
+	var next *schedule.Entry
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
 		newFaults, next = nil, nil
-		b, err := tx.SystemBucket(bucketRuns)
-		if err != nil {
-			return err
-		}
-		var r Run
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return nil
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
+		r, err := getRun(tx, id)
+		if r == nil || err != nil {
 			return err
 		}
 		if r.Status != RunActive {
@@ -620,15 +511,15 @@ func (e *Engine) step(ctx context.Context, id string) {
 		sc, ok := e.Get(r.Scenario)
 		if !ok {
 			r.Status, r.Error = RunFailed, "scenario "+r.Scenario+" is no longer loaded"
-			return putRun(b, &r)
+			return putRun(tx, r)
 		}
-		if err := e.runDue(tx, &r, sc, e.clock.ScenarioNow(r.Tenant), &newFaults); err != nil {
+		if err := e.runDue(tx, r, sc, e.clock.ScenarioNow(r.Tenant), &newFaults); err != nil {
 			return err
 		}
 		if r.Status == RunActive {
-			next = &pendingRun{tenant: r.Tenant, due: r.DueAt}
+			next = &schedule.Entry{Kind: Kind, ID: r.ID, Tenant: r.Tenant, Due: r.DueAt}
 		}
-		return putRun(b, &r)
+		return putRun(tx, r)
 	})
 	if err != nil {
 		e.log.Warn("scenario step failed", "run", id, "err", err)
@@ -641,13 +532,11 @@ func (e *Engine) step(ctx context.Context, id string) {
 			}
 		}
 	}
-	e.mu.Lock()
 	if next != nil {
-		e.pending[id] = *next
+		e.sched.Schedule(*next)
 	} else {
-		delete(e.pending, id)
+		e.sched.Remove(Kind, id)
 	}
-	e.mu.Unlock()
 }
 
 func (e *Engine) apply(tx *store.Tx, m *platform.Mount, r *Run, st Step, newFaults *[]faults.Rule) (string, error) {
@@ -689,125 +578,23 @@ func (e *Engine) apply(tx *store.Tx, m *platform.Mount, r *Run, st Step, newFaul
 // step's transaction was rolled back).
 func (e *Engine) fail(ctx context.Context, id string, cause error) {
 	err := e.store.Update(ctx, func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketRuns)
-		if err != nil {
-			return err
-		}
-		var r Run
-		raw := b.Get([]byte(id))
-		if raw == nil {
-			return nil
-		}
-		if err := json.Unmarshal(raw, &r); err != nil {
+		r, err := getRun(tx, id)
+		if r == nil || err != nil {
 			return err
 		}
 		r.Status, r.Error = RunFailed, cause.Error()
 		r.History = append(r.History, StepOutcome{Step: r.Step + 1, Time: e.clock.ScenarioNow(r.Tenant), Action: "error", Error: cause.Error()})
-		return putRun(b, &r)
+		return putRun(tx, r)
 	})
 	if err != nil {
 		e.log.Error("recording failed scenario run", "run", id, "err", err)
 	}
 }
 
-// Reset deletes the runs of tenant ("" = all) in tx.
+// Reset follows, in tx, a reset of tenant ("" = all): its runs went with
+// its bucket (store.Tx.ResetTenant) and their entries with the
+// scheduler's reset; the scenarios' fault rules follow on commit.
 func (e *Engine) Reset(tx *store.Tx, tenant string) error {
-	b, err := tx.SystemBucket(bucketRuns)
-	if err != nil {
-		return err
-	}
-	var del [][]byte
-	if err := b.ForEach(func(k, v []byte) error {
-		var r Run
-		if tenant == "" || (json.Unmarshal(v, &r) == nil && r.Tenant == tenant) {
-			del = append(del, append([]byte(nil), k...))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, k := range del {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	tx.Bolt().OnCommit(func() {
-		e.mu.Lock()
-		for id, p := range e.pending {
-			if tenant == "" || p.tenant == tenant {
-				delete(e.pending, id)
-			}
-		}
-		e.mu.Unlock()
-		e.faults.Clear(tenant)
-	})
+	tx.OnCommit(func() { e.faults.Clear(tenant) })
 	return nil
-}
-
-// AdvanceResult says what a fast-forward did.
-type AdvanceResult struct {
-	StepsRun           int `json:"steps_run"`
-	DeliveriesAttempts int `json:"delivery_attempts"`
-}
-
-// Advance moves scenario time forward by d for tenant ("" = every tenant),
-// stopping at each due step or delivery on the way to run it (so retries
-// that fall inside the window happen, in order), and returns when
-// everything due by the end has run. save persists the clock offsets.
-func (e *Engine) Advance(ctx context.Context, tenant string, d time.Duration, save func() error) (AdvanceResult, error) {
-	e.advanceMu.Lock()
-	defer e.advanceMu.Unlock()
-	var res AdvanceResult
-	remaining := d
-	for i := 0; ; i++ {
-		if i > 100000 {
-			return res, fmt.Errorf("fast-forward stopped after %d iterations", i)
-		}
-		res.StepsRun += e.RunDue(ctx)
-		res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
-		wait, ok := e.nextWait(tenant)
-		if !ok || wait > remaining {
-			break
-		}
-		if wait > 0 {
-			e.clock.Advance(tenant, wait)
-			remaining -= wait
-		}
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-	}
-	e.clock.Advance(tenant, remaining)
-	res.StepsRun += e.RunDue(ctx)
-	res.DeliveriesAttempts += e.outbox.RunDue(ctx, tenant)
-	if save != nil {
-		if err := save(); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-// nextWait is the earliest wait among steps and deliveries.
-func (e *Engine) nextWait(tenant string) (time.Duration, bool) {
-	a, okA := e.NextWait(tenant)
-	b, okB := e.outbox.NextWait(tenant)
-	switch {
-	case okA && okB:
-		return min(a, b), true
-	case okA:
-		return a, true
-	case okB:
-		return b, true
-	}
-	return 0, false
-}
-
-// SaveClock stores the clock offsets (raw JSON) in tx.
-func SaveClock(tx *store.Tx, raw []byte) error {
-	b, err := tx.SystemBucket(bucketClock)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte("offsets"), raw)
 }

@@ -76,13 +76,26 @@ func (s Scope) PutIdempotency(key string, rec IdemRecord) error {
 }
 
 // ResetTenant deletes every record and idempotency key of tenant (all
-// tenants when tenant is ""). Credentials live elsewhere and are kept.
+// tenants when tenant is ""), the platform's records of the tenant with
+// them (deliveries, runs, policies, its clock offset). It is a deletion of
+// the tenant's buckets: nothing of another tenant is read. Credentials
+// live elsewhere and are kept.
 func (tx *Tx) ResetTenant(tenant string) error {
 	tx.scopeBucket = nil // the buckets below are deleted
+	if tenant == "" {
+		if err := tx.clearIndexes(); err != nil {
+			return err
+		}
+	}
 	for _, top := range [][]byte{bucketData, bucketIdem} {
 		b := tx.btx.Bucket(top)
 		if tenant != "" {
-			if b.Bucket([]byte(tenant)) != nil {
+			if tb := b.Bucket([]byte(tenant)); tb != nil {
+				if string(top) == string(bucketData) {
+					if err := tx.dropIndexed(tb); err != nil {
+						return err
+					}
+				}
 				if err := b.DeleteBucket([]byte(tenant)); err != nil {
 					return err
 				}
@@ -115,7 +128,7 @@ func (tx *Tx) Dump(tenant, provider string) map[string]map[string]map[string]jso
 		return out
 	}
 	_ = tb.ForEachBucket(func(pname []byte) error {
-		if provider != "" && string(pname) != provider {
+		if (provider != "" && string(pname) != provider) || string(pname) == platformBucket {
 			return nil
 		}
 		pb := tb.Bucket(pname)

@@ -130,7 +130,7 @@ func Open(opts Options) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return migrate(tx, log)
 	})
 	if err != nil {
 		db.Close()
@@ -321,22 +321,8 @@ type Tx struct {
 // Context is the context of the request that opened the transaction.
 func (tx *Tx) Context() context.Context { return tx.ctx }
 
-// Bolt is the underlying transaction, for platform packages that keep their
-// own top-level bucket (outbox, scheduler, tenants).
-func (tx *Tx) Bolt() *bolt.Tx { return tx.btx }
-
 // Writable reports whether the transaction may write.
 func (tx *Tx) Writable() bool { return tx.btx.Writable() }
-
-// SystemBucket returns (creating it in a write transaction) the named bucket
-// under the system bucket. In a read transaction it may return nil.
-func (tx *Tx) SystemBucket(name string) (*bolt.Bucket, error) {
-	sys := tx.btx.Bucket(bucketSystem)
-	if !tx.btx.Writable() {
-		return sys.Bucket([]byte(name)), nil
-	}
-	return sys.CreateBucketIfNotExists([]byte(name))
-}
 
 // In scopes the transaction to one tenant's records of one provider.
 func (tx *Tx) In(tenant, provider string) Scope {

@@ -535,11 +535,15 @@ func TestResetTenant(t *testing.T) {
 					return err
 				}
 				// Something of a platform package in its own system bucket.
-				b, err := tx.SystemBucket("tenants")
+				if err := tx.System("tenants").Put(tn, []byte("creds")); err != nil {
+					return err
+				}
+				// And a platform record under the tenant, indexed.
+				seq, err := tx.NextID("deliveries")
 				if err != nil {
 					return err
 				}
-				if err := b.Put([]byte(tn), []byte("creds")); err != nil {
+				if err := tx.Indexed(tn, "deliveries").Put(fmt.Sprintf("d%d", seq), []byte(`{}`)); err != nil {
 					return err
 				}
 			}
@@ -579,10 +583,27 @@ func TestResetTenant(t *testing.T) {
 						t.Errorf("%s: idempotency key lost by reset of %q", tn, c.reset)
 					}
 				}
-				b, _ := tx.SystemBucket("tenants")
 				for _, tn := range []string{"a", "b", "c"} {
-					if b == nil || b.Get([]byte(tn)) == nil {
+					if tx.System("tenants").Get(tn) == nil {
 						t.Errorf("system data of %s lost by a reset", tn)
+					}
+				}
+				located := map[string]bool{}
+				_ = tx.ForEachIndexed("deliveries", false, func(id, tenant string) error {
+					located[tenant] = true
+					if tx.Indexed(tenant, "deliveries").Get(id) == nil {
+						t.Errorf("index entry %s → %s without its record", id, tenant)
+					}
+					return nil
+				})
+				for _, tn := range c.gone {
+					if located[tn] {
+						t.Errorf("%s: index entries survived reset", tn)
+					}
+				}
+				for _, tn := range c.kept {
+					if !located[tn] {
+						t.Errorf("%s: index entries lost by reset of %q", tn, c.reset)
 					}
 				}
 				return nil

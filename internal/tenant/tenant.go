@@ -77,14 +77,10 @@ func (r *Registry) Providers() []string { return r.providers }
 func (r *Registry) Load(ctx context.Context, overrides map[string]json.RawMessage) error {
 	var loaded []stored
 	err := r.st.View(ctx, func(tx *store.Tx) error {
-		b, _ := tx.SystemBucket(bucketName)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
+		return tx.System(bucketName).ForEach(func(k string, v []byte) error {
 			var s stored
 			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("tenant %s: %w", k, err)
+				return fmt.Errorf("tenant %s: %v", k, err) // fails the start, as before: not skipped
 			}
 			loaded = append(loaded, s)
 			return nil
@@ -229,11 +225,7 @@ func (r *Registry) save(ctx context.Context, t *Tenant) error {
 		return err
 	}
 	return r.st.Update(ctx, func(tx *store.Tx) error {
-		b, err := tx.SystemBucket(bucketName)
-		if err != nil {
-			return err
-		}
-		return b.Put([]byte(t.ID), raw)
+		return tx.System(bucketName).Put(t.ID, raw)
 	})
 }
 

@@ -1,0 +1,454 @@
+// Package schedule is the one queue of timed work. Scenario steps and
+// webhook attempts are entries of it, keyed by the scenario time they fall
+// due in their tenant's clock. One loop waits, by timer or by signal, for
+// the earliest entry and hands what is due to the entry's handler (the
+// scenario engine, the outbox); a fast-forward of the clock (Advance) runs
+// every entry that falls due on the way, in due order, through the same
+// queue. The scheduler owns scenario time: it restores the clock offsets at
+// start and saves them after each fast-forward.
+//
+// Handlers keep their own rules (the outbox its retries and its bounds of
+// attempts in flight, the engine its matching and steps) but no timer: an
+// entry handed to a handler is "taken" until the handler calls Done, and
+// what the handler schedules meanwhile for that entry waits until then, so
+// one entry never runs twice at once.
+package schedule
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/clock"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+// Entry is one piece of work due at a scenario time of its tenant.
+type Entry struct {
+	Kind   string    // the handler's kind
+	ID     string    // the handler's id (a run, a delivery)
+	Tenant string    // whose clock Due is read on
+	Due    time.Time // scenario time of Tenant
+	// Tag is the handler's own (the outbox keeps the receiver host there).
+	Tag string
+}
+
+// Handler runs the entries of one kind.
+type Handler interface {
+	// Pending adds, at start, the entries of the kind stored in tx.
+	Pending(tx *store.Tx, add func(Entry)) error
+	// Run runs or starts the due entries (in due order) and calls Done for
+	// each once it has finished with it, after scheduling what comes next.
+	Run(ctx context.Context, due []Entry)
+}
+
+type key struct{ kind, id string }
+
+// Scheduler is the queue; New, Handle, Load, then Run.
+type Scheduler struct {
+	store *store.Store
+	clock *clock.Clock
+	log   *slog.Logger
+
+	handlers map[string]Handler
+	order    map[string]int // kind → registration order (runs first among equals)
+
+	mu      sync.Mutex
+	queues  map[string]*queue // tenant → its entries by due time
+	where   map[key]*item
+	later   map[key]Entry  // scheduled while taken: queued by Done
+	taken   map[key]string // handed to a handler, not done: → tenant
+	running map[string]int // tenant → taken entries
+	idle    *sync.Cond     // signalled when a taken entry is done
+	wake    chan struct{}
+
+	advanceMu sync.Mutex // one fast-forward at a time
+}
+
+// New returns an empty scheduler of the clock's time.
+func New(st *store.Store, clk *clock.Clock, log *slog.Logger) *Scheduler {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Scheduler{
+		store: st, clock: clk, log: log,
+		handlers: map[string]Handler{},
+		order:    map[string]int{},
+		queues:   map[string]*queue{},
+		where:    map[key]*item{},
+		later:    map[key]Entry{},
+		taken:    map[key]string{},
+		running:  map[string]int{},
+		wake:     make(chan struct{}, 1),
+	}
+	s.idle = sync.NewCond(&s.mu)
+	return s
+}
+
+// Handle registers the handler of kind. Entries of kinds registered first
+// run first among entries due at the same time.
+func (s *Scheduler) Handle(kind string, h Handler) {
+	s.order[kind] = len(s.order)
+	s.handlers[kind] = h
+}
+
+// Load restores the clock offsets and the pending entries of every handler
+// from the store (at start, before Run).
+func (s *Scheduler) Load(ctx context.Context) error {
+	return s.store.View(ctx, func(tx *store.Tx) error {
+		if err := s.clock.Load(tx); err != nil {
+			return err
+		}
+		for kind, h := range s.handlers {
+			err := h.Pending(tx, func(e Entry) {
+				e.Kind = kind
+				s.mu.Lock()
+				s.put(e)
+				s.mu.Unlock()
+			})
+			if err != nil {
+				return fmt.Errorf("schedule: loading %s: %w", kind, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Schedule adds e, or moves it to its new due time. Call it after the
+// commit that stored the work (store.Tx.OnCommit), so that the queue
+// follows the store in commit order.
+func (s *Scheduler) Schedule(e Entry) {
+	s.mu.Lock()
+	k := key{e.Kind, e.ID}
+	if _, busy := s.taken[k]; busy {
+		s.later[k] = e
+	} else {
+		s.put(e)
+	}
+	s.mu.Unlock()
+	s.signal()
+}
+
+// Remove drops the entry kind/id (settled work).
+func (s *Scheduler) Remove(kind, id string) {
+	s.mu.Lock()
+	k := key{kind, id}
+	delete(s.later, k)
+	s.drop(k)
+	s.mu.Unlock()
+}
+
+// Done tells that the handler has finished with an entry it was handed:
+// what was scheduled for it meanwhile joins the queue.
+func (s *Scheduler) Done(kind, id string) {
+	s.mu.Lock()
+	k := key{kind, id}
+	if tenant, ok := s.taken[k]; ok {
+		delete(s.taken, k)
+		if s.running[tenant]--; s.running[tenant] <= 0 {
+			delete(s.running, tenant)
+		}
+		if e, ok := s.later[k]; ok {
+			delete(s.later, k)
+			s.put(e)
+		}
+		s.idle.Broadcast()
+	}
+	s.mu.Unlock()
+	s.signal()
+}
+
+// Reset follows, in tx, a reset of tenant ("" = every tenant): its entries
+// leave the queue on commit (their records went with the tenant's bucket),
+// and its clock offset, deleted with the bucket, is written back: a reset
+// clears records, it does not move scenario time. Entries already handed
+// to a handler end there (their records are gone).
+func (s *Scheduler) Reset(tx *store.Tx, tenant string) error {
+	if err := s.clock.SaveAfterReset(tx, tenant); err != nil {
+		return err
+	}
+	tx.OnCommit(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for t, q := range s.queues {
+			if tenant != "" && t != tenant {
+				continue
+			}
+			for _, it := range q.items {
+				delete(s.where, key{it.e.Kind, it.e.ID})
+			}
+			delete(s.queues, t)
+		}
+		for k, e := range s.later {
+			if tenant == "" || e.Tenant == tenant {
+				delete(s.later, k)
+			}
+		}
+	})
+	return nil
+}
+
+// put queues e (s.mu held), replacing an earlier schedule of it.
+func (s *Scheduler) put(e Entry) {
+	k := key{e.Kind, e.ID}
+	if it, ok := s.where[k]; ok {
+		if it.e.Tenant == e.Tenant {
+			it.e = e
+			heap.Fix(s.queues[e.Tenant], it.index)
+			return
+		}
+		s.drop(k)
+	}
+	q := s.queues[e.Tenant]
+	if q == nil {
+		q = &queue{order: s.order}
+		s.queues[e.Tenant] = q
+	}
+	it := &item{e: e}
+	heap.Push(q, it)
+	s.where[k] = it
+}
+
+// drop removes k from its queue (s.mu held).
+func (s *Scheduler) drop(k key) {
+	it, ok := s.where[k]
+	if !ok {
+		return
+	}
+	delete(s.where, k)
+	q := s.queues[it.e.Tenant]
+	heap.Remove(q, it.index)
+	if q.Len() == 0 {
+		delete(s.queues, it.e.Tenant)
+	}
+}
+
+func (s *Scheduler) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take removes the entries of tenant ("" = every tenant) that are due and
+// marks them taken, in due order.
+func (s *Scheduler) take(tenant string) []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []Entry
+	for t, q := range s.queues {
+		if tenant != "" && t != tenant {
+			continue
+		}
+		now := s.clock.ScenarioNow(t)
+		for q.Len() > 0 && !q.items[0].e.Due.After(now) {
+			it := heap.Pop(q).(*item)
+			k := key{it.e.Kind, it.e.ID}
+			delete(s.where, k)
+			s.taken[k] = t
+			s.running[t]++
+			due = append(due, it.e)
+		}
+		if q.Len() == 0 {
+			delete(s.queues, t)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool { return s.before(due[i], due[j]) })
+	return due
+}
+
+func (s *Scheduler) before(a, b Entry) bool {
+	if !a.Due.Equal(b.Due) {
+		return a.Due.Before(b.Due)
+	}
+	if a.Kind != b.Kind {
+		return s.order[a.Kind] < s.order[b.Kind]
+	}
+	return a.ID < b.ID
+}
+
+// dispatch hands the entries to their handlers, a run of one kind at a
+// time, and returns how many of each kind it handed.
+func (s *Scheduler) dispatch(ctx context.Context, due []Entry) map[string]int {
+	counts := map[string]int{}
+	for i := 0; i < len(due); {
+		j := i + 1
+		for j < len(due) && due[j].Kind == due[i].Kind {
+			j++
+		}
+		if h := s.handlers[due[i].Kind]; h != nil {
+			h.Run(ctx, due[i:j])
+		} else {
+			for _, e := range due[i:j] {
+				s.Done(e.Kind, e.ID)
+			}
+		}
+		counts[due[i].Kind] += j - i
+		i = j
+	}
+	return counts
+}
+
+// nextWait is how long until the earliest queued entry of tenant ("" =
+// any) is due in its tenant's scenario time.
+func (s *Scheduler) nextWait(tenant string) (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var best time.Duration
+	found := false
+	for t, q := range s.queues {
+		if (tenant != "" && t != tenant) || q.Len() == 0 {
+			continue
+		}
+		w := q.items[0].e.Due.Sub(s.clock.ScenarioNow(t))
+		if !found || w < best {
+			best, found = w, true
+		}
+	}
+	return best, found
+}
+
+// Run hands due entries to their handlers until ctx ends, sleeping until
+// the earliest entry falls due or something is scheduled.
+func (s *Scheduler) Run(ctx context.Context) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		if err := ctx.Err(); err != nil {
+			return
+		}
+		s.dispatch(ctx, s.take(""))
+		wait, ok := s.nextWait("")
+		if !ok || wait > time.Hour {
+			wait = time.Hour
+		}
+		if wait <= 0 {
+			continue // fell due while the last ones ran
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// waitIdle waits until no entry of tenant ("" = any) is taken.
+func (s *Scheduler) waitIdle(tenant string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for (tenant == "" && len(s.taken) > 0) || (tenant != "" && s.running[tenant] > 0) {
+		s.idle.Wait()
+	}
+}
+
+// runDue runs every entry of tenant due now, and what falls due now as
+// they run, to completion (the background loop's included).
+func (s *Scheduler) runDue(ctx context.Context, tenant string, counts map[string]int) {
+	for {
+		s.waitIdle(tenant)
+		due := s.take(tenant)
+		if len(due) == 0 {
+			return
+		}
+		for k, n := range s.dispatch(ctx, due) {
+			counts[k] += n
+		}
+	}
+}
+
+// maxStops bounds the stops of one fast-forward (a retry schedule that
+// never ends would otherwise hold it forever).
+const maxStops = 100000
+
+// Advance moves scenario time forward by d for tenant ("" = every tenant),
+// stopping at each due entry on the way to run it (so that retries that
+// fall inside the window happen, in order), returns when everything due by
+// the end has run, and saves the clock offset. The counts are the entries
+// run by kind.
+func (s *Scheduler) Advance(ctx context.Context, tenant string, d time.Duration) (map[string]int, error) {
+	s.advanceMu.Lock()
+	defer s.advanceMu.Unlock()
+	counts := map[string]int{}
+	remaining := d
+	for i := 0; ; i++ {
+		if i > maxStops {
+			return counts, fmt.Errorf("fast-forward stopped after %d stops", i)
+		}
+		s.runDue(ctx, tenant, counts)
+		wait, ok := s.nextWait(tenant)
+		if !ok || wait > remaining {
+			break
+		}
+		if wait > 0 {
+			s.clock.Advance(tenant, wait)
+			remaining -= wait
+		}
+		if err := ctx.Err(); err != nil {
+			return counts, err
+		}
+	}
+	s.clock.Advance(tenant, remaining)
+	s.runDue(ctx, tenant, counts)
+	err := s.store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return s.clock.Save(tx, tenant) })
+	return counts, err
+}
+
+// Len is the number of queued entries (taken ones left out).
+func (s *Scheduler) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.where)
+}
+
+// item is a queued entry and its place in its tenant's heap.
+type item struct {
+	e     Entry
+	index int
+}
+
+// queue is one tenant's entries, earliest first (container/heap).
+type queue struct {
+	items []*item
+	order map[string]int
+}
+
+func (q *queue) Len() int { return len(q.items) }
+func (q *queue) Less(i, j int) bool {
+	a, b := q.items[i].e, q.items[j].e
+	if !a.Due.Equal(b.Due) {
+		return a.Due.Before(b.Due)
+	}
+	if a.Kind != b.Kind {
+		return q.order[a.Kind] < q.order[b.Kind]
+	}
+	return a.ID < b.ID
+}
+func (q *queue) Swap(i, j int) {
+	q.items[i], q.items[j] = q.items[j], q.items[i]
+	q.items[i].index, q.items[j].index = i, j
+}
+func (q *queue) Push(x any) {
+	it := x.(*item)
+	it.index = len(q.items)
+	q.items = append(q.items, it)
+}
+func (q *queue) Pop() any {
+	n := len(q.items)
+	it := q.items[n-1]
+	q.items[n-1] = nil
+	q.items = q.items[:n-1]
+	return it
+}
