@@ -22,6 +22,7 @@ package fakeprovidertest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -327,27 +328,58 @@ func (tn *Tenant) Runs() []Run {
 
 // Delivery is an outgoing webhook with every attempt.
 type Delivery struct {
-	ID       string     `json:"id"`
-	Tenant   string     `json:"tenant"`
-	Provider string     `json:"provider"`
-	Status   string     `json:"status"` // pending, delivered, failed, dropped
-	Created  time.Time  `json:"created"`
-	NextAt   *time.Time `json:"next_attempt_at,omitempty"`
-	Delivery struct {
-		URL        string `json:"url"`
-		Method     string `json:"method,omitempty"`
-		Body       []byte `json:"body"`
-		Event      string `json:"event,omitempty"`
-		Kind       string `json:"kind,omitempty"`
-		ResourceID string `json:"resource_id,omitempty"`
-	} `json:"delivery"`
-	Attempts []Attempt `json:"attempts"`
+	ID       string          `json:"id"`
+	Tenant   string          `json:"tenant"`
+	Provider string          `json:"provider"`
+	Status   string          `json:"status"` // pending, delivered, failed, dropped
+	Created  time.Time       `json:"created"`
+	NextAt   *time.Time      `json:"next_attempt_at,omitempty"`
+	Delivery DeliveryRequest `json:"delivery"`
+	Attempts []Attempt       `json:"attempts"`
 }
 
-// Attempt is one try to deliver a webhook.
+// DeliveryRequest is what a delivery sends.
+type DeliveryRequest struct {
+	URL        string `json:"url"`
+	Method     string `json:"method,omitempty"`
+	Body       []byte `json:"-"`
+	Event      string `json:"event,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	ResourceID string `json:"resource_id,omitempty"`
+	// Retry lists the provider's retry waits ("5m0s", …).
+	Retry []string `json:"retry,omitempty"`
+}
+
+// UnmarshalJSON reads the body as the control API sends it: text, or
+// base64 with "body_encoding":"base64".
+func (d *DeliveryRequest) UnmarshalJSON(b []byte) error {
+	type plain DeliveryRequest
+	var v struct {
+		plain
+		Body     string `json:"body"`
+		Encoding string `json:"body_encoding"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = DeliveryRequest(v.plain)
+	d.Body = []byte(v.Body)
+	if v.Encoding == "base64" {
+		raw, err := base64.StdEncoding.DecodeString(v.Body)
+		if err != nil {
+			return fmt.Errorf("delivery body: %w", err)
+		}
+		d.Body = raw
+	}
+	return nil
+}
+
+// Attempt is one try to deliver a webhook. Time is scenario time, like
+// every time of a Delivery; WallTime is the wall clock's.
 type Attempt struct {
 	Time          time.Time         `json:"time"`
 	ScenarioTime  time.Time         `json:"scenario_time"`
+	WallTime      time.Time         `json:"wall_time"`
 	URL           string            `json:"url"`
 	Method        string            `json:"method"`
 	RequestHeader map[string]string `json:"request_headers"`

@@ -210,7 +210,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	async := &control.Async{Clock: clk, Engine: engine, Outbox: ob, Faults: faultSet}
 	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
 		Modules: controlModules(async),
-		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset},
+		OnReset: []func(tx *store.Tx, tenant string) error{ob.Reset, engine.Reset, async.ResetHook},
 	}
 	var tlsConf *tls.Config
 	if opts.TLS || opts.TLSCert != "" {

@@ -91,6 +91,8 @@ type Engine struct {
 	inflight  map[string]bool
 	wake      chan struct{}
 	advanceMu sync.Mutex
+	// shadowed are built-in defaults replaced by a user default.
+	shadowed map[string]*Scenario
 }
 
 type pendingRun struct {
@@ -223,7 +225,9 @@ func (e *Engine) add(sc *Scenario) error {
 		for _, other := range e.scenarios {
 			if other.Name != sc.Name && other.Default && other.Provider == sc.Provider && other.On == sc.On {
 				if strings.HasPrefix(other.Source, "builtin:") && !strings.HasPrefix(sc.Source, "builtin:") {
-					// A user default replaces the built-in one.
+					// A user default replaces the built-in one (until it is
+					// removed: see restoreShadowed).
+					e.shadow(other)
 					delete(e.scenarios, other.Name)
 					continue
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -85,6 +86,7 @@ func owners(entries []routeEntry) map[string]http.Handler {
 
 // notFound answers a path no route matches.
 func (d *dispatcher) notFound(w http.ResponseWriter, r *http.Request) {
+	journal.From(r.Context()).SetUnmatched()
 	if d.only != nil {
 		d.only.ServeHTTP(w, r)
 		return
@@ -203,6 +205,7 @@ type pathRoute struct {
 // provider's methods for the path.
 func methodNotAllowed(paths []pathRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		journal.From(r.Context()).SetUnmatched()
 		var owner *platform.Mount
 		var allow []string
 		seen := map[string]bool{}
