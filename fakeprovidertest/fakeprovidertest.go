@@ -166,9 +166,31 @@ func (s *Server) Close() error {
 
 // URL returns the base URL of provider ("d24", "crm", "difitek",
 // "crowdtrust"): BaseURL + "/" + provider. URL("") is BaseURL.
+// A name that is neither a provider nor one of its extra hosts
+// ("d24-card") fails the test (or panics without one): a typo must not
+// become a URL that answers 404 later.
 func (s *Server) URL(provider string) string {
 	if provider == "" {
 		return s.BaseURL
+	}
+	var t testing.TB
+	if s.Tenant != nil {
+		t = s.Tenant.t
+	}
+	return s.urlFor(t, provider)
+}
+
+func (s *Server) urlFor(t testing.TB, provider string) string {
+	if provider == "" {
+		return s.BaseURL
+	}
+	if !s.knownHost(provider) {
+		msg := fmt.Sprintf("fakeprovidertest: URL(%q): no such provider or host (have %s)", provider, strings.Join(s.hostNames(), ", "))
+		if t != nil {
+			t.Helper()
+			t.Fatal(msg)
+		}
+		panic(msg)
 	}
 	return s.BaseURL + "/" + provider
 }
@@ -200,7 +222,12 @@ type Tenant struct {
 func (tn *Tenant) Server() *Server { return tn.srv }
 
 // URL is Server().URL(provider).
-func (tn *Tenant) URL(provider string) string { return tn.srv.URL(provider) }
+func (tn *Tenant) URL(provider string) string {
+	if tn.t != nil {
+		tn.t.Helper()
+	}
+	return tn.srv.urlFor(tn.t, provider)
+}
 
 // NewTenant mints a tenant with fresh random credentials for every provider.
 // Its data, webhooks and clock offset are isolated from every other tenant.
@@ -410,10 +437,63 @@ func (tn *Tenant) Resend(id string) Delivery {
 	return d
 }
 
-// Filter selects journal entries (zero values: everything).
+// Filter selects journal entries: every set field must hold (zero values:
+// everything). See GET /_fakeprovider/requests.
 type Filter struct {
 	Provider string
-	Limit    int // default 100
+	Method   string // case-insensitive
+	// Path is the exact path; PathPrefix a prefix of it.
+	Path       string
+	PathPrefix string
+	// Status is an exact status (404) or a class ("4xx").
+	Status string
+	// Auth is "ok" or "failed" (the auth verdict), or "" for either.
+	Auth string
+	// Route is the route name; Unmatched selects requests no route matched.
+	Route     string
+	Unmatched bool
+	// Since and Until bound the arrival time (wall clock): Since ≤ t < Until.
+	Since, Until time.Time
+	// Text is a case-insensitive substring of the path, query, route, auth
+	// reason or a (redacted) body.
+	Text   string
+	Limit  int // default 100, at most 1000
+	Offset int
+}
+
+// query is f as GET /requests parameters.
+func (f Filter) query(tenantID string) url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("provider", f.Provider)
+	set("tenant", tenantID)
+	set("method", f.Method)
+	set("path", f.Path)
+	set("path_prefix", f.PathPrefix)
+	set("status", f.Status)
+	set("auth", f.Auth)
+	set("route", f.Route)
+	set("text", f.Text)
+	if f.Unmatched {
+		q.Set("unmatched", "true")
+	}
+	if !f.Since.IsZero() {
+		q.Set("since", f.Since.UTC().Format(time.RFC3339Nano))
+	}
+	if !f.Until.IsZero() {
+		q.Set("until", f.Until.UTC().Format(time.RFC3339Nano))
+	}
+	if f.Limit > 0 {
+		q.Set("limit", fmt.Sprint(f.Limit))
+	}
+	if f.Offset > 0 {
+		q.Set("offset", fmt.Sprint(f.Offset))
+	}
+	return q
 }
 
 // Request is one journal entry: a request a provider received, with the
@@ -435,9 +515,12 @@ type Request struct {
 		Reason string `json:"reason,omitempty"`
 	} `json:"auth"`
 	Fault          string            `json:"fault,omitempty"`
+	Unmatched      bool              `json:"unmatched,omitempty"`
 	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	RequestBody    string            `json:"request_body,omitempty"`
-	ResponseBody   string            `json:"response_body,omitempty"`
+	// ResponseHeaders are the answer's headers (redacted like the request's).
+	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
+	RequestBody     string            `json:"request_body,omitempty"`
+	ResponseBody    string            `json:"response_body,omitempty"`
 }
 
 // Requests lists the requests the tenant's credentials made, newest first.
@@ -455,16 +538,7 @@ func (tn *Tenant) RequestsAll(f Filter) []Request {
 }
 
 func (tn *Tenant) requests(f Filter, tenantID string) []Request {
-	q := url.Values{}
-	if f.Provider != "" {
-		q.Set("provider", f.Provider)
-	}
-	if tenantID != "" {
-		q.Set("tenant", tenantID)
-	}
-	if f.Limit > 0 {
-		q.Set("limit", fmt.Sprint(f.Limit))
-	}
+	q := f.query(tenantID)
 	var v struct {
 		Requests []Request `json:"requests"`
 	}
@@ -487,9 +561,11 @@ func (tn *Tenant) State(provider string) json.RawMessage {
 	return v.State
 }
 
-// Reset deletes the tenant's state (records, idempotency keys, webhooks,
-// scenario runs) and keeps its credentials. On the handle returned by Start
-// it resets every tenant.
+// Reset clears everything of the tenant a test can change — records,
+// idempotency keys, webhooks, scenario runs, journal entries, fault rules,
+// its clock offset and the scenarios loaded for it — and keeps its
+// credentials. On the handle returned by Start it resets every tenant, the
+// global clock offset and every scenario loaded at run time.
 func (tn *Tenant) Reset() {
 	tn.t.Helper()
 	p := "/reset"

@@ -57,11 +57,16 @@ func TestRunCommands(t *testing.T) {
 		stderrHas string
 	}{
 		{"version", noEnv, []string{"version"}, 0, "fakeprovider " + app.Version + "\n", ""},
+		{"--version", noEnv, []string{"--version"}, 0, "fakeprovider " + app.Version + "\n", ""},
+		{"version --json", noEnv, []string{"version", "--json"}, 0, `{"arch":"`, ""},
+		{"version bad flag", noEnv, []string{"version", "--jsn"}, 2, "", "run \"fakeprovider version -h\" for usage"},
+		{"serve negative retry scale", noEnv, []string{"serve", "--webhook-retry-scale", "-1"}, 2, "", "--webhook-retry-scale must be greater than 0"},
+		{"serve zero retry scale from env", envOf("FAKEPROVIDER_WEBHOOK_RETRY_SCALE", "0"), []string{"serve"}, 2, "", "--webhook-retry-scale must be greater than 0"},
 		{"help", noEnv, []string{"help"}, 0, "fakeprovider health", ""},
 		// A leading flag selects serve (the default command), so --help
 		// lists the serve flags.
 		{"--help", noEnv, []string{"--help"}, 0, "", "FAKEPROVIDER_ADDR"},
-		{"unknown command", noEnv, []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"unknown command", noEnv, []string{"frobnicate"}, 2, "", `unknown command "frobnicate"; run "fakeprovider help"`},
 		{"health live", noEnv, []string{"health", "--addr", live}, 0, "ok " + app.Version, ""},
 		{"health live from env", envOf("FAKEPROVIDER_ADDR", live), []string{"health"}, 0, "ok ", ""},
 		{"health flag wins over env", envOf("FAKEPROVIDER_ADDR", dead), []string{"health", "--addr", live}, 0, "ok ", ""},
@@ -87,6 +92,10 @@ func TestRunCommands(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, c.env, c.args...)
+			// A mistake is one line and a hint, never the whole usage.
+			if code == 2 && strings.Count(stderr, "\n") > 2 {
+				t.Errorf("fakeprovider %s: a usage error of %d lines: %q", strings.Join(c.args, " "), strings.Count(stderr, "\n"), stderr)
+			}
 			if code != c.code || !strings.Contains(stdout, c.stdoutHas) || !strings.Contains(stderr, c.stderrHas) {
 				t.Errorf("fakeprovider %s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					strings.Join(c.args, " "), code, stdout, stderr, c.code, c.stdoutHas, c.stderrHas)
@@ -401,8 +410,30 @@ func TestHealthTLS(t *testing.T) {
 	if code, _, stderr := runCmd(t, noEnv, "health", "--addr", addr, "--tls"); code != 0 {
 		t.Errorf("health --tls: %d %s", code, stderr)
 	}
-	if code, _, _ := runCmd(t, noEnv, "health", "--addr", addr, "--timeout", "2s"); code == 0 {
-		t.Error("plain http health against an https server succeeded")
+	if code, _, stderr := runCmd(t, noEnv, "health", "--addr", addr, "--timeout", "2s"); code != 1 || !strings.Contains(stderr, "speaks HTTPS: use --tls or an https:// URL") {
+		t.Errorf("plain http health against an https server: exit %d, %q (want a hint)", code, stderr)
+	}
+	for _, args := range [][]string{{"--addr", h.URL}, {"--url", h.URL}} {
+		if code, stdout, stderr := runCmd(t, noEnv, append([]string{"health"}, args...)...); code != 0 || !strings.HasPrefix(stdout, "ok ") {
+			t.Errorf("health %v: %d %s %s", args, code, stdout, stderr)
+		}
+	}
+}
+
+// The plain server answering a TLS health check gets a hint too.
+func TestHealthURLAndHint(t *testing.T) {
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()})
+	for _, args := range [][]string{{"--addr", h.URL}, {"--url", h.URL + "/"}, {"--url", h.URL}} {
+		if code, stdout, stderr := runCmd(t, noEnv, append([]string{"health"}, args...)...); code != 0 || !strings.HasPrefix(stdout, "ok ") {
+			t.Errorf("health %v: %d %s %s", args, code, stdout, stderr)
+		}
+	}
+	https := "https://" + strings.TrimPrefix(h.URL, "http://")
+	if code, _, stderr := runCmd(t, noEnv, "health", "--url", https); code != 1 || !strings.Contains(stderr, "drop --tls or use an http:// URL") {
+		t.Errorf("health https against http: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, noEnv, "health", "--url", "ftp://x:1"); code != 2 || !strings.Contains(stderr, "want host:port or an http:// or https:// URL") {
+		t.Errorf("health ftp: %d %q", code, stderr)
 	}
 }
 

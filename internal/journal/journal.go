@@ -38,8 +38,11 @@ type Entry struct {
 	// or a wrong method on a known path).
 	Unmatched bool              `json:"unmatched,omitempty"`
 	Header    map[string]string `json:"request_headers,omitempty"`
-	Body      string            `json:"request_body,omitempty"`
-	Response  string            `json:"response_body,omitempty"`
+	// RespHeader are the answer's headers, redacted and bounded like the
+	// request's.
+	RespHeader map[string]string `json:"response_headers,omitempty"`
+	Body       string            `json:"request_body,omitempty"`
+	Response   string            `json:"response_body,omitempty"`
 }
 
 // Recorder is the entry of a request in flight; handlers annotate it.
@@ -180,6 +183,18 @@ func (j *Journal) Finish(rec *Recorder, status int, d time.Duration) {
 		j.next, j.full = 0, true
 	}
 	j.mu.Unlock()
+}
+
+// SetResponseHeaders records the answer's headers (redacted and bounded)
+// before Finish.
+func (j *Journal) SetResponseHeaders(rec *Recorder, h http.Header) {
+	if rec == nil || len(h) == 0 {
+		return
+	}
+	kept := boundHeaders(j.redact.Headers(h))
+	rec.mu.Lock()
+	rec.e.RespHeader = kept
+	rec.mu.Unlock()
 }
 
 // RedactBody returns the body as it may be journaled.

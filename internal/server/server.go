@@ -237,6 +237,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			if rec != nil {
+				s.journal.SetResponseHeaders(rec, sw.Header())
 				s.journal.Finish(rec, sw.status, time.Since(start))
 			}
 		}()
