@@ -153,13 +153,19 @@ type syncBuffer struct {
 	b     bytes.Buffer
 	ready chan struct{}
 	once  sync.Once
+	// marker closes ready when written (default: the credentials block).
+	marker string
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n, err := s.b.Write(p)
-	if s.ready != nil && strings.Contains(s.b.String(), "default tenant credentials") {
+	marker := s.marker
+	if marker == "" {
+		marker = "default tenant credentials"
+	}
+	if s.ready != nil && strings.Contains(s.b.String(), marker) {
 		s.once.Do(func() { close(s.ready) })
 	}
 	return n, err

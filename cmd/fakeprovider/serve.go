@@ -169,6 +169,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	if err != nil {
 		return err
 	}
+	if sf.logFormat == "json" {
+		printReadyJSON(stdout, a, sf.controlToken != "")
+	} else {
+		printReady(stdout, a, sf.controlToken != "")
+	}
+	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())
+	err = a.Run(ctx)
+	log.Info("stopped")
+	return err
+}
+
+// printReady prints the ready line, the listeners and the default
+// credentials for a person reading a terminal.
+func printReady(stdout io.Writer, a *app.App, token bool) {
 	// A wildcard address (as in a container) is not a URL anyone can open:
 	// print localhost and list the addresses it is reachable on.
 	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", app.OpenableURL(a.URL()))
@@ -180,17 +194,42 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		}
 		fmt.Fprintf(stdout, "  listening on every interface (%s): also reachable%s through published ports (docker run -p)\n", ln, also)
 	}
-	if sf.controlToken != "" {
+	if token {
 		fmt.Fprintf(stdout, "  control API needs the control token; inspector: %s/_fakeprovider/ui#token=…\n", app.OpenableURL(a.URL()))
 	}
 	for _, name := range a.Server.Names() {
 		fmt.Fprintf(stdout, "  %s on %s\n", name, app.OpenableURL(a.Server.URL(name)))
 	}
 	printCredentials(stdout, a)
-	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())
-	err = a.Run(ctx)
-	log.Info("stopped")
-	return err
+}
+
+// printReadyJSON is printReady as one JSON object on one line (with
+// --log-format json), for log collectors: msg, url, inspector, listeners,
+// interfaces and the default tenant's credentials.
+func printReadyJSON(stdout io.Writer, a *app.App, token bool) {
+	url := app.OpenableURL(a.URL())
+	v := map[string]any{
+		"time": time.Now().UTC().Format(time.RFC3339Nano), "level": "INFO", "msg": "fakeprovider ready on " + url,
+		"url": url, "inspector": url + "/_fakeprovider/ui", "control_token_required": token,
+	}
+	hosts := map[string]string{}
+	for _, name := range a.Server.Names() {
+		hosts[name] = app.OpenableURL(a.Server.URL(name))
+	}
+	if len(hosts) > 0 {
+		v["listeners"] = hosts
+	}
+	if app.ListensEverywhere(a.URL()) {
+		v["interfaces"] = app.InterfaceURLs(a.URL())
+	}
+	if view, ok := a.Tenants.View(tenant.DefaultID); ok {
+		v["credentials"] = view
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(stdout, "%s\n", raw)
 }
 
 // printCredentials prints the default tenant's credentials as a short block.

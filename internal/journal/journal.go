@@ -331,6 +331,17 @@ func (j *Journal) size() int {
 	return j.next
 }
 
+// Labels returns what handlers recorded so far: provider, route, tenant and
+// the auth verdict (ok when no verifier ran).
+func (r *Recorder) Labels() (provider, route, tenant string, authOK bool) {
+	if r == nil {
+		return "", "", "", true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.e.Provider, r.e.Route, r.e.Tenant, !r.authSet || r.e.Auth.OK
+}
+
 // ID is the request id (also sent as X-Request-Id).
 func (r *Recorder) ID() string {
 	if r == nil {

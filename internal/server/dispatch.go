@@ -230,8 +230,22 @@ func methodNotAllowed(paths []pathRoute) http.Handler {
 	})
 }
 
+// InspectorPath is the web inspector's page.
+const InspectorPath = ControlPrefix + "/ui"
+
+// toInspector are the paths a person types for the emulator's page.
+var toInspector = map[string]bool{"/": true, ControlPrefix: true, ControlPrefix + "/": true, InspectorPath + "/": true}
+
 func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
+	if d.control != nil && toInspector[path] && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		target := InspectorPath
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+		return
+	}
 	if d.control != nil && (path == ControlPrefix || strings.HasPrefix(path, ControlPrefix+"/")) {
 		d.control.ServeHTTP(w, r)
 		return
