@@ -159,3 +159,21 @@ func TestDeleteTenant(t *testing.T) {
 		}
 	}
 }
+
+// POST /_fakeprovider/scenarios refuses a status the provider does not
+// take, with every problem and its line, instead of failing at run time.
+func TestLoadScenarioChecksMeaning(t *testing.T) {
+	t.Parallel()
+	tn := fakeprovidertest.Shared(t)
+	resp, err := http.Post(tn.URL("")+"/_fakeprovider/scenarios", "application/yaml", strings.NewReader(
+		"version: 1\nname: meaning-x\nprovider: d24\non: deposit.created\npriority: 5\nsteps:\n  - after: 1m\n    status: DECLINEDX\n  - status: NOPE\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e struct{ Message string }
+	json.NewDecoder(resp.Body).Decode(&e)
+	if resp.StatusCode != 422 || !strings.Contains(e.Message, `request:7: status "DECLINEDX"`) || !strings.Contains(e.Message, `request:9: status "NOPE"`) {
+		t.Errorf("load: %d %q", resp.StatusCode, e.Message)
+	}
+}

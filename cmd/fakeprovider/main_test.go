@@ -198,6 +198,16 @@ func TestScenariosLint(t *testing.T) {
 		{"unknown provider", []string{unknown}, 1, []string{unknown + ":3:", "unknown provider"}},
 		{"directory", []string{dir}, 1, []string{broken + ":2:", unknown + ":3:"}},
 		{"missing file", []string{filepath.Join(dir, "nope.yaml")}, 1, nil},
+		// Meaning, not just form: a status the provider does not take, every
+		// problem of a file with its line, plain words.
+		{"unknown status, every error", []string{write("status.yaml",
+			"version: 1\nname: st-x\nprovider: d24\non: deposit.created\nsteps:\n  - after: 1m\n    status: DECLINEDX\n  - status: COMPLETED\n  - status: PAIDX\n")},
+			1, []string{"status.yaml:6: status \"DECLINEDX\": unknown deposit status", "status.yaml:9: status \"PAIDX\""}},
+		{"several problems", []string{write("many.yaml", "version: 1\nname: Bad_Name\nprovider: d24\non: deposit.nope\nsteps: []\n")},
+			1, []string{"many.yaml:2: name must be kebab-case", "many.yaml:4: provider d24 has no event \"deposit.nope\"", "many.yaml:5: a scenario needs at least one step"}},
+		{"empty file", []string{write("empty.yaml", "")}, 1, []string{"empty.yaml:1: the file is empty"}},
+		{"wrong type in plain words", []string{write("prio.yaml", "version: 1\nname: p-x\nprovider: d24\non: deposit.created\npriority: high\nsteps: [{stop: true}]\n")},
+			1, []string{`prio.yaml:5: priority: "high" is not a whole number`}},
 	}
 	if p, ev, ok := anyEvent(t); ok {
 		valid := write("valid.yaml", fmt.Sprintf("version: 1\nname: lint-ok\nprovider: %s\non: %s\nsteps:\n  - after: 10s\n    stop: true\n", p, ev))
@@ -219,6 +229,11 @@ func TestScenariosLint(t *testing.T) {
 			for _, s := range c.stdout {
 				if !strings.Contains(stdout, s) {
 					t.Errorf("stdout %q lacks %q", stdout, s)
+				}
+			}
+			for _, raw := range []string{"EOF", "cannot unmarshal", "!!str"} {
+				if strings.Contains(stdout, raw) {
+					t.Errorf("stdout %q has the parser's %q", stdout, raw)
 				}
 			}
 		})

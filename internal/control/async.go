@@ -201,7 +201,8 @@ func (m *Async) loadScenario(r *http.Request) (any, error) {
 	if err != nil {
 		var le *scenario.LintError
 		if errors.As(err, &le) {
-			return nil, &platform.ControlError{Status: http.StatusUnprocessableEntity, Message: le.Error()}
+			// Every problem of the file, one a line.
+			return nil, &platform.ControlError{Status: http.StatusUnprocessableEntity, Message: err.Error()}
 		}
 		return nil, platform.BadControl("%v", err)
 	}

@@ -242,7 +242,7 @@ func (e *Engine) add(sc *Scenario) error {
 // AddRuntime validates a scenario sent at run time, stores it (it survives
 // restarts) and activates it.
 func (e *Engine) AddRuntime(ctx context.Context, data []byte) (*Scenario, error) {
-	sc, err := Parse("request", data, e.events)
+	sc, err := e.Lint(ctx, "request", data)
 	if err != nil {
 		return nil, err
 	}
