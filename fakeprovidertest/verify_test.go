@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/fakeprovidertest"
+	"github.com/fakeprovider/fakeprovider/internal/platformtest"
 )
 
 // A test asserts on what its client sent, with typed credentials, faults,
@@ -176,4 +177,37 @@ func TestLoadScenarioChecksMeaning(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(e.Message, `request:7: status "DECLINEDX"`) || !strings.Contains(e.Message, `request:9: status "NOPE"`) {
 		t.Errorf("load: %d %q", resp.StatusCode, e.Message)
 	}
+}
+
+// The helpers work the same against an emulator in another process (the
+// real binary), as they do against a container.
+func TestVerifyHelpersAgainstBinary(t *testing.T) {
+	t.Parallel()
+	p := platformtest.StartBinary(t)
+	srv := fakeprovidertest.Connect(t, p.URL)
+	tn := srv.NewTenant()
+	if tn.CRMCredentials().APIKey == "" || tn.D24Credentials().Login == "" {
+		t.Fatal("typed credentials over the wire are empty")
+	}
+	req, _ := http.NewRequest(http.MethodGet, tn.URL("crm")+"/public/v1/users?skip=0&limit=5", nil)
+	if err := tn.Sign(req, nil); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got := tn.RequireRequest(fakeprovidertest.Filter{Provider: "crm", Method: "GET", Status: "200"})
+	if got.Tenant != tn.ID || tn.Count(fakeprovidertest.Filter{}) != 1 {
+		t.Errorf("journal over the wire: %+v", got)
+	}
+	f := tn.AddFault(fakeprovidertest.Fault{Provider: "crm", Status: 500, Count: 1})
+	if len(tn.Faults()) == 0 {
+		t.Error("no faults listed")
+	}
+	tn.RemoveFault(f.ID)
+	tn.ClearRequests()
+	tn.RequireNoRequest(fakeprovidertest.Filter{})
+	tn.Delete()
 }
