@@ -206,6 +206,12 @@ func TestScenariosLint(t *testing.T) {
 		{"several problems", []string{write("many.yaml", "version: 1\nname: Bad_Name\nprovider: d24\non: deposit.nope\nsteps: []\n")},
 			1, []string{"many.yaml:2: name must be kebab-case", "many.yaml:4: provider d24 has no event \"deposit.nope\"", "many.yaml:5: a scenario needs at least one step"}},
 		{"empty file", []string{write("empty.yaml", "")}, 1, []string{"empty.yaml:1: the file is empty"}},
+		{"unknown match field", []string{write("field.yaml",
+			"version: 1\nname: f-x\nprovider: d24\non: deposit.created\nmatch:\n  - {field: ammount, range: {min: 10}}\nsteps: [{stop: true}]\n")},
+			1, []string{`field.yaml:6: match field "ammount": event deposit.created of d24 has no such field; did you mean "amount"?`}},
+		{"known match field", []string{write("field-ok.yaml",
+			"version: 1\nname: f-ok\nprovider: crowdtrust\non: check.created\nmatch:\n  - {field: ssn.last4, equals: \"1234\"}\nsteps: [{stop: true}]\n")},
+			0, []string{"ok "}},
 		{"wrong type in plain words", []string{write("prio.yaml", "version: 1\nname: p-x\nprovider: d24\non: deposit.created\npriority: high\nsteps: [{stop: true}]\n")},
 			1, []string{`prio.yaml:5: priority: "high" is not a whole number`}},
 	}

@@ -193,6 +193,11 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		return nil
 	})
 	engine.SetMounts(mounts)
+	for _, p := range providers {
+		if ef, ok := p.(scenario.EventFielder); ok {
+			engine.DeclareFields(p.Name(), ef.EventFields())
+		}
+	}
 	if err := engine.Load(ctx, opts.ScenariosDir, func(raw []byte) error {
 		var off clock.Offsets
 		if err := json.Unmarshal(raw, &off); err != nil {

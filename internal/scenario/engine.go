@@ -93,6 +93,8 @@ type Engine struct {
 	advanceMu sync.Mutex
 	// shadowed are built-in defaults replaced by a user default.
 	shadowed map[string]*Scenario
+	// fields are the declared fields of events: provider → event → fields.
+	fields map[string]map[string][]string
 }
 
 type pendingRun struct {
@@ -197,7 +199,7 @@ func (e *Engine) loadFS(fsys fs.FS, source string) error {
 		if err != nil {
 			return err
 		}
-		sc, err := Parse(source+p, data, e.events)
+		sc, err := e.Lint(context.Background(), source+p, data)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,10 @@ package scenario
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/store"
@@ -23,7 +26,8 @@ func (e *Engine) Lint(ctx context.Context, file string, data []byte) (*Scenario,
 	if err != nil {
 		return nil, err
 	}
-	if errs := e.checkStatuses(ctx, sc); len(errs) > 0 {
+	errs := append(e.checkFields(sc), e.checkStatuses(ctx, sc)...)
+	if len(errs) > 0 {
 		errs.setFile(file)
 		if len(errs) == 1 {
 			return nil, errs[0]
@@ -69,4 +73,74 @@ func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
 		return nil
 	})
 	return errs
+}
+
+// EventFielder is implemented by providers that declare the fields of their
+// events: a scenario's match condition on such an event must name one.
+type EventFielder interface {
+	EventFields() map[string][]string
+}
+
+// DeclareFields records the fields of provider's events (event → fields).
+func (e *Engine) DeclareFields(provider string, fields map[string][]string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fields == nil {
+		e.fields = map[string]map[string][]string{}
+	}
+	e.fields[provider] = fields
+}
+
+// checkFields checks each match condition's field against the event's
+// declared fields (events without a declaration are not checked).
+func (e *Engine) checkFields(sc *Scenario) LintErrors {
+	e.mu.RLock()
+	known, declared := e.fields[sc.Provider][sc.On]
+	e.mu.RUnlock()
+	if !declared {
+		return nil
+	}
+	var errs LintErrors
+	for _, c := range sc.Match {
+		if c.Field == "" || slices.Contains(known, c.Field) {
+			continue
+		}
+		msg := fmt.Sprintf("match field %q: event %s of %s has no such field (it has: %s)", c.Field, sc.On, sc.Provider, strings.Join(known, ", "))
+		if near := nearest(c.Field, known); near != "" {
+			msg = fmt.Sprintf("match field %q: event %s of %s has no such field; did you mean %q? (it has: %s)", c.Field, sc.On, sc.Provider, near, strings.Join(known, ", "))
+		}
+		errs = append(errs, lineErr(c.line, "%s", msg))
+	}
+	return errs
+}
+
+// nearest is the known name at most two edits from name, if one is.
+func nearest(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := levenshtein(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
