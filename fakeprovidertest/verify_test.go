@@ -211,3 +211,22 @@ func TestVerifyHelpersAgainstBinary(t *testing.T) {
 	tn.RequireNoRequest(fakeprovidertest.Filter{})
 	tn.Delete()
 }
+
+// A Shared tenant is deleted when its test passes, so a long-running
+// emulator does not collect one per test.
+func TestSharedTenantDeletedAfterTest(t *testing.T) {
+	t.Parallel()
+	var id, base string
+	t.Run("uses a tenant", func(t *testing.T) {
+		tn := fakeprovidertest.Shared(t)
+		id, base = tn.ID, tn.URL("")
+	})
+	resp, err := http.Get(base + "/_fakeprovider/credentials?tenant=" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("the passed test's tenant %s is still there: %d", id, resp.StatusCode)
+	}
+}
