@@ -312,3 +312,33 @@ func TestWebhookView(t *testing.T) {
 		}
 	}
 }
+
+// The shapes of the journal's and the deletions' answers are guarded like
+// the others.
+func TestVerifyGoldens(t *testing.T) {
+	h := newHarness(t)
+	createWidget(t, h, platformtest.WidgetKey, "gear")
+	call(t, "GET", h.URL+"/widget/1", "", map[string]string{"X-Key": platformtest.WidgetKey})
+	tid := h.NewTenant()
+	for _, c := range []struct {
+		golden, method, path, body string
+		status                     int
+	}{
+		{"requests_count", "GET", "/requests/count?method=POST", "", 200},
+		{"requests_count_post", "POST", "/requests/count", `{"status":"2xx"}`, 200},
+		{"requests_find", "POST", "/requests/find", `{"path_prefix":"/widgets","limit":1}`, 200},
+		{"requests_unmatched", "GET", "/requests/unmatched", "", 200},
+		{"error_requests_bad_status", "GET", "/requests?status=abc", "", 400},
+		{"requests_delete", "DELETE", "/requests?tenant=" + tid, "", 200},
+		{"error_delete_default_tenant", "DELETE", "/tenants/default", "", 409},
+		{"error_delete_unknown_scenario", "DELETE", "/scenarios/nope", "", 404},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			a := call(t, c.method, h.URL+"/_fakeprovider"+c.path, c.body, nil)
+			if a.status != c.status {
+				t.Fatalf("%s %s: %d %s", c.method, c.path, a.status, a.body)
+			}
+			checkGolden(t, c.golden, a.status, a.body)
+		})
+	}
+}
