@@ -25,8 +25,8 @@ func (e *Engine) shadow(sc *Scenario) {
 }
 
 // Remove deletes a scenario loaded at run time, from memory and the store;
-// a built-in default it replaced is active again. Runs already started
-// keep going with the definition they were started with.
+// a built-in default it replaced is active again. Runs it had started end,
+// at their next step, failed with "scenario … is no longer loaded".
 func (e *Engine) Remove(ctx context.Context, name string) (*Scenario, error) {
 	sc, ok := e.Get(name)
 	if !ok {
