@@ -36,14 +36,21 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
-# Chromium for the inspector's browser test (Debian package; needs root or
-# sudo). Without it the browser test skips, unless
+# Chromium for the inspector's browser test (Debian packages chromium and
+# fonts-dejavu-core, installed system-wide with apt-get; needs root or sudo;
+# the script says what it does). Without it the browser test skips, unless
 # FAKEPROVIDER_REQUIRE_BROWSER=1 (CI) makes it fail.
 browser:
 	-@sh scripts/install-browser.sh
 
+# The suite runs with a TMPDIR of its own, removed afterwards whatever the
+# outcome: what tests leave there (the binaries internal/platformtest
+# builds, a killed test's files) does not pile up in /tmp.
 unit: browser
-	$(GO) test -race -count=1 -timeout 30m ./...
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/fakeprovider-test-XXXXXX") && \
+	echo "make unit: temporary files in $$tmp (removed afterwards)" && \
+	TMPDIR=$$tmp $(GO) test -race -count=1 -timeout 30m ./...; \
+	status=$$?; rm -rf "$$tmp"; exit $$status
 
 # The testcontainers module (testcontainers/fakeprovider, a Go module of its
 # own, so not in ./...): vet, staticcheck and its tests against the image.

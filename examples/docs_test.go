@@ -99,3 +99,74 @@ func TestReadmeFirstScreenSnippet(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+var shBlock = regexp.MustCompile("(?s)(<!--[^\\n]*-->\\s*)?```(?:sh|bash|console)\\n(.*?)```")
+
+// TestEveryDocumentedCommandRuns: a shell block of docs/*.md that runs curl
+// or fakeprovider is marked <!-- run … --> (and so executed by
+// TestCurlWalkthroughs, for examples-curl.md) or says why it is not
+// (<!-- norun: reason -->), so that no documented command goes stale
+// unnoticed.
+func TestEveryDocumentedCommandRuns(t *testing.T) {
+	files, err := filepath.Glob("../docs/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no docs: %v", err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range shBlock.FindAllStringSubmatchIndex(string(raw), -1) {
+			body := string(raw[m[4]:m[5]])
+			if !strings.Contains(body, "curl ") && !strings.Contains(body, "fakeprovider ") {
+				continue
+			}
+			marker := ""
+			if m[2] >= 0 {
+				marker = string(raw[m[2]:m[3]])
+			}
+			line := strings.Count(string(raw[:m[0]]), "\n") + 1
+			switch {
+			case strings.HasPrefix(marker, "<!-- run"):
+				if filepath.Base(f) != "examples-curl.md" {
+					t.Errorf("%s:%d: a <!-- run --> block outside examples-curl.md is not executed", f, line)
+				}
+			case strings.HasPrefix(marker, "<!-- norun: "):
+			default:
+				t.Errorf("%s:%d: a documented command that no test runs; mark it <!-- run … --> (examples-curl.md) or <!-- norun: why -->", f, line)
+			}
+		}
+	}
+}
+
+var mdLink = regexp.MustCompile(`\]\(([^)#\s]+)(?:#[^)]*)?\)`)
+
+// TestDocsCiteRepositoryFiles: the relative links of the READMEs and docs
+// lead to files of this repository, and no page cites the research notes
+// as if they were in it.
+func TestDocsCiteRepositoryFiles(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"../*.md", "../docs/*.md", "../emulator/*/README.md", "../scenarios/*/README.md", "../scenarios/README.md", "../testcontainers/*/README.md"} {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), "shared/specs") || strings.Contains(string(raw), "shared/seeds") {
+			t.Errorf("%s cites shared/, which is not in the repository", f)
+		}
+		for _, m := range mdLink.FindAllStringSubmatch(string(raw), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(f), target)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", f, target)
+			}
+		}
+	}
+}

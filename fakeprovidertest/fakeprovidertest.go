@@ -22,6 +22,7 @@ package fakeprovidertest
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -165,9 +166,31 @@ func (s *Server) Close() error {
 
 // URL returns the base URL of provider ("d24", "crm", "difitek",
 // "crowdtrust"): BaseURL + "/" + provider. URL("") is BaseURL.
+// A name that is neither a provider nor one of its extra hosts
+// ("d24-card") fails the test (or panics without one): a typo must not
+// become a URL that answers 404 later.
 func (s *Server) URL(provider string) string {
 	if provider == "" {
 		return s.BaseURL
+	}
+	var t testing.TB
+	if s.Tenant != nil {
+		t = s.Tenant.t
+	}
+	return s.urlFor(t, provider)
+}
+
+func (s *Server) urlFor(t testing.TB, provider string) string {
+	if provider == "" {
+		return s.BaseURL
+	}
+	if !s.knownHost(provider) {
+		msg := fmt.Sprintf("fakeprovidertest: URL(%q): no such provider or host (have %s)", provider, strings.Join(s.hostNames(), ", "))
+		if t != nil {
+			t.Helper()
+			t.Fatal(msg)
+		}
+		panic(msg)
 	}
 	return s.BaseURL + "/" + provider
 }
@@ -199,7 +222,12 @@ type Tenant struct {
 func (tn *Tenant) Server() *Server { return tn.srv }
 
 // URL is Server().URL(provider).
-func (tn *Tenant) URL(provider string) string { return tn.srv.URL(provider) }
+func (tn *Tenant) URL(provider string) string {
+	if tn.t != nil {
+		tn.t.Helper()
+	}
+	return tn.srv.urlFor(tn.t, provider)
+}
 
 // NewTenant mints a tenant with fresh random credentials for every provider.
 // Its data, webhooks and clock offset are isolated from every other tenant.
@@ -327,27 +355,58 @@ func (tn *Tenant) Runs() []Run {
 
 // Delivery is an outgoing webhook with every attempt.
 type Delivery struct {
-	ID       string     `json:"id"`
-	Tenant   string     `json:"tenant"`
-	Provider string     `json:"provider"`
-	Status   string     `json:"status"` // pending, delivered, failed, dropped
-	Created  time.Time  `json:"created"`
-	NextAt   *time.Time `json:"next_attempt_at,omitempty"`
-	Delivery struct {
-		URL        string `json:"url"`
-		Method     string `json:"method,omitempty"`
-		Body       []byte `json:"body"`
-		Event      string `json:"event,omitempty"`
-		Kind       string `json:"kind,omitempty"`
-		ResourceID string `json:"resource_id,omitempty"`
-	} `json:"delivery"`
-	Attempts []Attempt `json:"attempts"`
+	ID       string          `json:"id"`
+	Tenant   string          `json:"tenant"`
+	Provider string          `json:"provider"`
+	Status   string          `json:"status"` // pending, delivered, failed, dropped
+	Created  time.Time       `json:"created"`
+	NextAt   *time.Time      `json:"next_attempt_at,omitempty"`
+	Delivery DeliveryRequest `json:"delivery"`
+	Attempts []Attempt       `json:"attempts"`
 }
 
-// Attempt is one try to deliver a webhook.
+// DeliveryRequest is what a delivery sends.
+type DeliveryRequest struct {
+	URL        string `json:"url"`
+	Method     string `json:"method,omitempty"`
+	Body       []byte `json:"-"`
+	Event      string `json:"event,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	ResourceID string `json:"resource_id,omitempty"`
+	// Retry lists the provider's retry waits ("5m0s", …).
+	Retry []string `json:"retry,omitempty"`
+}
+
+// UnmarshalJSON reads the body as the control API sends it: text, or
+// base64 with "body_encoding":"base64".
+func (d *DeliveryRequest) UnmarshalJSON(b []byte) error {
+	type plain DeliveryRequest
+	var v struct {
+		plain
+		Body     string `json:"body"`
+		Encoding string `json:"body_encoding"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*d = DeliveryRequest(v.plain)
+	d.Body = []byte(v.Body)
+	if v.Encoding == "base64" {
+		raw, err := base64.StdEncoding.DecodeString(v.Body)
+		if err != nil {
+			return fmt.Errorf("delivery body: %w", err)
+		}
+		d.Body = raw
+	}
+	return nil
+}
+
+// Attempt is one try to deliver a webhook. Time is scenario time, like
+// every time of a Delivery; WallTime is the wall clock's.
 type Attempt struct {
 	Time          time.Time         `json:"time"`
 	ScenarioTime  time.Time         `json:"scenario_time"`
+	WallTime      time.Time         `json:"wall_time"`
 	URL           string            `json:"url"`
 	Method        string            `json:"method"`
 	RequestHeader map[string]string `json:"request_headers"`
@@ -378,10 +437,63 @@ func (tn *Tenant) Resend(id string) Delivery {
 	return d
 }
 
-// Filter selects journal entries (zero values: everything).
+// Filter selects journal entries: every set field must hold (zero values:
+// everything). See GET /_fakeprovider/requests.
 type Filter struct {
 	Provider string
-	Limit    int // default 100
+	Method   string // case-insensitive
+	// Path is the exact path; PathPrefix a prefix of it.
+	Path       string
+	PathPrefix string
+	// Status is an exact status (404) or a class ("4xx").
+	Status string
+	// Auth is "ok" or "failed" (the auth verdict), or "" for either.
+	Auth string
+	// Route is the route name; Unmatched selects requests no route matched.
+	Route     string
+	Unmatched bool
+	// Since and Until bound the arrival time (wall clock): Since ≤ t < Until.
+	Since, Until time.Time
+	// Text is a case-insensitive substring of the path, query, route, auth
+	// reason or a (redacted) body.
+	Text   string
+	Limit  int // default 100, at most 1000
+	Offset int
+}
+
+// query is f as GET /requests parameters.
+func (f Filter) query(tenantID string) url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("provider", f.Provider)
+	set("tenant", tenantID)
+	set("method", f.Method)
+	set("path", f.Path)
+	set("path_prefix", f.PathPrefix)
+	set("status", f.Status)
+	set("auth", f.Auth)
+	set("route", f.Route)
+	set("text", f.Text)
+	if f.Unmatched {
+		q.Set("unmatched", "true")
+	}
+	if !f.Since.IsZero() {
+		q.Set("since", f.Since.UTC().Format(time.RFC3339Nano))
+	}
+	if !f.Until.IsZero() {
+		q.Set("until", f.Until.UTC().Format(time.RFC3339Nano))
+	}
+	if f.Limit > 0 {
+		q.Set("limit", fmt.Sprint(f.Limit))
+	}
+	if f.Offset > 0 {
+		q.Set("offset", fmt.Sprint(f.Offset))
+	}
+	return q
 }
 
 // Request is one journal entry: a request a provider received, with the
@@ -403,9 +515,12 @@ type Request struct {
 		Reason string `json:"reason,omitempty"`
 	} `json:"auth"`
 	Fault          string            `json:"fault,omitempty"`
+	Unmatched      bool              `json:"unmatched,omitempty"`
 	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	RequestBody    string            `json:"request_body,omitempty"`
-	ResponseBody   string            `json:"response_body,omitempty"`
+	// ResponseHeaders are the answer's headers (redacted like the request's).
+	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
+	RequestBody     string            `json:"request_body,omitempty"`
+	ResponseBody    string            `json:"response_body,omitempty"`
 }
 
 // Requests lists the requests the tenant's credentials made, newest first.
@@ -423,16 +538,7 @@ func (tn *Tenant) RequestsAll(f Filter) []Request {
 }
 
 func (tn *Tenant) requests(f Filter, tenantID string) []Request {
-	q := url.Values{}
-	if f.Provider != "" {
-		q.Set("provider", f.Provider)
-	}
-	if tenantID != "" {
-		q.Set("tenant", tenantID)
-	}
-	if f.Limit > 0 {
-		q.Set("limit", fmt.Sprint(f.Limit))
-	}
+	q := f.query(tenantID)
 	var v struct {
 		Requests []Request `json:"requests"`
 	}
@@ -455,9 +561,11 @@ func (tn *Tenant) State(provider string) json.RawMessage {
 	return v.State
 }
 
-// Reset deletes the tenant's state (records, idempotency keys, webhooks,
-// scenario runs) and keeps its credentials. On the handle returned by Start
-// it resets every tenant.
+// Reset clears everything of the tenant a test can change — records,
+// idempotency keys, webhooks, scenario runs, journal entries, fault rules,
+// its clock offset and the scenarios loaded for it — and keeps its
+// credentials. On the handle returned by Start it resets every tenant, the
+// global clock offset and every scenario loaded at run time.
 func (tn *Tenant) Reset() {
 	tn.t.Helper()
 	p := "/reset"

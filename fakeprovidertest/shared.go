@@ -3,6 +3,8 @@ package fakeprovidertest
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -38,7 +40,8 @@ func Main(m *testing.M) int {
 // credentials; data, webhooks, scenario runs and clock offset of its own),
 // so tests using it can run with t.Parallel() without seeing each other.
 // Its Advance and Reset act on that tenant only. See Main. With
-// $FAKEPROVIDER_URL set, the shared server is that running emulator.
+// $FAKEPROVIDER_URL set, the shared server is that running emulator. The
+// tenant is deleted when the test ends, unless it failed.
 func Shared(t testing.TB) *Tenant {
 	t.Helper()
 	shared.once.Do(func() {
@@ -51,7 +54,16 @@ func Shared(t testing.TB) *Tenant {
 	if shared.err != nil {
 		t.Fatalf("fakeprovidertest: start shared server: %v", shared.err)
 	}
-	return shared.srv.Tenant.For(t).NewTenant()
+	tn := shared.srv.Tenant.For(t).NewTenant()
+	// A long-running emulator ($FAKEPROVIDER_URL) would otherwise collect a
+	// tenant per test: the tenant goes when its test passes, and stays, for
+	// the inspector, when it fails.
+	t.Cleanup(func() {
+		if !t.Failed() {
+			shared.srv.call(http.MethodDelete, "/tenants/"+url.PathEscape(tn.ID), nil, nil) //nolint:errcheck // deleted by the test already is fine
+		}
+	})
+	return tn
 }
 
 func sharedOptions() (o appOptions) {

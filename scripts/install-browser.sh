@@ -28,6 +28,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 
+echo "install-browser: installing Chromium for the inspector's browser test: Debian packages chromium and fonts-dejavu-core, system-wide with ${SUDO:+sudo }apt-get (skip it with FAKEPROVIDER_BROWSER=/path/to/chromium)"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null

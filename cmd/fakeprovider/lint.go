@@ -25,7 +25,6 @@ func lintScenarios(paths []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	events := a.Engine.Events()
 
 	var files []string
 	for _, p := range paths {
@@ -59,11 +58,11 @@ func lintScenarios(paths []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if _, err := scenario.Parse(f, data, events); err != nil {
+		if _, err := a.Engine.Lint(context.Background(), f, data); err != nil {
 			bad++
 			var le *scenario.LintError
 			if errors.As(err, &le) {
-				fmt.Fprintln(stdout, le.Error())
+				fmt.Fprintln(stdout, err.Error()) // every problem, one a line
 			} else {
 				fmt.Fprintf(stdout, "%s: %v\n", f, err)
 			}

@@ -2,8 +2,8 @@
 // CrowdTrust APIs on localhost for integration tests and development.
 //
 //	fakeprovider [serve] [flags]   run the emulator (default)
-//	fakeprovider health [--addr]   exit 0 when the server at --addr is healthy
-//	fakeprovider version           print the version
+//	fakeprovider health [--addr|--url]  exit 0 when the server is healthy
+//	fakeprovider version [--json]  print the version (also --version)
 //	fakeprovider sign PROVIDER …   print the headers a real client would send
 //	fakeprovider scenarios lint DIR…  validate scenario files
 package main
@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // the scratch image has no zoneinfo
 )
@@ -32,7 +33,10 @@ var errUsage = errors.New("usage")
 // run is main without the process: testable, no globals.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) int {
 	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	switch {
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		cmd, args = "version", args[1:]
+	case len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-':
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -42,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	case "health":
 		err = health(ctx, args, stdout, stderr, env)
 	case "version":
-		err = version(stdout)
+		err = version(args, stdout, stderr)
 	case "sign":
 		err = sign(args, stdout, stderr, env)
 	case "scenarios":
@@ -51,14 +55,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		fmt.Fprint(stdout, usageText)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "fakeprovider: unknown command %q\n\n%s", cmd, usageText)
+		fmt.Fprintf(stderr, "fakeprovider: unknown command %q; run \"fakeprovider help\" for the commands\n", cmd)
 		return 2
 	}
-	if err == nil {
+	if err == nil || errors.Is(err, errHelp) {
 		return 0
 	}
 	if errors.Is(err, errUsage) {
-		fmt.Fprintf(stderr, "fakeprovider %s: %v\n", cmd, err)
+		fmt.Fprintf(stderr, "fakeprovider %s: %s\nrun \"fakeprovider %s -h\" for usage\n", cmd, strings.TrimPrefix(err.Error(), "usage: "), cmd)
 		return 2
 	}
 	fmt.Fprintf(stderr, "fakeprovider %s: %v\n", cmd, err)
@@ -69,8 +73,8 @@ const usageText = `fakeprovider emulates the Difitek, D24, CRM Open API and Crow
 
 Usage:
   fakeprovider [serve] [flags]        run the emulator (default command)
-  fakeprovider health [--addr ADDR]   exit 0 when the server at ADDR answers healthy
-  fakeprovider version                print the version
+  fakeprovider health [--addr ADDR]   exit 0 when the server answers healthy (ADDR: host:port or a URL)
+  fakeprovider version [--json]       print the version (also: fakeprovider --version)
   fakeprovider sign PROVIDER [flags]  print the headers a real client would send (for curl)
   fakeprovider scenarios lint PATH…   validate scenario files (line-numbered errors)
 

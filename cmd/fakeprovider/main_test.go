@@ -57,11 +57,16 @@ func TestRunCommands(t *testing.T) {
 		stderrHas string
 	}{
 		{"version", noEnv, []string{"version"}, 0, "fakeprovider " + app.Version + "\n", ""},
+		{"--version", noEnv, []string{"--version"}, 0, "fakeprovider " + app.Version + "\n", ""},
+		{"version --json", noEnv, []string{"version", "--json"}, 0, `{"arch":"`, ""},
+		{"version bad flag", noEnv, []string{"version", "--jsn"}, 2, "", "run \"fakeprovider version -h\" for usage"},
+		{"serve negative retry scale", noEnv, []string{"serve", "--webhook-retry-scale", "-1"}, 2, "", "--webhook-retry-scale must be greater than 0"},
+		{"serve zero retry scale from env", envOf("FAKEPROVIDER_WEBHOOK_RETRY_SCALE", "0"), []string{"serve"}, 2, "", "--webhook-retry-scale must be greater than 0"},
 		{"help", noEnv, []string{"help"}, 0, "fakeprovider health", ""},
 		// A leading flag selects serve (the default command), so --help
 		// lists the serve flags.
 		{"--help", noEnv, []string{"--help"}, 0, "", "FAKEPROVIDER_ADDR"},
-		{"unknown command", noEnv, []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"unknown command", noEnv, []string{"frobnicate"}, 2, "", `unknown command "frobnicate"; run "fakeprovider help"`},
 		{"health live", noEnv, []string{"health", "--addr", live}, 0, "ok " + app.Version, ""},
 		{"health live from env", envOf("FAKEPROVIDER_ADDR", live), []string{"health"}, 0, "ok ", ""},
 		{"health flag wins over env", envOf("FAKEPROVIDER_ADDR", dead), []string{"health", "--addr", live}, 0, "ok ", ""},
@@ -91,6 +96,10 @@ func TestRunCommands(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, c.env, c.args...)
+			// A mistake is one line and a hint, never the whole usage.
+			if code == 2 && strings.Count(stderr, "\n") > 2 {
+				t.Errorf("fakeprovider %s: a usage error of %d lines: %q", strings.Join(c.args, " "), strings.Count(stderr, "\n"), stderr)
+			}
 			if code != c.code || !strings.Contains(stdout, c.stdoutHas) || !strings.Contains(stderr, c.stderrHas) {
 				t.Errorf("fakeprovider %s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
 					strings.Join(c.args, " "), code, stdout, stderr, c.code, c.stdoutHas, c.stderrHas)
@@ -148,13 +157,19 @@ type syncBuffer struct {
 	b     bytes.Buffer
 	ready chan struct{}
 	once  sync.Once
+	// marker closes ready when written (default: the credentials block).
+	marker string
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n, err := s.b.Write(p)
-	if s.ready != nil && strings.Contains(s.b.String(), "default tenant credentials") {
+	marker := s.marker
+	if marker == "" {
+		marker = "default tenant credentials"
+	}
+	if s.ready != nil && strings.Contains(s.b.String(), marker) {
 		s.once.Do(func() { close(s.ready) })
 	}
 	return n, err
@@ -187,6 +202,22 @@ func TestScenariosLint(t *testing.T) {
 		{"unknown provider", []string{unknown}, 1, []string{unknown + ":3:", "unknown provider"}},
 		{"directory", []string{dir}, 1, []string{broken + ":2:", unknown + ":3:"}},
 		{"missing file", []string{filepath.Join(dir, "nope.yaml")}, 1, nil},
+		// Meaning, not just form: a status the provider does not take, every
+		// problem of a file with its line, plain words.
+		{"unknown status, every error", []string{write("status.yaml",
+			"version: 1\nname: st-x\nprovider: d24\non: deposit.created\nsteps:\n  - after: 1m\n    status: DECLINEDX\n  - status: COMPLETED\n  - status: PAIDX\n")},
+			1, []string{"status.yaml:6: status \"DECLINEDX\": unknown deposit status", "status.yaml:9: status \"PAIDX\""}},
+		{"several problems", []string{write("many.yaml", "version: 1\nname: Bad_Name\nprovider: d24\non: deposit.nope\nsteps: []\n")},
+			1, []string{"many.yaml:2: name must be kebab-case", "many.yaml:4: provider d24 has no event \"deposit.nope\"", "many.yaml:5: a scenario needs at least one step"}},
+		{"empty file", []string{write("empty.yaml", "")}, 1, []string{"empty.yaml:1: the file is empty"}},
+		{"unknown match field", []string{write("field.yaml",
+			"version: 1\nname: f-x\nprovider: d24\non: deposit.created\nmatch:\n  - {field: ammount, range: {min: 10}}\nsteps: [{stop: true}]\n")},
+			1, []string{`field.yaml:6: match field "ammount": event deposit.created of d24 has no such field; did you mean "amount"?`}},
+		{"known match field", []string{write("field-ok.yaml",
+			"version: 1\nname: f-ok\nprovider: crowdtrust\non: check.created\nmatch:\n  - {field: ssn.last4, equals: \"1234\"}\nsteps: [{stop: true}]\n")},
+			0, []string{"ok "}},
+		{"wrong type in plain words", []string{write("prio.yaml", "version: 1\nname: p-x\nprovider: d24\non: deposit.created\npriority: high\nsteps: [{stop: true}]\n")},
+			1, []string{`prio.yaml:5: priority: "high" is not a whole number`}},
 	}
 	if p, ev, ok := anyEvent(t); ok {
 		valid := write("valid.yaml", fmt.Sprintf("version: 1\nname: lint-ok\nprovider: %s\non: %s\nsteps:\n  - after: 10s\n    stop: true\n", p, ev))
@@ -208,6 +239,11 @@ func TestScenariosLint(t *testing.T) {
 			for _, s := range c.stdout {
 				if !strings.Contains(stdout, s) {
 					t.Errorf("stdout %q lacks %q", stdout, s)
+				}
+			}
+			for _, raw := range []string{"EOF", "cannot unmarshal", "!!str"} {
+				if strings.Contains(stdout, raw) {
+					t.Errorf("stdout %q has the parser's %q", stdout, raw)
 				}
 			}
 		})
@@ -405,8 +441,30 @@ func TestHealthTLS(t *testing.T) {
 	if code, _, stderr := runCmd(t, noEnv, "health", "--addr", addr, "--tls"); code != 0 {
 		t.Errorf("health --tls: %d %s", code, stderr)
 	}
-	if code, _, _ := runCmd(t, noEnv, "health", "--addr", addr, "--timeout", "2s"); code == 0 {
-		t.Error("plain http health against an https server succeeded")
+	if code, _, stderr := runCmd(t, noEnv, "health", "--addr", addr, "--timeout", "2s"); code != 1 || !strings.Contains(stderr, "speaks HTTPS: use --tls or an https:// URL") {
+		t.Errorf("plain http health against an https server: exit %d, %q (want a hint)", code, stderr)
+	}
+	for _, args := range [][]string{{"--addr", h.URL}, {"--url", h.URL}} {
+		if code, stdout, stderr := runCmd(t, noEnv, append([]string{"health"}, args...)...); code != 0 || !strings.HasPrefix(stdout, "ok ") {
+			t.Errorf("health %v: %d %s %s", args, code, stdout, stderr)
+		}
+	}
+}
+
+// The plain server answering a TLS health check gets a hint too.
+func TestHealthURLAndHint(t *testing.T) {
+	h := platformtest.New(t, []platform.Provider{platformtest.NewWidget()})
+	for _, args := range [][]string{{"--addr", h.URL}, {"--url", h.URL + "/"}, {"--url", h.URL}} {
+		if code, stdout, stderr := runCmd(t, noEnv, append([]string{"health"}, args...)...); code != 0 || !strings.HasPrefix(stdout, "ok ") {
+			t.Errorf("health %v: %d %s %s", args, code, stdout, stderr)
+		}
+	}
+	https := "https://" + strings.TrimPrefix(h.URL, "http://")
+	if code, _, stderr := runCmd(t, noEnv, "health", "--url", https); code != 1 || !strings.Contains(stderr, "drop --tls or use an http:// URL") {
+		t.Errorf("health https against http: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, noEnv, "health", "--url", "ftp://x:1"); code != 2 || !strings.Contains(stderr, "want host:port or an http:// or https:// URL") {
+		t.Errorf("health ftp: %d %q", code, stderr)
 	}
 }
 

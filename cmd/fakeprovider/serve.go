@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -100,13 +103,9 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	providers := app.Providers()
 	fs := flag.NewFlagSet("fakeprovider serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	sf, f := newServeFlags(fs, env, providers)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	if len(f.Errs) > 0 {
 		return fmt.Errorf("%w: %v", errUsage, f.Errs[0])
@@ -115,6 +114,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	sf.finish()
+	if sf.retryScale <= 0 {
+		return fmt.Errorf("%w: --webhook-retry-scale must be greater than 0 (0.01 makes D24's 5 min wait 3 s), not %v", errUsage, sf.retryScale)
+	}
 	log, err := newLogger(stderr, sf.logFormat, sf.logLevel)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -167,6 +169,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	if err != nil {
 		return err
 	}
+	if sf.logFormat == "json" {
+		printReadyJSON(stdout, a, sf.controlToken != "")
+	} else {
+		printReady(stdout, a, sf.controlToken != "")
+	}
+	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())
+	err = a.Run(ctx)
+	log.Info("stopped")
+	return err
+}
+
+// printReady prints the ready line, the listeners and the default
+// credentials for a person reading a terminal.
+func printReady(stdout io.Writer, a *app.App, token bool) {
 	// A wildcard address (as in a container) is not a URL anyone can open:
 	// print localhost and list the addresses it is reachable on.
 	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", app.OpenableURL(a.URL()))
@@ -178,17 +194,42 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		}
 		fmt.Fprintf(stdout, "  listening on every interface (%s): also reachable%s through published ports (docker run -p)\n", ln, also)
 	}
-	if sf.controlToken != "" {
+	if token {
 		fmt.Fprintf(stdout, "  control API needs the control token; inspector: %s/_fakeprovider/ui#token=…\n", app.OpenableURL(a.URL()))
 	}
 	for _, name := range a.Server.Names() {
 		fmt.Fprintf(stdout, "  %s on %s\n", name, app.OpenableURL(a.Server.URL(name)))
 	}
 	printCredentials(stdout, a)
-	log.Info("started", "version", app.Version, "data", a.Store.Path(), "temporary", a.Store.Temporary(), "startup", time.Since(started).String())
-	err = a.Run(ctx)
-	log.Info("stopped")
-	return err
+}
+
+// printReadyJSON is printReady as one JSON object on one line (with
+// --log-format json), for log collectors: msg, url, inspector, listeners,
+// interfaces and the default tenant's credentials.
+func printReadyJSON(stdout io.Writer, a *app.App, token bool) {
+	url := app.OpenableURL(a.URL())
+	v := map[string]any{
+		"time": time.Now().UTC().Format(time.RFC3339Nano), "level": "INFO", "msg": "fakeprovider ready on " + url,
+		"url": url, "inspector": url + "/_fakeprovider/ui", "control_token_required": token,
+	}
+	hosts := map[string]string{}
+	for _, name := range a.Server.Names() {
+		hosts[name] = app.OpenableURL(a.Server.URL(name))
+	}
+	if len(hosts) > 0 {
+		v["listeners"] = hosts
+	}
+	if app.ListensEverywhere(a.URL()) {
+		v["interfaces"] = app.InterfaceURLs(a.URL())
+	}
+	if view, ok := a.Tenants.View(tenant.DefaultID); ok {
+		v["credentials"] = view
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(stdout, "%s\n", raw)
 }
 
 // printCredentials prints the default tenant's credentials as a short block.
@@ -230,55 +271,112 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 // HEALTHCHECK in an image with no curl).
 func health(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	fs := flag.NewFlagSet("fakeprovider health", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	f := platform.NewFlagSet(fs, env)
-	addrP := f.String("addr", "127.0.0.1:8080", "address of the server to check")
+	addrP := f.String("addr", "127.0.0.1:8080", "address of the server to check: host:port, or a URL (http://localhost:8080, https://…)")
+	urlP := fs.String("url", "", "URL of the server to check (http://host:port or https://…); wins over --addr")
 	tlsP := f.Bool("tls", false, "the server speaks HTTPS")
 	certP := f.String("tls-cert", "", "the server's certificate (implies --tls)")
 	timeoutP := f.Duration("timeout", 2*time.Second, "how long to wait for the answer")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	target := *addrP
+	if *urlP != "" {
+		target = *urlP
+	}
+	base, err := healthBase(target, *tlsP || *certP != "")
+	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	host, port, err := net.SplitHostPort(*addrP)
-	if err != nil {
-		return fmt.Errorf("%w: --addr %q: %v", errUsage, *addrP, err)
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	scheme := "http"
 	client := &http.Client{Timeout: *timeoutP}
-	if *tlsP || *certP != "" {
-		scheme = "https"
+	if strings.HasPrefix(base, "https://") {
 		// The server's certificate is its own (often self-signed): the check
 		// is about liveness, not identity.
 		client.Transport = &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
 	}
-	url := scheme + "://" + net.JoinHostPort(host, port) + "/_fakeprovider/health"
+	url := base + "/_fakeprovider/health"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var rhe tls.RecordHeaderError
+		if errors.As(err, &rhe) || strings.Contains(err.Error(), "HTTP response to HTTPS client") {
+			return fmt.Errorf("unhealthy: %s answered in plain HTTP to HTTPS: drop --tls or use an http:// URL", base)
+		}
 		return fmt.Errorf("unhealthy: %v", err)
 	}
 	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 	var body struct {
 		Status  string `json:"status"`
 		Version string `json:"version"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body); err != nil || resp.StatusCode != http.StatusOK || body.Status != "ok" {
-		return fmt.Errorf("unhealthy: status %d", resp.StatusCode)
+	if err := json.Unmarshal(raw, &body); err != nil || resp.StatusCode != http.StatusOK || body.Status != "ok" {
+		if resp.StatusCode == http.StatusBadRequest && strings.Contains(string(raw), "HTTPS server") {
+			return fmt.Errorf("unhealthy: %s speaks HTTPS: use --tls or an https:// URL", strings.TrimPrefix(base, "http://"))
+		}
+		return fmt.Errorf("unhealthy: status %d from %s", resp.StatusCode, url)
 	}
 	fmt.Fprintf(stdout, "ok %s\n", body.Version)
 	return nil
 }
 
-func version(stdout io.Writer) error {
+// healthBase turns --addr or --url into a base URL: host:port (the
+// wildcard host means this machine), or a URL with its scheme.
+func healthBase(target string, useTLS bool) (string, error) {
+	scheme := "http"
+	if useTLS {
+		scheme = "https"
+	}
+	hostport := target
+	if strings.Contains(target, "://") {
+		u, err := neturl.Parse(target)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", fmt.Errorf("--addr %q: want host:port or an http:// or https:// URL", target)
+		}
+		if !useTLS {
+			scheme = u.Scheme
+		}
+		hostport = u.Host
+		if u.Port() == "" {
+			port := "80"
+			if u.Scheme == "https" {
+				port = "443"
+			}
+			hostport = net.JoinHostPort(u.Hostname(), port)
+		}
+	}
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return "", fmt.Errorf("--addr %q: want host:port or a URL such as http://localhost:8080", target)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port), nil
+}
+
+// version prints the version; --json prints it with the Go version and
+// platform as one JSON object.
+func version(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("fakeprovider version", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print a JSON object: version, go, os, arch")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]string{
+			"version": app.Version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH,
+		})
+	}
 	fmt.Fprintf(stdout, "fakeprovider %s\n", app.Version)
 	return nil
 }

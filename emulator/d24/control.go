@@ -2,7 +2,9 @@ package d24
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -36,11 +38,40 @@ func (p *Provider) controls(m *platform.Mount) {
 				fields["result"] = in.Result
 			}
 			id := c.Var("id")
-			err := c.Update(func(tx *platform.Tx) error { return tx.SetStatus(kind, id, in.Status, fields) })
+			var now string
+			err := c.Update(func(tx *platform.Tx) error {
+				if err := tx.SetStatus(kind, id, in.Status, fields); err != nil {
+					return err
+				}
+				now = in.Status
+				if kind == kindDeposit || kind == kindRefund {
+					now = currentStatus(tx, kind, id)
+				}
+				return nil
+			})
 			if err != nil {
 				return nil, err
 			}
-			return map[string]any{"id": id, "status": in.Status}, nil
+			// The status targets ignore a change the lifecycle does not allow
+			// (a scenario cancelling a paid deposit); a control call says so.
+			if !strings.EqualFold(now, in.Status) {
+				return &platform.Response{Status: http.StatusConflict, Body: map[string]any{
+					"error": "Conflict", "id": id, "status": now, "requested": strings.ToUpper(in.Status),
+					"message": fmt.Sprintf("%s %s is %s and cannot become %s; nothing changed", kind, id, now, strings.ToUpper(in.Status)),
+				}}, nil
+			}
+			return map[string]any{"id": id, "status": now}, nil
 		})
 	}
+}
+
+// currentStatus reads the status of a resource after a change.
+func currentStatus(tx *platform.Tx, kind, id string) string {
+	var rec struct {
+		Status string `json:"status"`
+	}
+	if ok, err := tx.Records().Get(kind, id, &rec); err != nil || !ok {
+		return ""
+	}
+	return rec.Status
 }

@@ -197,6 +197,11 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		return nil
 	})
 	engine.SetMounts(mounts)
+	for _, p := range providers {
+		if ef, ok := p.(scenario.EventFielder); ok {
+			engine.DeclareFields(p.Name(), ef.EventFields())
+		}
+	}
 	if err := engine.Load(ctx, opts.ScenariosDir); err != nil {
 		return nil, err
 	}
@@ -208,7 +213,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 	async := &control.Async{Clock: clk, Schedule: sched, Engine: engine, Outbox: ob, Faults: faultSet}
 	api := &control.API{Version: Version, Store: st, Tenants: tenants, Journal: jr, Mounts: mounts, Log: log,
 		Modules: controlModules(async),
-		OnReset: []func(tx *store.Tx, tenant string) error{sched.Reset, ob.Reset, engine.Reset},
+		OnReset: []func(tx *store.Tx, tenant string) error{sched.Reset, ob.Reset, engine.Reset, async.ResetHook},
 	}
 	var tlsConf *tls.Config
 	if opts.TLS || opts.TLSCert != "" {

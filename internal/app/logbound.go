@@ -18,15 +18,24 @@ const (
 
 // boundedHandler cuts long string values (and errors and byte slices,
 // which print as strings) of every record and attribute, with
-// journal.Cut's marker.
-type boundedHandler struct{ next slog.Handler }
+// journal.Cut's marker. It also keeps each key once per line: a logger made
+// with With("provider", …) whose caller adds "provider" again would
+// otherwise write the key twice (invalid for most JSON readers); the first
+// value wins. Keys inside a group are the group's own.
+type boundedHandler struct {
+	next slog.Handler
+	// keys set by WithAttrs at the top level (nil once a group is open).
+	keys map[string]bool
+	// grouped: a WithGroup is open, so record attributes are not top level.
+	grouped bool
+}
 
 // BoundLog wraps h so that no attribute value is longer than MaxLogValue.
 func BoundLog(h slog.Handler) slog.Handler {
 	if _, ok := h.(boundedHandler); ok {
 		return h
 	}
-	return boundedHandler{next: h}
+	return boundedHandler{next: h, keys: map[string]bool{}}
 }
 
 func (b boundedHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -35,7 +44,17 @@ func (b boundedHandler) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (b boundedHandler) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, journal.Cut(r.Message, MaxLogValue), r.PC)
+	var seen map[string]bool
 	r.Attrs(func(a slog.Attr) bool {
+		if !b.grouped && a.Key != "" {
+			if b.keys[a.Key] || seen[a.Key] {
+				return true
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[a.Key] = true
+		}
 		out.AddAttrs(boundAttr(a))
 		return true
 	})
@@ -43,15 +62,31 @@ func (b boundedHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (b boundedHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	bounded := make([]slog.Attr, len(as))
-	for i, a := range as {
-		bounded[i] = boundAttr(a)
+	keys := b.keys
+	bounded := make([]slog.Attr, 0, len(as))
+	if !b.grouped {
+		keys = make(map[string]bool, len(b.keys)+len(as))
+		for k := range b.keys {
+			keys[k] = true
+		}
 	}
-	return boundedHandler{next: b.next.WithAttrs(bounded)}
+	for _, a := range as {
+		if !b.grouped && a.Key != "" {
+			if keys[a.Key] {
+				continue
+			}
+			keys[a.Key] = true
+		}
+		bounded = append(bounded, boundAttr(a))
+	}
+	return boundedHandler{next: b.next.WithAttrs(bounded), keys: keys, grouped: b.grouped}
 }
 
 func (b boundedHandler) WithGroup(name string) slog.Handler {
-	return boundedHandler{next: b.next.WithGroup(name)}
+	if name == "" {
+		return b
+	}
+	return boundedHandler{next: b.next.WithGroup(name), keys: b.keys, grouped: true}
 }
 
 func boundAttr(a slog.Attr) slog.Attr {

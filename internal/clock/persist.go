@@ -20,19 +20,20 @@ func (c *Clock) Save(tx *store.Tx, tenant string) error {
 	return saveTenant(tx, tenant, snap.Tenants[tenant])
 }
 
-// SaveAfterReset writes back, in the reset's transaction, the offsets that
-// a reset of tenant ("" = every tenant) deleted with the tenant's buckets:
-// a reset clears records, it does not move scenario time.
-func (c *Clock) SaveAfterReset(tx *store.Tx, tenant string) error {
-	snap := c.Snapshot()
-	if tenant != "" {
-		return saveTenant(tx, tenant, snap.Tenants[tenant])
-	}
-	for t, d := range snap.Tenants {
-		if err := saveTenant(tx, t, d); err != nil {
-			return err
+// ClearAfterReset follows, in tx, a reset of tenant ("" = every tenant):
+// scenario time goes back on the wall clock. A tenant's own offset went with
+// its bucket; a reset of everything also deletes the global offset. The
+// offsets in memory follow on commit.
+func (c *Clock) ClearAfterReset(tx *store.Tx, tenant string) error {
+	if tenant == "" {
+		recs := tx.System(store.ClockBucket)
+		if recs.Get(store.ClockKey) != nil {
+			if err := recs.Delete(store.ClockKey); err != nil {
+				return err
+			}
 		}
 	}
+	tx.OnCommit(func() { c.ResetOffset(tenant) })
 	return nil
 }
 

@@ -39,20 +39,34 @@ func TestSaveLoadAndReset(t *testing.T) {
 		}
 		return c2.Snapshot()
 	}
-	check := func(name string, got clock.Offsets) {
+	check := func(name string, got clock.Offsets, global time.Duration, tenants map[string]time.Duration) {
 		t.Helper()
-		if got.Global != time.Hour || got.Tenants["a"] != time.Minute || got.Tenants["b"] != 2*time.Minute || len(got.Tenants) != 2 {
-			t.Errorf("%s: %+v", name, got)
+		if got.Global != global || len(got.Tenants) != len(tenants) {
+			t.Errorf("%s: %+v, want global %v and %v", name, got, global, tenants)
+		}
+		for tn, d := range tenants {
+			if got.Tenants[tn] != d {
+				t.Errorf("%s: tenant %s offset %v, want %v", name, tn, got.Tenants[tn], d)
+			}
 		}
 	}
-	check("after save", load())
-	for _, tn := range []string{"a", ""} {
+	check("after save", load(), time.Hour, map[string]time.Duration{"a": time.Minute, "b": 2 * time.Minute})
+	// A reset puts scenario time back on the wall clock: the tenant's own
+	// offset (a reset of one tenant) or every offset (a reset of all),
+	// in the store and in memory.
+	reset := func(tn string) {
+		t.Helper()
 		update(func(tx *store.Tx) error {
 			if err := tx.ResetTenant(tn); err != nil {
 				return err
 			}
-			return c.SaveAfterReset(tx, tn)
+			return c.ClearAfterReset(tx, tn)
 		})
-		check("after reset of "+tn, load())
 	}
+	reset("a")
+	check("stored, after reset of a", load(), time.Hour, map[string]time.Duration{"b": 2 * time.Minute})
+	check("in memory, after reset of a", c.Snapshot(), time.Hour, map[string]time.Duration{"b": 2 * time.Minute})
+	reset("")
+	check("stored, after reset of all", load(), 0, nil)
+	check("in memory, after reset of all", c.Snapshot(), 0, nil)
 }

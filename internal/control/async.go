@@ -2,6 +2,7 @@ package control
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/scenario"
 	"github.com/fakeprovider/fakeprovider/internal/schedule"
+	"github.com/fakeprovider/fakeprovider/internal/store"
 )
 
 // Async is the control side of the asynchronous machinery: clock,
@@ -36,6 +38,7 @@ func (m *Async) ControlRoutes(r *mux.Router, a *API) {
 	r.Handle("/scenarios", a.JSON(m.loadScenario)).Methods(http.MethodPost)
 	r.Handle("/scenarios/runs", a.JSON(m.runs)).Methods(http.MethodGet)
 	r.Handle("/scenarios/{name}/trigger", a.JSON(m.trigger(a))).Methods(http.MethodPost)
+	r.Handle("/scenarios/{name}", a.JSON(m.removeScenario)).Methods(http.MethodDelete)
 	r.Handle("/webhooks", a.JSON(m.webhooks)).Methods(http.MethodGet)
 	r.Handle("/webhooks/{id}", a.JSON(m.webhook)).Methods(http.MethodGet)
 	r.Handle("/webhooks/{id}/resend", a.JSON(m.resend)).Methods(http.MethodPost)
@@ -45,21 +48,53 @@ func (m *Async) ControlRoutes(r *mux.Router, a *API) {
 	r.Handle("/faults/{id}", a.JSON(m.removeFault)).Methods(http.MethodDelete)
 }
 
-// clockView is the JSON shape of GET /_fakeprovider/clock.
+// clockView is the JSON shape of GET /_fakeprovider/clock. Offset is the
+// fast-forward of the tenant asked about (the global offset plus its own;
+// the global one alone without a tenant), so that wall + offset is always
+// scenario_now.
 type clockView struct {
-	Wall        time.Time         `json:"wall"`
-	Offset      string            `json:"offset"`
-	ScenarioNow time.Time         `json:"scenario_now"`
-	Tenants     map[string]string `json:"tenants,omitempty"`
+	Wall         time.Time         `json:"wall"`
+	Offset       string            `json:"offset"`
+	GlobalOffset string            `json:"global_offset"`
+	Tenant       string            `json:"tenant,omitempty"`
+	ScenarioNow  time.Time         `json:"scenario_now"`
+	Tenants      map[string]string `json:"tenants,omitempty"`
 }
 
 func (m *Async) view(tenant string) clockView {
 	snap := m.Clock.Snapshot()
-	v := clockView{Wall: m.Clock.Now().UTC(), Offset: snap.Global.String(), ScenarioNow: m.Clock.ScenarioNow(tenant).UTC(), Tenants: map[string]string{}}
+	v := clockView{Wall: m.Clock.Now().UTC(), Offset: m.Clock.Offset(tenant).String(), GlobalOffset: snap.Global.String(),
+		Tenant: tenant, ScenarioNow: m.Clock.ScenarioNow(tenant).UTC(), Tenants: map[string]string{}}
 	for t, d := range snap.Tenants {
 		v.Tenants[t] = d.String()
 	}
 	return v
+}
+
+// ResetHook is the scenario engine's part of a reset that the engine's own
+// hook leaves: the scenarios loaded at run time for tenant ("" = all of
+// them). The scheduler's hook puts scenario time back on the wall clock;
+// runs, webhooks and faults are the engine's and the outbox's own hooks.
+func (m *Async) ResetHook(tx *store.Tx, tenant string) error {
+	_, err := m.Engine.ResetRuntime(tx, tenant)
+	return err
+}
+
+// removeScenario is DELETE /scenarios/{name}: 204 for a scenario loaded at
+// run time, 409 for a built-in or --scenarios one.
+func (m *Async) removeScenario(r *http.Request) (any, error) {
+	name := mux.Vars(r)["name"]
+	sc, err := m.Engine.Remove(r.Context(), name)
+	switch {
+	case errors.Is(err, scenario.ErrNotFound):
+		return nil, platform.ControlNotFound("no scenario %q", name)
+	case errors.Is(err, scenario.ErrNotRuntime):
+		return nil, &platform.ControlError{Status: http.StatusConflict,
+			Message: fmt.Sprintf("scenario %q comes from %s and is loaded again at every start; only scenarios loaded with POST /_fakeprovider/scenarios can be deleted", name, sc.Source)}
+	case err != nil:
+		return nil, err
+	}
+	return &Status{Code: http.StatusNoContent}, nil
 }
 
 func (m *Async) clockState(r *http.Request) (any, error) {
@@ -140,7 +175,8 @@ func (m *Async) loadScenario(r *http.Request) (any, error) {
 	if err != nil {
 		var le *scenario.LintError
 		if errors.As(err, &le) {
-			return nil, &platform.ControlError{Status: http.StatusUnprocessableEntity, Message: le.Error()}
+			// Every problem of the file, one a line.
+			return nil, &platform.ControlError{Status: http.StatusUnprocessableEntity, Message: err.Error()}
 		}
 		return nil, platform.BadControl("%v", err)
 	}
@@ -196,7 +232,7 @@ func (m *Async) webhooks(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"webhooks": list}, nil
+	return map[string]any{"webhooks": viewWebhooks(list), "clock": WebhookClock}, nil
 }
 
 func (m *Async) webhook(r *http.Request) (any, error) {
@@ -204,7 +240,10 @@ func (m *Async) webhook(r *http.Request) (any, error) {
 	if errors.Is(err, outbox.ErrNotFound) {
 		return nil, platform.ControlNotFound("no webhook delivery %q", mux.Vars(r)["id"])
 	}
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	return viewWebhook(rec), nil
 }
 
 func (m *Async) resend(r *http.Request) (any, error) {
@@ -212,7 +251,10 @@ func (m *Async) resend(r *http.Request) (any, error) {
 	if errors.Is(err, outbox.ErrNotFound) {
 		return nil, platform.ControlNotFound("no webhook delivery %q", mux.Vars(r)["id"])
 	}
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	return viewWebhook(rec), nil
 }
 
 func (m *Async) listFaults(r *http.Request) (any, error) {

@@ -47,7 +47,8 @@ func (a *API) Register(r *mux.Router) {
 	r.Handle("/tenants", a.JSON(a.listTenants)).Methods(http.MethodGet)
 	r.Handle("/tenants", a.JSON(a.createTenant)).Methods(http.MethodPost)
 	r.Handle("/reset", a.JSON(a.reset)).Methods(http.MethodPost)
-	r.Handle("/requests", a.JSON(a.requests)).Methods(http.MethodGet)
+	r.Handle("/tenants/{id}", a.JSON(a.deleteTenant)).Methods(http.MethodDelete)
+	a.registerRequests(r)
 	r.Handle("/state", a.JSON(a.state)).Methods(http.MethodGet)
 	r.Handle("/routes", a.JSON(a.routes)).Methods(http.MethodGet)
 	for _, m := range a.Modules {
@@ -209,6 +210,36 @@ func (a *API) reset(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Journal.Clear(id)
+	return &Status{Code: http.StatusNoContent}, nil
+}
+
+// deleteTenant is DELETE /tenants/{id}: the tenant's state, journal, clock
+// offset, scenarios and faults go, and so do its credentials, in one
+// transaction (the journal after it).
+func (a *API) deleteTenant(r *http.Request) (any, error) {
+	id := mux.Vars(r)["id"]
+	if _, ok := a.Tenants.Get(id); !ok {
+		return nil, platform.ControlNotFound("no tenant %q", id)
+	}
+	if id == tenant.DefaultID {
+		return nil, &platform.ControlError{Status: http.StatusConflict, Message: "the default tenant cannot be deleted (POST /_fakeprovider/reset?tenant=default clears it)"}
+	}
+	err := a.Store.Update(r.Context(), func(tx *store.Tx) error {
+		if err := tx.ResetTenant(id); err != nil {
+			return err
+		}
+		for _, fn := range a.OnReset {
+			if err := fn(tx, id); err != nil {
+				return err
+			}
+		}
+		return a.Tenants.Delete(tx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Journal.Clear(id)
 	return &Status{Code: http.StatusNoContent}, nil
 }
 
@@ -227,16 +258,6 @@ func LimitParam(r *http.Request, def int) (int, error) {
 		return 0, platform.BadControl("limit must be a positive integer")
 	}
 	return min(n, MaxLimit), nil
-}
-
-func (a *API) requests(r *http.Request) (any, error) {
-	q := r.URL.Query()
-	limit, err := LimitParam(r, 100)
-	if err != nil {
-		return nil, err
-	}
-	entries := a.Journal.List(journal.Filter{Provider: q.Get("provider"), Tenant: q.Get("tenant"), Limit: limit})
-	return map[string]any{"requests": entries}, nil
 }
 
 func (a *API) state(r *http.Request) (any, error) {

@@ -20,7 +20,7 @@ var stableKeys = map[string]bool{"status": true, "method": true, "path": true, "
 
 // opaqueKeys are maps whose keys depend on the client (request headers):
 // only their type is kept.
-var opaqueKeys = map[string]bool{"request_headers": true, "header": true}
+var opaqueKeys = map[string]bool{"request_headers": true, "response_headers": true, "header": true}
 
 // shape reduces a decoded JSON value to its keys and types.
 func shape(key string, v any) any {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -235,6 +236,77 @@ func TestInspectorInBrowser(t *testing.T) {
 		t.Logf("wrote %s (%d bytes)", out, len(png))
 	}
 
+	// Section navigation: every link leads to a section of the page.
+	if n := count("#nav a"); n < 9 {
+		t.Errorf("%d navigation links", n)
+	}
+	poll("navigation targets", `Array.prototype.every.call(document.querySelectorAll("#nav a"), function (a) { return document.querySelector(a.getAttribute("href")) !== null; })`)
+
+	// Headers and bodies of each request, redacted; the failed one's answer too.
+	poll("request details", `document.querySelector("#requests details") !== null`)
+	details, err := chromedp.Run(bctx, chromedp.Evaluate[string](`Array.prototype.map.call(document.querySelectorAll("#requests details"), function (d) { return d.textContent; }).join("\n")`))
+	if err != nil || !strings.Contains(details, "← 401") || !strings.Contains(details, "Content-Type: application/json") || !strings.Contains(details, "X-Request-Id: ") {
+		t.Errorf("request details lack the answer's status and headers: %v\n%s", err, details)
+	}
+	if strings.Contains(details, "hunter2") {
+		t.Errorf("request details show a secret:\n%s", details)
+	}
+
+	// Filters: failed auth only.
+	step("filter failed auth", chromedp.SetValue(chromedp.CSS("#f-auth"), "failed"), chromedp.Click(chromedp.CSS("#f-apply")))
+	poll("only failed requests", `document.querySelectorAll("#requests tr").length > 0 && document.querySelectorAll("#requests tr").length === document.querySelectorAll("#requests tr.auth-fail").length`)
+	step("clear the filter", chromedp.Click(chromedp.CSS("#f-clear")))
+	poll("every request again", `document.querySelectorAll("#requests tr:not(.auth-fail)").length > 0`)
+
+	// Paging past the first 50.
+	for i := 0; i < 55; i++ {
+		send(t, "GET", h.URL+"/widgets/1", "", map[string]string{"X-Key": platformtest.WidgetKey})
+	}
+	poll("a second page", `!document.getElementById("page-next").disabled`)
+	step("older", chromedp.Click(chromedp.CSS("#page-next")))
+	poll("the second page", `document.getElementById("page-info").textContent.indexOf("51–") === 0`)
+	step("newer", chromedp.Click(chromedp.CSS("#page-prev")))
+	poll("the first page", `document.getElementById("page-info").textContent.indexOf("1–50 of") === 0`)
+
+	// A failed run shows its error.
+	step("trigger on a missing widget",
+		chromedp.SetValue(chromedp.CSS("#trigger-id"), "999"),
+		chromedp.Click(chromedp.CSS(`#scenarios button.trigger[data-name="widget-done-later"]`)))
+	poll("the trigger", `document.getElementById("flash").textContent.indexOf("on 999") >= 0`)
+	step("advance to the step", chromedp.SetValue(chromedp.CSS("#advance-by"), "2h"), chromedp.Click(chromedp.CSS("#advance")))
+	poll("the run's error", `document.querySelector("#runs .run-error") !== null`)
+	if got := text("#runs .run-error"); got == "" {
+		t.Error("empty run error")
+	}
+
+	// Faults: add one from the page, see it, remove it.
+	step("add a fault",
+		chromedp.SetValue(chromedp.CSS("#fault-provider"), "widget"),
+		chromedp.SetValue(chromedp.CSS("#fault-path"), "/widgets/*"),
+		chromedp.Click(chromedp.CSS("#fault-add")))
+	poll("the fault", `document.querySelectorAll("#faults tr[data-id]").length === 1`)
+	if got := text("#faults"); !strings.Contains(got, "status 503") || !strings.Contains(got, "/widgets/*") {
+		t.Errorf("faults panel: %s", got)
+	}
+	step("remove the fault", chromedp.Click(chromedp.CSS("#faults button.fault-remove")))
+	poll("no fault", `document.querySelectorAll("#faults tr[data-id]").length === 0`)
+
+	// Tenants: mint one from the page, see its credentials, delete it.
+	before := count("#tenants tr[data-tenant]")
+	step("new tenant", chromedp.Click(chromedp.CSS("#tenant-new")))
+	poll("the new tenant", `document.querySelectorAll("#tenants tr[data-tenant]").length === `+strconv.Itoa(before+1))
+	if got := text("#tenants tr[data-tenant=default]"); !strings.Contains(got, "widget") {
+		t.Errorf("credentials panel: %s", got)
+	}
+	step("delete it", chromedp.Click(chromedp.CSS("#tenants button.tenant-delete")))
+	poll("the tenant gone", `document.querySelectorAll("#tenants tr[data-tenant]").length === `+strconv.Itoa(before))
+
+	// Reset everything from the page: the journal empties, the clock is back.
+	step("reset", chromedp.Click(chromedp.CSS("#reset")))
+	poll("reset", `document.getElementById("flash").textContent.indexOf("reset everything") >= 0`)
+	poll("an empty journal", `document.getElementById("requests-count").textContent === "0"`)
+	poll("the clock back", `document.getElementById("clock-offset").textContent === "0s"`)
+
 	// Another tenant (minted after the page loaded: the poll adds it to the
 	// selector): its own, empty, view.
 	other := h.NewTenant()
@@ -242,8 +314,8 @@ func TestInspectorInBrowser(t *testing.T) {
 	step("select the tenant", chromedp.Evaluate[chromedp.Void](`(function(){var s=document.getElementById("tenant");s.value="`+other+`";s.dispatchEvent(new Event("change"));})()`))
 	poll("the tenant's state", `document.getElementById("state-tenant").textContent === "`+other+`"`)
 	poll("the tenant's empty webhooks", `document.getElementById("webhooks").textContent.indexOf("no webhooks yet") >= 0`)
-	if got := text("#clock-offset"); got != "2h0m0s" {
-		t.Errorf("the tenant's clock offset: %q", got)
+	if got := text("#clock-offset"); got != "0s" {
+		t.Errorf("the tenant's clock offset after the reset: %q", got)
 	}
 }
 

@@ -178,6 +178,7 @@ type runView struct {
 	Step       int       `json:"step"`
 	Status     string    `json:"status"`
 	DueAt      time.Time `json:"due_at"`
+	Error      string    `json:"error,omitempty"`
 }
 
 type providerState struct {

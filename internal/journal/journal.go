@@ -8,6 +8,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,19 +22,25 @@ type Auth struct {
 
 // Entry is one journaled request.
 type Entry struct {
-	ID         string            `json:"id"`
-	Time       time.Time         `json:"time"`
-	Provider   string            `json:"provider"`
-	Tenant     string            `json:"tenant"`
-	Route      string            `json:"route,omitempty"`
-	Method     string            `json:"method"`
-	Path       string            `json:"path"`
-	Query      string            `json:"query,omitempty"`
-	Status     int               `json:"status"`
-	DurationMS float64           `json:"duration_ms"`
-	Auth       Auth              `json:"auth"`
-	Fault      string            `json:"fault,omitempty"`
-	Header     map[string]string `json:"request_headers,omitempty"`
+	ID         string    `json:"id"`
+	Time       time.Time `json:"time"`
+	Provider   string    `json:"provider"`
+	Tenant     string    `json:"tenant"`
+	Route      string    `json:"route,omitempty"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Query      string    `json:"query,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Auth       Auth      `json:"auth"`
+	Fault      string    `json:"fault,omitempty"`
+	// Unmatched marks a request no provider route matched (a wrong path,
+	// or a wrong method on a known path).
+	Unmatched bool              `json:"unmatched,omitempty"`
+	Header    map[string]string `json:"request_headers,omitempty"`
+	// RespHeader are the answer's headers, redacted and bounded like the
+	// request's.
+	RespHeader map[string]string `json:"response_headers,omitempty"`
 	Body       string            `json:"request_body,omitempty"`
 	Response   string            `json:"response_body,omitempty"`
 }
@@ -74,6 +81,16 @@ func (r *Recorder) SetAuth(ok bool, reason string) {
 	r.mu.Lock()
 	r.e.Auth = Auth{OK: ok, Reason: Cut(reason, MaxReason)}
 	r.authSet = true
+	r.mu.Unlock()
+}
+
+// SetUnmatched marks the request as matching no provider route.
+func (r *Recorder) SetUnmatched() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.e.Unmatched = true
 	r.mu.Unlock()
 }
 
@@ -168,42 +185,161 @@ func (j *Journal) Finish(rec *Recorder, status int, d time.Duration) {
 	j.mu.Unlock()
 }
 
+// SetResponseHeaders records the answer's headers (redacted and bounded)
+// before Finish.
+func (j *Journal) SetResponseHeaders(rec *Recorder, h http.Header) {
+	if rec == nil || len(h) == 0 {
+		return
+	}
+	kept := boundHeaders(j.redact.Headers(h))
+	rec.mu.Lock()
+	rec.e.RespHeader = kept
+	rec.mu.Unlock()
+}
+
 // RedactBody returns the body as it may be journaled.
 func (j *Journal) RedactBody(contentType string, body []byte) string {
 	return j.redact.Body(contentType, body, j.bodyMax)
 }
 
-// Filter selects entries.
+// Filter selects entries; zero fields match everything. Every set field
+// must hold (AND), as in WireMock's request pattern.
 type Filter struct {
-	Provider string
-	Tenant   string
-	Limit    int
+	Provider string `json:"provider,omitempty"`
+	Tenant   string `json:"tenant,omitempty"`
+	Method   string `json:"method,omitempty"`
+	// Path is the exact escaped path; PathPrefix a prefix of it.
+	Path       string `json:"path,omitempty"`
+	PathPrefix string `json:"path_prefix,omitempty"`
+	// Status is an exact status; StatusClass a class such as 4 (4xx).
+	Status      int `json:"status,omitempty"`
+	StatusClass int `json:"status_class,omitempty"`
+	// AuthOK selects by auth verdict (nil: either).
+	AuthOK *bool  `json:"auth_ok,omitempty"`
+	Route  string `json:"route,omitempty"`
+	// Unmatched selects requests no provider route matched.
+	Unmatched bool `json:"unmatched,omitempty"`
+	// Since and Until bound the time (wall clock) the request arrived:
+	// Since ≤ time < Until.
+	Since time.Time `json:"since,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+	// Text is a case-insensitive substring of the path, query, route, auth
+	// reason or either (redacted) body.
+	Text  string `json:"text,omitempty"`
+	Limit int    `json:"limit,omitempty"`
+	// Offset skips that many matching entries (paging).
+	Offset int `json:"offset,omitempty"`
 }
 
-// List returns matching entries, newest first.
+// Match reports whether e satisfies every set field of f.
+func (f *Filter) Match(e *Entry) bool {
+	switch {
+	case f.Provider != "" && e.Provider != f.Provider,
+		f.Tenant != "" && e.Tenant != f.Tenant,
+		f.Method != "" && !strings.EqualFold(e.Method, f.Method),
+		f.Path != "" && e.Path != f.Path,
+		f.PathPrefix != "" && !strings.HasPrefix(e.Path, f.PathPrefix),
+		f.Status != 0 && e.Status != f.Status,
+		f.StatusClass != 0 && e.Status/100 != f.StatusClass,
+		f.AuthOK != nil && e.Auth.OK != *f.AuthOK,
+		f.Route != "" && e.Route != f.Route,
+		f.Unmatched && !e.Unmatched,
+		!f.Since.IsZero() && e.Time.Before(f.Since),
+		!f.Until.IsZero() && !e.Time.Before(f.Until):
+		return false
+	}
+	if f.Text != "" {
+		t := strings.ToLower(f.Text)
+		for _, s := range []string{e.Path, e.Query, e.Route, e.Auth.Reason, e.Body, e.Response} {
+			if strings.Contains(strings.ToLower(s), t) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// List returns matching entries, newest first, skipping f.Offset of them
+// and stopping at f.Limit (0: no limit).
 func (j *Journal) List(f Filter) []Entry {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	n := j.next
-	if j.full {
-		n = len(j.ring)
-	}
+	n := j.size()
 	out := make([]Entry, 0, min(n, max(f.Limit, 0)+1))
+	skip := f.Offset
 	for i := 0; i < n; i++ {
-		idx := (j.next - 1 - i + len(j.ring)) % len(j.ring)
-		e := j.ring[idx]
-		if f.Provider != "" && e.Provider != f.Provider {
+		e := &j.ring[(j.next-1-i+len(j.ring))%len(j.ring)]
+		if !f.Match(e) {
 			continue
 		}
-		if f.Tenant != "" && e.Tenant != f.Tenant {
+		if skip > 0 {
+			skip--
 			continue
 		}
-		out = append(out, e)
+		out = append(out, *e)
 		if f.Limit > 0 && len(out) >= f.Limit {
 			break
 		}
 	}
 	return out
+}
+
+// Count returns how many entries match f (Limit and Offset ignored).
+func (j *Journal) Count(f Filter) int {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	n, c := j.size(), 0
+	for i := 0; i < n; i++ {
+		if f.Match(&j.ring[i]) {
+			c++
+		}
+	}
+	return c
+}
+
+// Clear removes the entries of tenant, or every entry when tenant is "",
+// and returns how many it removed. Request ids keep counting.
+func (j *Journal) Clear(tenant string) int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := j.size()
+	if tenant == "" {
+		clear(j.ring)
+		j.next, j.full = 0, false
+		return n
+	}
+	// Keep the other tenants' entries, oldest first, at the ring's start.
+	kept := make([]Entry, 0, n)
+	for i := n - 1; i >= 0; i-- {
+		e := j.ring[(j.next-1-i+len(j.ring))%len(j.ring)]
+		if e.Tenant != tenant {
+			kept = append(kept, e)
+		}
+	}
+	clear(j.ring)
+	copy(j.ring, kept)
+	j.next, j.full = len(kept)%len(j.ring), len(kept) == len(j.ring)
+	return n - len(kept)
+}
+
+// size is the number of entries held (j.mu held).
+func (j *Journal) size() int {
+	if j.full {
+		return len(j.ring)
+	}
+	return j.next
+}
+
+// Labels returns what handlers recorded so far: provider, route, tenant and
+// the auth verdict (ok when no verifier ran).
+func (r *Recorder) Labels() (provider, route, tenant string, authOK bool) {
+	if r == nil {
+		return "", "", "", true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.e.Provider, r.e.Route, r.e.Tenant, !r.authSet || r.e.Auth.OK
 }
 
 // ID is the request id (also sent as X-Request-Id).

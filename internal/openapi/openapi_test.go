@@ -188,6 +188,25 @@ func TestHandlersMatchDocument(t *testing.T) {
 	do(call{method: "GET", path: "/webhooks?status=delivered&limit=5", want: 200})
 	do(call{method: "GET", path: "/requests?limit=5", want: 200})
 	do(call{method: "GET", path: "/requests?provider=widget", want: 200})
+	do(call{method: "GET", path: "/requests?method=GET&status=4xx&auth=failed&path_prefix=/widgets&text=x&since=2020-01-01T00:00:00Z&offset=1", want: 200})
+	do(call{method: "GET", path: "/requests/count?provider=widget&unmatched=true", want: 200})
+	do(call{method: "POST", path: "/requests/count", ctype: "application/json", body: `{"method":"POST","status":201}`, want: 200})
+	do(call{method: "POST", path: "/requests/find", ctype: "application/json", body: `{"path_prefix":"/widgets","status":"2xx","limit":2}`, want: 200})
+	do(call{method: "POST", path: "/requests/find", ctype: "application/json", body: `{"colour":"red"}`, want: 400, invalid: true})
+	if resp, err := http.Get(h.URL + "/widgetz"); err == nil { // an unmatched provider request
+		resp.Body.Close()
+	}
+	do(call{method: "GET", path: "/requests/unmatched", want: 200})
+	var page struct {
+		Requests []struct {
+			ID string `json:"id"`
+		} `json:"requests"`
+	}
+	json.Unmarshal(do(call{method: "GET", path: "/requests?limit=1", want: 200}), &page)
+	if len(page.Requests) == 1 {
+		do(call{method: "GET", path: "/requests/" + page.Requests[0].ID, want: 200})
+	}
+	do(call{method: "GET", path: "/requests/nope", want: 404})
 	do(call{method: "GET", path: "/state", want: 200})
 	do(call{method: "GET", path: "/routes", want: 200})
 	do(call{method: "GET", path: "/routes?provider=widget&inferred=true", want: 200})
@@ -198,6 +217,12 @@ func TestHandlersMatchDocument(t *testing.T) {
 	do(call{method: "DELETE", path: "/faults/" + fault, want: 404})
 	do(call{method: "DELETE", path: "/faults", want: 204})
 	do(call{method: "POST", path: "/reset?tenant=" + tenant, want: 204})
+	do(call{method: "DELETE", path: "/requests?tenant=" + tenant, want: 200})
+	do(call{method: "DELETE", path: "/requests", want: 200})
+	do(call{method: "DELETE", path: "/scenarios/widget-done-later", want: 204})
+	do(call{method: "DELETE", path: "/scenarios/widget-done-later", want: 404})
+	do(call{method: "DELETE", path: "/tenants/" + tenant, want: 204})
+	do(call{method: "DELETE", path: "/tenants/default", want: 409})
 	do(call{method: "POST", path: "/reset", want: 204})
 	do(call{method: "GET", path: "/openapi.json", want: 200})
 	do(call{method: "GET", path: "/ui", want: 200})

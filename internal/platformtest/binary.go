@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,7 +40,12 @@ func Binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "fakeprovider-bin-")
+		reapBinaries(os.TempDir())
+		// The directory names the test process, so that a later run can
+		// remove it once the process is gone (a sync.Once has no end to
+		// hook a removal to; go test runs packages in parallel, each
+		// building its own copy).
+		dir, err := os.MkdirTemp("", binDirPrefix+strconv.Itoa(os.Getpid())+"-")
 		if err != nil {
 			buildErr = err
 			return
@@ -55,6 +61,33 @@ func Binary(t testing.TB) string {
 		t.Fatalf("platformtest: %v", buildErr)
 	}
 	return buildPath
+}
+
+const binDirPrefix = "fakeprovider-bin-"
+
+// reapBinaries removes the binaries earlier test processes built under tmp:
+// those of processes that are gone, and unnamed ones older than a day.
+func reapBinaries(tmp string) {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), binDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		if pid, err := strconv.Atoi(pidText); err == nil && pid > 0 {
+			if syscall.Kill(pid, 0) == syscall.ESRCH {
+				os.RemoveAll(filepath.Join(tmp, e.Name()))
+			}
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+			os.RemoveAll(filepath.Join(tmp, e.Name()))
+		}
+	}
 }
 
 func moduleRoot() (string, error) {

@@ -84,6 +84,10 @@ type Engine struct {
 
 	mu        sync.RWMutex
 	scenarios map[string]*Scenario
+	// shadowed are built-in defaults replaced by a user default.
+	shadowed map[string]*Scenario
+	// fields are the declared fields of events: provider → event → fields.
+	fields map[string]map[string][]string
 }
 
 // New returns an engine, registered with sched as the handler of its
@@ -175,7 +179,7 @@ func (e *Engine) loadFS(fsys fs.FS, source string) error {
 		if err != nil {
 			return err
 		}
-		sc, err := Parse(source+p, data, e.events)
+		sc, err := e.Lint(context.Background(), source+p, data)
 		if err != nil {
 			return err
 		}
@@ -203,7 +207,9 @@ func (e *Engine) add(sc *Scenario) error {
 		for _, other := range e.scenarios {
 			if other.Name != sc.Name && other.Default && other.Provider == sc.Provider && other.On == sc.On {
 				if strings.HasPrefix(other.Source, "builtin:") && !strings.HasPrefix(sc.Source, "builtin:") {
-					// A user default replaces the built-in one.
+					// A user default replaces the built-in one (until it is
+					// removed: see restoreShadowed).
+					e.shadow(other)
 					delete(e.scenarios, other.Name)
 					continue
 				}
@@ -218,7 +224,7 @@ func (e *Engine) add(sc *Scenario) error {
 // AddRuntime validates a scenario sent at run time, stores it (it survives
 // restarts) and activates it.
 func (e *Engine) AddRuntime(ctx context.Context, data []byte) (*Scenario, error) {
-	sc, err := Parse("request", data, e.events)
+	sc, err := e.Lint(ctx, "request", data)
 	if err != nil {
 		return nil, err
 	}

@@ -192,9 +192,9 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 	h.Stop()
 
 	h2 := platformtest.New(t, []platform.Provider{platformtest.NewWidget()}, platformtest.WithScenarios(dir), platformtest.WithData(data))
-	var before struct{ Webhooks []outbox.Record }
+	var before struct{ Webhooks []wireDelivery }
 	h2.Control(http.MethodGet, "/webhooks?tenant=default", nil, &before)
-	var first *outbox.Record
+	var first *wireDelivery
 	for i := range before.Webhooks {
 		if before.Webhooks[i].Delivery.Event == "widget.processing" {
 			first = &before.Webhooks[i]
@@ -206,7 +206,7 @@ func TestWebhookRetriesSurviveRestart(t *testing.T) {
 	rcv.SetStatus(http.StatusOK)
 	h2.Advance(25 * time.Minute)
 	var after struct {
-		Webhooks []outbox.Record
+		Webhooks []wireDelivery
 	}
 	h2.Control(http.MethodGet, "/webhooks/"+first.ID, nil, &first)
 	if first.Status != outbox.StatusDelivered || len(first.Attempts) != 3 {
@@ -294,13 +294,13 @@ steps:
 	if got := widgetStatus(t, h, w.ID); got != "done" {
 		t.Errorf("status %q, want done", got)
 	}
-	var hooks struct{ Webhooks []outbox.Record }
+	var hooks struct{ Webhooks []wireDelivery }
 	h.Control(http.MethodGet, "/webhooks", nil, &hooks)
 	if len(hooks.Webhooks) != 1 || hooks.Webhooks[0].Status != outbox.StatusDropped || len(rcv.Requests()) != 0 {
 		t.Errorf("webhooks %+v, received %d; want one dropped and none received", hooks.Webhooks, len(rcv.Requests()))
 	}
 	// A resend sends even a dropped delivery (the developer asked for it).
-	var rec outbox.Record
+	var rec wireDelivery
 	if st := h.Control(http.MethodPost, "/webhooks/"+hooks.Webhooks[0].ID+"/resend", nil, &rec); st != http.StatusOK || len(rcv.Requests()) != 1 {
 		t.Errorf("resend: status %d, received %d", st, len(rcv.Requests()))
 	}
@@ -334,4 +334,17 @@ func TestTriggerAndRuntimeScenario(t *testing.T) {
 	if clk.Offset != "1m0s" {
 		t.Errorf("clock offset %q, want 1m0s", clk.Offset)
 	}
+}
+
+// wireDelivery is a delivery as GET /_fakeprovider/webhooks shows it.
+type wireDelivery struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Delivery struct {
+		Event string `json:"event"`
+		Body  string `json:"body"`
+	} `json:"delivery"`
+	Attempts []struct {
+		ScenarioTime time.Time `json:"scenario_time"`
+	} `json:"attempts"`
 }

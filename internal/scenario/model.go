@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"regexp"
@@ -228,6 +229,35 @@ func decodeStrict(n *yaml.Node, v any) error {
 	return n.Decode(v)
 }
 
+// LintErrors are every problem found in one scenario file, in line order;
+// errors.As finds the first *LintError.
+type LintErrors []*LintError
+
+func (es LintErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap lets errors.As and errors.Is see each error.
+func (es LintErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// setFile names the file in every error and sorts them by line.
+func (es LintErrors) setFile(file string) {
+	for _, e := range es {
+		e.File = file
+	}
+	slices.SortStableFunc(es, func(a, b *LintError) int { return a.Line - b.Line })
+}
+
 // LintError is a problem in a scenario file, with its line.
 type LintError struct {
 	File string
@@ -254,6 +284,9 @@ func Parse(file string, data []byte, events map[string]map[string]string) (*Scen
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &LintError{File: file, Line: 1, Msg: "the file is empty: a scenario has version, name, provider, on and steps"}
+		}
 		return nil, lintErr(file, 0, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
@@ -284,15 +317,18 @@ func Parse(file string, data []byte, events map[string]map[string]string) (*Scen
 	}
 	var sc Scenario
 	if err := decodeStrict(root, &sc); err != nil {
-		return nil, lintErr(file, root.Line, err)
+		return nil, decodeErrs(file, root, err)
 	}
 	sc.line = root.Line
 	sc.Raw = append([]byte(nil), data...)
 	if err := sc.validate(events, lineOf(root)); err != nil {
-		var le *LintError
-		if errors.As(err, &le) {
-			le.File = file
-			return nil, le
+		var les LintErrors
+		if errors.As(err, &les) {
+			les.setFile(file)
+			if len(les) == 1 {
+				return nil, les[0]
+			}
+			return nil, les
 		}
 		return nil, lintErr(file, root.Line, err)
 	}
@@ -311,6 +347,82 @@ func checkCounts(root *yaml.Node) *LintError {
 		}
 	}
 	return nil
+}
+
+// decodeErrs turns a decoding failure into every problem it holds (yaml
+// reports each wrongly typed value), in plain words.
+func decodeErrs(file string, root *yaml.Node, err error) error {
+	te, ok := err.(*yaml.TypeError)
+	if !ok || len(te.Errors) == 0 {
+		le := lintErr(file, root.Line, err)
+		le.Msg = plainType(root, le.Line, le.Msg)
+		return le
+	}
+	var es LintErrors
+	for _, msg := range te.Errors {
+		le := lintErr(file, root.Line, errors.New(msg))
+		le.Msg = plainType(root, le.Line, le.Msg)
+		es = append(es, le)
+	}
+	es.setFile(file)
+	if len(es) == 1 {
+		return es[0]
+	}
+	return es
+}
+
+var typeErrRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?(.*?)`? into (.+)$")
+
+// plainType rewrites yaml's "cannot unmarshal !!str `high` into int" as
+// "priority: "high" is not a whole number", naming the key on that line.
+func plainType(root *yaml.Node, line int, msg string) string {
+	m := typeErrRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := m[3]
+	switch {
+	case strings.HasPrefix(want, "int"), strings.HasPrefix(want, "uint"):
+		want = "a whole number"
+	case strings.HasPrefix(want, "float"):
+		want = "a number"
+	case want == "bool":
+		want = "true or false"
+	case want == "string":
+		want = "text"
+	case strings.HasPrefix(want, "[]"):
+		want = "a list"
+	case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "scenario."):
+		want = "a mapping"
+	}
+	got := strconv.Quote(m[2])
+	switch m[1] {
+	case "seq":
+		got = "a list"
+	case "map":
+		got = "a mapping"
+	}
+	if key := keyAt(root, line); key != "" {
+		return fmt.Sprintf("%s: %s is not %s", key, got, want)
+	}
+	return fmt.Sprintf("%s is not %s", got, want)
+}
+
+// keyAt is the key whose value starts on line, searched through the tree.
+func keyAt(n *yaml.Node, line int) string {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i+1].Line == line && n.Content[i+1].Kind == yaml.ScalarNode || (n.Content[i].Line == line && n.Content[i+1].Kind != yaml.ScalarNode) {
+				return n.Content[i].Value
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if k := keyAt(c, line); k != "" {
+			return k
+		}
+	}
+	return ""
 }
 
 func lineErr(line int, format string, args ...any) *LintError {
@@ -347,57 +459,60 @@ func lineOf(root *yaml.Node) func(key string) int {
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func (sc *Scenario) validate(events map[string]map[string]string, line func(string) int) error {
+	var errs LintErrors
+	add := func(e *LintError) { errs = append(errs, e) }
 	if sc.Name == "" || !nameRE.MatchString(sc.Name) {
-		return lineErr(line("name"), "name must be kebab-case letters, digits and dashes, e.g. d24-deposit-declined")
+		add(lineErr(line("name"), "name must be kebab-case letters, digits and dashes, e.g. d24-deposit-declined"))
 	}
 	if sc.Provider == "" {
-		return lineErr(line("provider"), "missing provider")
+		add(lineErr(line("provider"), "missing provider"))
 	}
 	if sc.On == "" {
-		return lineErr(line("on"), "missing on: the event the scenario reacts to")
+		add(lineErr(line("on"), "missing on: the event the scenario reacts to"))
 	}
-	if events != nil {
+	if events != nil && sc.Provider != "" {
 		known, ok := events[sc.Provider]
 		if !ok {
-			return lineErr(line("provider"), "unknown provider %q", sc.Provider)
-		}
-		if _, ok := known[sc.On]; !ok {
-			return lineErr(line("on"), "provider %s has no event %q (known: %s)", sc.Provider, sc.On, strings.Join(sortedKeys(known), ", "))
+			add(lineErr(line("provider"), "unknown provider %q (known: %s)", sc.Provider, strings.Join(sortedKeys(events), ", ")))
+		} else if _, ok := known[sc.On]; !ok && sc.On != "" {
+			add(lineErr(line("on"), "provider %s has no event %q (known: %s)", sc.Provider, sc.On, strings.Join(sortedKeys(known), ", ")))
 		}
 	}
 	if sc.Default && (len(sc.Match) > 0 || sc.Tenant != "") {
-		return lineErr(line("default"), "a default scenario applies when no other matches: it takes no match or tenant")
+		add(lineErr(line("default"), "a default scenario applies when no other matches: it takes no match or tenant"))
 	}
 	for i := range sc.Match {
 		c := &sc.Match[i]
 		if c.opCount != 1 {
-			return lineErr(c.line, "a condition has exactly one of equals, matches, range or tenant")
+			add(lineErr(c.line, "a condition has exactly one of equals, matches, range or tenant"))
 		}
 		if c.Tenant == "" && c.Field == "" {
-			return lineErr(c.line, "a condition needs a field")
+			add(lineErr(c.line, "a condition needs a field"))
 		}
 		if c.Matches != "" {
 			if len(c.Matches) > MaxPatternBytes {
-				return lineErr(c.line, "matches is a %d-byte pattern; the bound is %d bytes per pattern", len(c.Matches), MaxPatternBytes)
+				add(lineErr(c.line, "matches is a %d-byte pattern; the bound is %d bytes per pattern", len(c.Matches), MaxPatternBytes))
 			}
-			re, err := regexp.Compile(c.Matches)
-			if err != nil {
-				return lineErr(c.line, "matches: %v", err)
+			if re, err := regexp.Compile(c.Matches); err != nil {
+				add(lineErr(c.line, "matches: %v", err))
+			} else {
+				c.re = re
 			}
-			c.re = re
 		}
 		if c.Range != nil && c.Range.Min == nil && c.Range.Max == nil {
-			return lineErr(c.line, "range needs min, max or both")
+			add(lineErr(c.line, "range needs min, max or both"))
 		}
 	}
 	if len(sc.Steps) == 0 {
-		return lineErr(line("steps"), "a scenario needs at least one step")
+		add(lineErr(line("steps"), "a scenario needs at least one step"))
 	}
 	var total time.Duration
+	overLong := false
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
-		if total += time.Duration(st.After); total > MaxDuration {
-			return lineErr(st.line, "the steps' afters add up to more than the bound of %s (100 years)", fmtDays(MaxDuration))
+		if total += time.Duration(st.After); total > MaxDuration && !overLong {
+			overLong = true
+			add(lineErr(st.line, "the steps' afters add up to more than the bound of %s (100 years)", fmtDays(MaxDuration)))
 		}
 		actions := 0
 		if st.Status != "" {
@@ -406,36 +521,39 @@ func (sc *Scenario) validate(events map[string]map[string]string, line func(stri
 		if st.FailNext != nil {
 			actions++
 			if st.FailNext.Count < 1 {
-				return lineErr(st.line, "fail_next.count must be ≥ 1")
+				add(lineErr(st.line, "fail_next.count must be ≥ 1"))
 			}
 			if st.FailNext.Status < 100 || st.FailNext.Status > 599 {
-				return lineErr(st.line, "fail_next.status must be an HTTP status")
+				add(lineErr(st.line, "fail_next.status must be an HTTP status"))
 			}
 		}
 		if st.Latency != nil {
 			actions++
 			if st.Latency.Count < 1 || st.Latency.Duration <= 0 {
-				return lineErr(st.line, "latency needs a duration and a count ≥ 1")
+				add(lineErr(st.line, "latency needs a duration and a count ≥ 1"))
 			}
 		}
 		if st.Webhook != nil {
 			actions++
 			if !st.Webhook.Drop && st.Webhook.Delay == 0 {
-				return lineErr(st.line, "webhook needs drop: true or a delay")
+				add(lineErr(st.line, "webhook needs drop: true or a delay"))
 			}
 		}
 		if st.Stop {
 			actions++
 		}
 		if len(st.Fields) > 0 && st.Status == "" {
-			return lineErr(st.line, "fields go with status")
+			add(lineErr(st.line, "fields go with status"))
 		}
 		if actions > 1 {
-			return lineErr(st.line, "one action per step: status, fail_next, latency, webhook or stop")
+			add(lineErr(st.line, "one action per step: status, fail_next, latency, webhook or stop"))
 		}
 		if actions == 0 && st.After == 0 {
-			return lineErr(st.line, "a step needs an action or an after")
+			add(lineErr(st.line, "a step needs an action or an after"))
 		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return nil
 }

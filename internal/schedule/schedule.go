@@ -164,11 +164,11 @@ func (s *Scheduler) Done(kind, id string) {
 
 // Reset follows, in tx, a reset of tenant ("" = every tenant): its entries
 // leave the queue on commit (their records went with the tenant's bucket),
-// and its clock offset, deleted with the bucket, is written back: a reset
-// clears records, it does not move scenario time. Entries already handed
-// to a handler end there (their records are gone).
+// and its scenario time goes back on the wall clock (the offset is cleared,
+// in the store and in memory). Entries already handed to a handler end
+// there (their records are gone).
 func (s *Scheduler) Reset(tx *store.Tx, tenant string) error {
-	if err := s.clock.SaveAfterReset(tx, tenant); err != nil {
+	if err := s.clock.ClearAfterReset(tx, tenant); err != nil {
 		return err
 	}
 	tx.OnCommit(func() {

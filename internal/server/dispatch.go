@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -85,6 +86,7 @@ func owners(entries []routeEntry) map[string]http.Handler {
 
 // notFound answers a path no route matches.
 func (d *dispatcher) notFound(w http.ResponseWriter, r *http.Request) {
+	journal.From(r.Context()).SetUnmatched()
 	if d.only != nil {
 		d.only.ServeHTTP(w, r)
 		return
@@ -203,6 +205,7 @@ type pathRoute struct {
 // provider's methods for the path.
 func methodNotAllowed(paths []pathRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		journal.From(r.Context()).SetUnmatched()
 		var owner *platform.Mount
 		var allow []string
 		seen := map[string]bool{}
@@ -227,8 +230,22 @@ func methodNotAllowed(paths []pathRoute) http.Handler {
 	})
 }
 
+// InspectorPath is the web inspector's page.
+const InspectorPath = ControlPrefix + "/ui"
+
+// toInspector are the paths a person types for the emulator's page.
+var toInspector = map[string]bool{"/": true, ControlPrefix: true, ControlPrefix + "/": true, InspectorPath + "/": true}
+
 func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
+	if d.control != nil && toInspector[path] && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		target := InspectorPath
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusFound)
+		return
+	}
 	if d.control != nil && (path == ControlPrefix || strings.HasPrefix(path, ControlPrefix+"/")) {
 		d.control.ServeHTTP(w, r)
 		return

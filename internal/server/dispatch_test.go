@@ -60,3 +60,32 @@ func TestDispatcherMatchesOneRouter(t *testing.T) {
 		t.Errorf("%d buckets for %d templates: keys are not bounded by literals", n, len(templates))
 	}
 }
+
+// The paths a person types for the emulator's page lead to the inspector;
+// other methods and provider listeners are not redirected.
+func TestRedirectsToInspector(t *testing.T) {
+	h := newDispatcher(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(299) }), nil)
+	for _, c := range []struct {
+		method, path, want string
+		status             int
+	}{
+		{"GET", "/", "/_fakeprovider/ui", 302},
+		{"HEAD", "/_fakeprovider", "/_fakeprovider/ui", 302},
+		{"GET", "/_fakeprovider/", "/_fakeprovider/ui", 302},
+		{"GET", "/_fakeprovider/ui/?tenant=t_1", "/_fakeprovider/ui?tenant=t_1", 302},
+		{"GET", "/_fakeprovider/ui", "", 299},
+		{"POST", "/_fakeprovider/", "", 299},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.status || rec.Header().Get("Location") != c.want {
+			t.Errorf("%s %s: %d Location %q, want %d %q", c.method, c.path, rec.Code, rec.Header().Get("Location"), c.status, c.want)
+		}
+	}
+	own := newDispatcher(nil, nil)
+	rec := httptest.NewRecorder()
+	own.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code == 302 {
+		t.Error("a provider's own listener redirected /")
+	}
+}

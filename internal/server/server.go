@@ -237,11 +237,30 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			if rec != nil {
+				s.journal.SetResponseHeaders(rec, sw.Header())
 				s.journal.Finish(rec, sw.status, time.Since(start))
 			}
+			s.logRequest(r, rec, sw.status, time.Since(start))
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// logRequest writes one debug line per request (--log-level debug).
+func (s *Server) logRequest(r *http.Request, rec *journal.Recorder, status int, d time.Duration) {
+	if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", journal.Cut(r.URL.EscapedPath(), journal.MaxPath)),
+		slog.Int("status", status), slog.Float64("duration_ms", float64(d.Microseconds())/1000)}
+	if rec != nil {
+		provider, route, tenant, authOK := rec.Labels()
+		attrs = append(attrs, slog.String("request_id", rec.ID()), slog.String("provider", provider), slog.String("route", route),
+			slog.String("tenant", tenant), slog.Bool("auth_ok", authOK))
+	} else {
+		attrs = append(attrs, slog.Bool("control", true))
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", attrs...)
 }
 
 // cors sets CORS headers for allowed origins and answers preflights; it

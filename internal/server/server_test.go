@@ -98,7 +98,7 @@ func TestRouting(t *testing.T) {
 		{"unknown path under a prefix: the provider's own 404", "GET", "/widget/nothing", nil, "", 404, `{"error":"not found"}`},
 		{"unknown path under a first segment only the provider uses", "GET", "/widgets/1/nothing", nil, "", 404, `{"error":"not found"}`},
 		{"prefix of another provider", "GET", "/gadget/widgets/1", defaultWidget, "", 404, `"gadget_error":{"code":"NOT_FOUND"}`},
-		{"root", "GET", "/", nil, "", 404, `"error":"not_found"`},
+		{"root (GET redirects to the inspector)", "POST", "/", nil, "", 404, `"error":"not_found"`},
 		{"wrong method: the provider's own 405", "DELETE", "/widgets/1", defaultWidget, "", 405, `{"error":"method not allowed"}`},
 		{"wrong method on collection", "GET", "/widgets", defaultWidget, "", 405, `{"error":"method not allowed"}`},
 		{"wrong method under prefix", "PUT", "/widget/widgets", defaultWidget, "", 405, `{"error":"method not allowed"}`},

@@ -207,6 +207,9 @@ func TestRunTenantAdvanceWebhookJournalReset(t *testing.T) {
 	if !found {
 		t.Errorf("the journal has no POST /v3/deposits: %+v", reqs)
 	}
+	if n, err := tn.Count(ctx, fakeprovider.Filter{Method: "POST", PathPrefix: "/d24/v3/deposits", Status: "2xx", Auth: "ok"}); err != nil || n != 1 {
+		t.Errorf("count of the deposit creation: %d, %v", n, err)
+	}
 
 	if err := tn.Reset(ctx); err != nil {
 		t.Fatal(err)

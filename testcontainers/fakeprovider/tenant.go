@@ -60,16 +60,73 @@ func (tn *Tenant) Advance(ctx context.Context, d time.Duration) (AdvanceResult, 
 	return res, err
 }
 
-// Reset deletes the tenant's state and keeps its credentials (the default
-// tenant's: every tenant's state).
+// Reset clears what a test can change — state, webhooks, runs, journal,
+// faults, clock offset, run-time scenarios — of the tenant, and keeps its
+// credentials (the default tenant's: of every tenant).
 func (tn *Tenant) Reset(ctx context.Context) error {
 	return tn.c.api.do(ctx, http.MethodPost, "/reset"+tn.query(), nil, nil, http.StatusNoContent)
 }
 
-// Filter selects journal entries (zero values: everything).
+// Filter selects journal entries: every set field must hold (zero values:
+// everything); see GET /_fakeprovider/requests.
 type Filter struct {
-	Provider string
-	Limit    int // default 100
+	Provider   string
+	Method     string
+	Path       string // exact
+	PathPrefix string
+	Status     string // 404, or a class: "4xx"
+	Auth       string // "ok" or "failed"
+	Route      string
+	Unmatched  bool
+	Text       string // in the path, query, auth reason or a (redacted) body
+	Limit      int    // default 100, at most 1000
+	Offset     int
+}
+
+func (f Filter) values(tenant string) url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"provider": f.Provider, "tenant": tenant, "method": f.Method, "path": f.Path,
+		"path_prefix": f.PathPrefix, "status": f.Status, "auth": f.Auth, "route": f.Route, "text": f.Text} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Unmatched {
+		q.Set("unmatched", "true")
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	if f.Offset > 0 {
+		q.Set("offset", strconv.Itoa(f.Offset))
+	}
+	return q
+}
+
+// Count is how many of the tenant's journaled requests match f.
+func (tn *Tenant) Count(ctx context.Context, f Filter) (int, error) {
+	q := f.values(tn.ID)
+	q.Del("limit")
+	q.Del("offset")
+	var v struct {
+		Count int `json:"count"`
+	}
+	err := tn.c.api.do(ctx, http.MethodGet, "/requests/count?"+q.Encode(), nil, &v, http.StatusOK)
+	return v.Count, err
+}
+
+// ClearRequests removes the tenant's journal entries (the default tenant's:
+// every entry).
+func (tn *Tenant) ClearRequests(ctx context.Context) error {
+	return tn.c.api.do(ctx, http.MethodDelete, "/requests"+tn.query(), nil, nil, http.StatusOK)
+}
+
+// Delete deletes the tenant, its credentials and everything it has.
+func (tn *Tenant) Delete(ctx context.Context) error {
+	if tn.ID == "" {
+		return fmt.Errorf("fakeprovider: the default tenant cannot be deleted")
+	}
+	return tn.c.api.do(ctx, http.MethodDelete, "/tenants/"+url.PathEscape(tn.ID), nil, nil, http.StatusNoContent)
 }
 
 // Request is one journal entry: a request a provider received, with the
@@ -89,10 +146,12 @@ type Request struct {
 		OK     bool   `json:"ok"`
 		Reason string `json:"reason,omitempty"`
 	} `json:"auth"`
-	Fault          string            `json:"fault,omitempty"`
-	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	RequestBody    string            `json:"request_body,omitempty"`
-	ResponseBody   string            `json:"response_body,omitempty"`
+	Fault           string            `json:"fault,omitempty"`
+	Unmatched       bool              `json:"unmatched,omitempty"`
+	RequestHeaders  map[string]string `json:"request_headers,omitempty"`
+	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
+	RequestBody     string            `json:"request_body,omitempty"`
+	ResponseBody    string            `json:"response_body,omitempty"`
 }
 
 // Requests lists the requests made with the tenant's credentials, newest
@@ -102,16 +161,7 @@ func (tn *Tenant) Requests(ctx context.Context, f Filter) ([]Request, error) {
 }
 
 func (tn *Tenant) requests(ctx context.Context, f Filter, tenant string) ([]Request, error) {
-	q := url.Values{}
-	if f.Provider != "" {
-		q.Set("provider", f.Provider)
-	}
-	if tenant != "" {
-		q.Set("tenant", tenant)
-	}
-	if f.Limit > 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
+	q := f.values(tenant)
 	var v struct {
 		Requests []Request `json:"requests"`
 	}

@@ -61,16 +61,33 @@
     $("clock-scenario").textContent = full(c.scenario_now);
     $("clock-offset").textContent = c.offset;
   }
-  function renderRequests(list) {
-    $("requests-count").textContent = list.length;
+  // The journal's filter and page (GET /requests criteria).
+  var page = { offset: 0, size: 50, total: 0 };
+  function filter() {
+    return { provider: $("f-provider").value.trim(), status: $("f-status").value.trim(), auth: $("f-auth").value,
+      path_prefix: $("f-path").value.trim(), text: $("f-text").value.trim(), unmatched: $("f-unmatched").checked ? "true" : "" };
+  }
+  function headerText(h) {
+    return Object.keys(h || {}).sort().map(function (k) { return k + ": " + h[k] + "\n"; }).join("");
+  }
+  function renderRequests(v) {
+    var list = v.requests || [];
+    page.total = v.total || list.length;
+    $("requests-count").textContent = page.total;
+    $("page-info").textContent = list.length ? (page.offset + 1) + "–" + (page.offset + list.length) + " of " + page.total : "0 of " + page.total;
+    $("page-prev").disabled = page.offset === 0;
+    $("page-next").disabled = page.offset + list.length >= page.total;
     rows($("requests"), list, function (r) {
       var auth = r.auth.ok ? '<span class="ok">ok</span>' :
         '<span class="bad">failed</span>' + (r.auth.reason ? '<pre class="reason">' + esc(r.auth.reason) + "</pre>" : "");
       if (r.fault) auth += ' <span class="fault">fault ' + esc(r.fault) + "</span>";
       return '<tr class="' + (r.auth.ok ? "" : "auth-fail") + '"><td title="' + esc(full(r.time)) + '">' + esc(ts(r.time)) +
         "</td><td>" + esc(r.provider) + "</td><td>" + esc(r.tenant) + "</td><td><code>" + esc(r.method + " " + r.path + (r.query ? "?" + r.query : "")) +
-        "</code></td><td><code>" + esc(r.route) + '</code></td><td class="st st' + r.status + '">' + r.status + "</td><td>" + auth + "</td></tr>";
-    }, "no requests yet", 7);
+        "</code>" + (r.unmatched ? ' <span class="tag">unmatched</span>' : "") +
+        details("req/" + r.id, "headers and bodies", "→ " + r.method + " " + r.path + (r.query ? "?" + r.query : "") + "\n" + headerText(r.request_headers) + "\n" + (r.request_body || ""),
+          "← " + r.status + "\n" + headerText(r.response_headers) + "\n" + (r.response_body || "")) +
+        "</td><td><code>" + esc(r.route) + '</code></td><td class="st st' + r.status + '">' + r.status + "</td><td>" + auth + "</td></tr>";
+    }, page.offset ? "no more requests" : "no requests match", 7);
   }
   // Open <details> survive a refresh: they are keyed and remembered.
   var openDetails = {};
@@ -110,8 +127,29 @@
   function renderRuns(list) {
     rows($("runs"), list, function (r) {
       return "<tr><td>" + esc(r.scenario) + "</td><td>" + esc(r.tenant) + "</td><td>" + esc(r.provider + " " + (r.kind || "")) + " <code>" +
-        esc(r.resource_id) + "</code></td><td>" + r.step + "</td><td>" + esc(r.status) + "</td><td>" + esc(full(r.due_at)) + "</td></tr>";
+        esc(r.resource_id) + "</code></td><td>" + r.step + '</td><td class="rs ' + esc(r.status) + '">' + esc(r.status) +
+        (r.error ? ' <span class="bad run-error">' + esc(r.error) + "</span>" : "") + "</td><td>" + esc(full(r.due_at)) + "</td></tr>";
     }, "no runs", 6);
+  }
+  function renderFaults(list) {
+    $("faults-count").textContent = list.length;
+    rows($("faults"), list, function (f) {
+      var effect = [f.status ? "status " + f.status : "", f.latency ? "latency " + f.latency : "", f.drop ? "drop" : ""].filter(Boolean).join(", ");
+      return '<tr data-id="' + esc(f.id) + '"><td><code>' + esc(f.id) + "</code></td><td>" + esc(f.provider || "any") + "</td><td>" + esc(f.tenant || "any") +
+        "</td><td><code>" + esc((f.method || "*") + " " + (f.path || "*")) + "</code></td><td>" + esc(effect) + "</td><td>" + (f.count || "every") +
+        "</td><td>" + (f.hits || 0) + "</td><td>" + esc(f.source || "") + '</td><td><button class="fault-remove" data-id="' + esc(f.id) + '">Remove</button></td></tr>';
+    }, "no fault rules", 9);
+  }
+  function renderTenants(list) {
+    var t = tenant();
+    $("reset").textContent = t ? "Reset tenant " + t : "Reset everything";
+    rows($("tenants"), list, function (x) {
+      var id = x.tenant, creds = {};
+      Object.keys(x).forEach(function (k) { if (k !== "tenant") creds[k] = x[k]; });
+      return '<tr data-tenant="' + esc(id) + '"><td><code>' + esc(id) + "</code></td><td>" +
+        details("creds/" + id, Object.keys(creds).sort().join(", "), JSON.stringify(creds, null, 2)) + "</td><td>" +
+        (id === "default" ? "" : '<button class="tenant-delete" data-id="' + esc(id) + '">Delete</button>') + "</td></tr>";
+    }, "no tenants", 3);
   }
   function renderState(id, state) {
     $("state-tenant").textContent = id;
@@ -138,12 +176,16 @@
     var stateFor = t || "default";
     return Promise.all([
       api("GET", "/clock" + qs({ tenant: t })).then(renderClock),
-      api("GET", "/requests" + qs({ tenant: t, limit: 50 })).then(function (v) { renderRequests(v.requests || []); }),
+      api("GET", "/requests" + qs(Object.assign({ tenant: t, limit: page.size, offset: page.offset }, filter()))).then(renderRequests),
+      api("GET", "/faults").then(function (v) {
+        renderFaults((v.faults || []).filter(function (f) { return !t || !f.tenant || f.tenant === t; }));
+      }),
       api("GET", "/webhooks" + qs({ tenant: t, limit: 50 })).then(function (v) { renderWebhooks(v.webhooks || []); }),
       api("GET", "/scenarios").then(function (v) { renderScenarios(v.scenarios || []); }),
       api("GET", "/scenarios/runs" + qs({ tenant: t, limit: 50 })).then(function (v) { renderRuns(v.runs || []); }),
       api("GET", "/state" + qs({ tenant: stateFor })).then(function (v) { renderState(stateFor, v.state); }),
       api("GET", "/tenants").then(function (v) {
+        renderTenants(v.tenants || []);
         var have = {};
         Array.prototype.forEach.call(tenantSel.options, function (o) { have[o.value] = true; });
         (v.tenants || []).forEach(function (x) {
@@ -180,6 +222,15 @@
         flash("resent " + w.id + ": " + (last.response_status || last.error || "sent"));
         return refresh();
       }, function (e) { flash(e.message, true); b.disabled = false; });
+    } else if (b.classList.contains("fault-remove")) {
+      act(api("DELETE", "/faults/" + encodeURIComponent(b.getAttribute("data-id"))), function () { return "removed fault " + b.getAttribute("data-id"); });
+    } else if (b.classList.contains("tenant-delete")) {
+      var id = b.getAttribute("data-id");
+      act(api("DELETE", "/tenants/" + encodeURIComponent(id)), function () {
+        if (tenant() === id) tenantSel.value = "";
+        Array.prototype.forEach.call(tenantSel.options, function (o) { if (o.value === id) tenantSel.removeChild(o); });
+        return "deleted tenant " + id;
+      });
     } else if (b.classList.contains("trigger")) {
       var id = $("trigger-id").value.trim();
       if (!id) { flash("enter the resource id the scenario applies to", true); return; }
@@ -191,8 +242,50 @@
       }, function (e) { flash(e.message, true); });
     }
   });
+  $("requests-filter").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    page.offset = 0;
+    refresh();
+  });
+  $("f-clear").addEventListener("click", function () {
+    ["f-provider", "f-status", "f-path", "f-text"].forEach(function (id) { $(id).value = ""; });
+    $("f-auth").value = "";
+    $("f-unmatched").checked = false;
+    page.offset = 0;
+    refresh();
+  });
+  $("page-prev").addEventListener("click", function () { page.offset = Math.max(0, page.offset - page.size); refresh(); });
+  $("page-next").addEventListener("click", function () { page.offset += page.size; refresh(); });
+  function act(promise, done) {
+    return promise.then(function (v) { flash(done(v)); return refresh(); }, function (e) { flash(e.message, true); });
+  }
+  $("requests-delete").addEventListener("click", function () {
+    act(api("DELETE", "/requests" + qs({ tenant: tenant() })), function (v) { page.offset = 0; return "cleared " + v.removed + " journaled request(s)"; });
+  });
+  $("fault-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var f = { provider: $("fault-provider").value.trim(), method: $("fault-method").value.trim(), path: $("fault-path").value.trim() };
+    var st = parseInt($("fault-status").value, 10), n = parseInt($("fault-count").value, 10), lat = $("fault-latency").value.trim();
+    if (st) f.status = st;
+    if (n) f.count = n;
+    if (lat) f.latency = lat;
+    if (tenant()) f.tenant = tenant();
+    Object.keys(f).forEach(function (k) { if (f[k] === "") delete f[k]; });
+    act(api("POST", "/faults", f), function (r) { return "added fault " + r.id; });
+  });
+  $("faults-clear").addEventListener("click", function () {
+    act(api("DELETE", "/faults" + qs({ tenant: tenant() })), function () { return "removed the fault rules" + (tenant() ? " of " + tenant() : ""); });
+  });
+  $("tenant-new").addEventListener("click", function () {
+    act(api("POST", "/tenants"), function (v) { return "new tenant " + v.tenant; });
+  });
+  $("reset").addEventListener("click", function () {
+    var t = tenant();
+    act(api("POST", "/reset" + qs({ tenant: t })), function () { page.offset = 0; return t ? "reset tenant " + t : "reset everything"; });
+  });
   tenantSel.addEventListener("change", function () {
     history.replaceState(null, "", location.pathname + qs({ tenant: tenant() }));
+    page.offset = 0;
     refresh();
   });
   $("token-form").addEventListener("submit", function (ev) {

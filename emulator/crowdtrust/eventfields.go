@@ -1,0 +1,13 @@
+package crowdtrust
+
+import (
+	"maps"
+	"slices"
+)
+
+// EventFields lists the fields a scenario's match conditions may name, per
+// event (scenario.EventFielder): the keys of the map the event is
+// published with, taken from the same function.
+func (p *Provider) EventFields() map[string][]string {
+	return map[string][]string{eventCheckCreated: slices.Sorted(maps.Keys(checkFields(&Check{}, "")))}
+}

@@ -1,0 +1,318 @@
+package control
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/fakeprovider/fakeprovider/internal/journal"
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+)
+
+// registerRequests adds the journal's endpoints: list, count and find by
+// criteria, one entry, clearing, and unmatched requests with their nearest
+// routes (after WireMock's /__admin/requests family).
+func (a *API) registerRequests(r *mux.Router) {
+	r.Handle("/requests", a.JSON(a.requests)).Methods(http.MethodGet)
+	r.Handle("/requests", a.JSON(a.clearRequests)).Methods(http.MethodDelete)
+	r.Handle("/requests/count", a.JSON(a.countRequests)).Methods(http.MethodGet, http.MethodPost)
+	r.Handle("/requests/find", a.JSON(a.findRequests)).Methods(http.MethodPost)
+	r.Handle("/requests/unmatched", a.JSON(a.unmatched)).Methods(http.MethodGet)
+	r.Handle("/requests/{id}", a.JSON(a.request)).Methods(http.MethodGet)
+}
+
+// criteria is the JSON body of POST /requests/count and /requests/find: the
+// same names as the query parameters of GET /requests.
+type criteria struct {
+	Provider   string `json:"provider"`
+	Tenant     string `json:"tenant"`
+	Method     string `json:"method"`
+	Path       string `json:"path"`
+	PathPrefix string `json:"path_prefix"`
+	// Status is 404, or a class: "4xx".
+	Status    any    `json:"status"`
+	Auth      string `json:"auth"`
+	Route     string `json:"route"`
+	Unmatched bool   `json:"unmatched"`
+	Since     string `json:"since"`
+	Until     string `json:"until"`
+	Text      string `json:"text"`
+	Limit     int    `json:"limit"`
+	Offset    int    `json:"offset"`
+}
+
+// filterFromQuery reads the criteria of GET /requests and /requests/count.
+func filterFromQuery(q url.Values) (journal.Filter, error) {
+	c := criteria{
+		Provider: q.Get("provider"), Tenant: q.Get("tenant"), Method: q.Get("method"), Path: q.Get("path"),
+		PathPrefix: q.Get("path_prefix"), Auth: q.Get("auth"), Route: q.Get("route"),
+		Unmatched: q.Get("unmatched") == "true", Since: q.Get("since"), Until: q.Get("until"), Text: q.Get("text"),
+	}
+	if s := q.Get("status"); s != "" {
+		c.Status = s
+	}
+	if s := q.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return journal.Filter{}, platform.BadControl("offset must be a non-negative integer, not %q", s)
+		}
+		c.Offset = n
+	}
+	return c.filter()
+}
+
+// filter checks the criteria and turns them into a journal filter.
+func (c criteria) filter() (journal.Filter, error) {
+	f := journal.Filter{Provider: c.Provider, Tenant: c.Tenant, Method: strings.ToUpper(c.Method), Path: c.Path,
+		PathPrefix: c.PathPrefix, Route: c.Route, Unmatched: c.Unmatched, Text: c.Text, Offset: max(c.Offset, 0)}
+	switch v := c.Status.(type) {
+	case nil:
+	case float64:
+		f.Status = int(v)
+	case string:
+		switch {
+		case v == "":
+		case len(v) == 3 && strings.HasSuffix(strings.ToLower(v), "xx") && v[0] >= '1' && v[0] <= '5':
+			f.StatusClass = int(v[0] - '0')
+		default:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 100 || n > 599 {
+				return f, platform.BadControl(`status must be an HTTP status such as 404 or a class such as "4xx", not %q`, v)
+			}
+			f.Status = n
+		}
+	default:
+		return f, platform.BadControl(`status must be an HTTP status such as 404 or a class such as "4xx"`)
+	}
+	switch strings.ToLower(c.Auth) {
+	case "":
+	case "ok", "true", "passed":
+		ok := true
+		f.AuthOK = &ok
+	case "failed", "false", "fail":
+		ok := false
+		f.AuthOK = &ok
+	default:
+		return f, platform.BadControl(`auth must be "ok" or "failed", not %q`, c.Auth)
+	}
+	for _, t := range []struct {
+		name string
+		in   string
+		out  *time.Time
+	}{{"since", c.Since, &f.Since}, {"until", c.Until, &f.Until}} {
+		if t.in == "" {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339Nano, t.in)
+		if err != nil {
+			return f, platform.BadControl("%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z, not %q", t.name, t.in)
+		}
+		*t.out = v
+	}
+	if c.Limit < 0 {
+		return f, platform.BadControl("limit must be a positive integer")
+	}
+	f.Limit = min(c.Limit, MaxLimit)
+	return f, nil
+}
+
+// requests is GET /requests: entries matching the query's criteria, newest
+// first, a page of limit after offset; total counts every match.
+func (a *API) requests(r *http.Request) (any, error) {
+	f, err := filterFromQuery(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit, err = LimitParam(r, 100); err != nil {
+		return nil, err
+	}
+	return map[string]any{"requests": a.Journal.List(f), "total": a.Journal.Count(f)}, nil
+}
+
+func (a *API) bodyFilter(r *http.Request) (journal.Filter, error) {
+	var c criteria
+	if err := DecodeBody(r, &c); err != nil {
+		return journal.Filter{}, err
+	}
+	return c.filter()
+}
+
+// countRequests is GET (query criteria) or POST (JSON criteria) /requests/count.
+func (a *API) countRequests(r *http.Request) (any, error) {
+	var f journal.Filter
+	var err error
+	if r.Method == http.MethodPost {
+		f, err = a.bodyFilter(r)
+	} else {
+		f, err = filterFromQuery(r.URL.Query())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return map[string]int{"count": a.Journal.Count(f)}, nil
+}
+
+// findRequests is POST /requests/find with JSON criteria.
+func (a *API) findRequests(r *http.Request) (any, error) {
+	f, err := a.bodyFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit == 0 {
+		f.Limit = MaxLimit
+	}
+	return map[string]any{"requests": a.Journal.List(f), "total": a.Journal.Count(f)}, nil
+}
+
+// clearRequests is DELETE /requests[?tenant=]: 200 with how many went.
+func (a *API) clearRequests(r *http.Request) (any, error) {
+	id := r.URL.Query().Get("tenant")
+	if id != "" {
+		if _, ok := a.Tenants.Get(id); !ok {
+			return nil, platform.ControlNotFound("no tenant %q", id)
+		}
+	}
+	return map[string]int{"removed": a.Journal.Clear(id)}, nil
+}
+
+func (a *API) request(r *http.Request) (any, error) {
+	id := mux.Vars(r)["id"]
+	for _, e := range a.Journal.List(journal.Filter{}) {
+		if e.ID == id {
+			return e, nil
+		}
+	}
+	return nil, platform.ControlNotFound("no request %q in the journal (it keeps the last --journal-size requests)", id)
+}
+
+// NearRoute is a provider route close to a request no route matched.
+type NearRoute struct {
+	Provider string `json:"provider"`
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	Name     string `json:"name"`
+	// Differences says what differs, e.g. `segment 3: "deposit" here, "deposits" in the route`.
+	Differences []string `json:"differences"`
+	score       int
+}
+
+// unmatchedEntry is a journal entry with the routes nearest to it.
+type unmatchedEntry struct {
+	journal.Entry
+	Nearest []NearRoute `json:"nearest"`
+}
+
+// unmatched is GET /requests/unmatched[?provider=&tenant=&limit=]: requests
+// that no provider route matched, newest first, each with up to three
+// nearest routes (after WireMock's near misses).
+func (a *API) unmatched(r *http.Request) (any, error) {
+	f, err := filterFromQuery(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit, err = LimitParam(r, 100); err != nil {
+		return nil, err
+	}
+	f.Unmatched = true
+	out := []unmatchedEntry{}
+	for _, e := range a.Journal.List(f) {
+		out = append(out, unmatchedEntry{Entry: e, Nearest: a.nearest(e.Method, e.Path, 3)})
+	}
+	return map[string]any{"requests": out}, nil
+}
+
+// nearest ranks every provider route (at its real and its prefixed path)
+// by how much of the request it matches: equal segments count, a variable
+// segment matches anything, a segment one or two edits away half counts,
+// the method counts too.
+func (a *API) nearest(method, path string, n int) []NearRoute {
+	var all []NearRoute
+	reqSegs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, m := range a.Mounts {
+		for _, rt := range m.Routes() {
+			host := rt.Host
+			if host == "" {
+				host = m.Provider()
+			}
+			best := NearRoute{score: -1 << 30}
+			for _, p := range []string{rt.Path, "/" + host + rt.Path} {
+				c := compareRoute(method, reqSegs, rt.Method, p)
+				if c.score > best.score {
+					best = c
+				}
+			}
+			best.Provider, best.Method, best.Name = m.Provider(), rt.Method, rt.Name
+			all = append(all, best)
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].score > all[j].score })
+	if len(all) > n {
+		all = all[:n]
+	}
+	return all
+}
+
+func compareRoute(method string, req []string, routeMethod, routePath string) NearRoute {
+	tpl := strings.Split(strings.TrimPrefix(routePath, "/"), "/")
+	nr := NearRoute{Path: routePath, Differences: []string{}}
+	for i := 0; i < max(len(req), len(tpl)); i++ {
+		switch {
+		case i >= len(req):
+			nr.Differences = append(nr.Differences, "the route has more segments: "+strings.Join(tpl[i:], "/"))
+			nr.score -= 2 * (len(tpl) - i)
+			i = len(tpl)
+		case i >= len(tpl):
+			nr.Differences = append(nr.Differences, "the request has extra segments: "+strings.Join(req[i:], "/"))
+			nr.score -= 2 * (len(req) - i)
+			i = len(req)
+		case strings.HasPrefix(tpl[i], "{") && strings.HasSuffix(tpl[i], "}"):
+			nr.score += 2
+		case tpl[i] == req[i]:
+			nr.score += 3
+		case editDistance(tpl[i], req[i]) <= 2:
+			nr.score++
+			nr.Differences = append(nr.Differences, "segment "+strconv.Itoa(i+1)+": "+strconv.Quote(req[i])+" here, "+strconv.Quote(tpl[i])+" in the route")
+		default:
+			nr.score -= 2
+			nr.Differences = append(nr.Differences, "segment "+strconv.Itoa(i+1)+": "+strconv.Quote(req[i])+" here, "+strconv.Quote(tpl[i])+" in the route")
+		}
+	}
+	if strings.EqualFold(method, routeMethod) {
+		nr.score += 2
+	} else {
+		nr.Differences = append(nr.Differences, "method: "+method+" here, "+routeMethod+" in the route")
+	}
+	return nr
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,146 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/fakeprovider/fakeprovider/internal/platform"
+	"github.com/fakeprovider/fakeprovider/internal/store"
+)
+
+// probeID is a resource id no provider has: a status target asked to move
+// it either refuses the status (400, an unknown status) or does not find it
+// (404, the status is one it takes).
+const probeID = "fakeprovider-lint-probe"
+
+// Lint parses a scenario file and checks its meaning against the
+// providers: besides Parse's checks, every step's status must be one the
+// provider's status target for the event's resource kind accepts. It
+// returns every problem of the file, each with its line.
+func (e *Engine) Lint(ctx context.Context, file string, data []byte) (*Scenario, error) {
+	sc, err := Parse(file, data, e.events)
+	if err != nil {
+		return nil, err
+	}
+	errs := append(e.checkFields(sc), e.checkStatuses(ctx, sc)...)
+	if len(errs) > 0 {
+		errs.setFile(file)
+		if len(errs) == 1 {
+			return nil, errs[0]
+		}
+		return nil, errs
+	}
+	return sc, nil
+}
+
+// checkStatuses asks the provider's status target, in a read-only
+// transaction and for a resource that does not exist, about each status
+// step. A target that refuses even a nonsense status before looking the
+// resource up is asked about the file's; one that looks the resource up
+// first cannot be asked, and its statuses pass (checked when the step runs).
+func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
+	m := e.mounts[sc.Provider]
+	kind := e.events[sc.Provider][sc.On]
+	if m == nil || kind == "" {
+		return nil
+	}
+	var errs LintErrors
+	_ = e.store.View(ctx, func(tx *store.Tx) error {
+		ptx := m.NewTx(tx, "")
+		refuses := func(status string) (bool, string) {
+			err := ptx.SetStatus(kind, probeID, status, map[string]any{})
+			var ce *platform.ControlError
+			if errors.As(err, &ce) && ce.Status == http.StatusBadRequest {
+				return true, ce.Message
+			}
+			return false, ""
+		}
+		if ok, _ := refuses("\x00not-a-status"); !ok {
+			return nil
+		}
+		for _, st := range sc.Steps {
+			if st.Status == "" {
+				continue
+			}
+			if bad, msg := refuses(st.Status); bad {
+				errs = append(errs, lineErr(st.line, "status %q: %s (the %s %s resource of event %s)", st.Status, msg, sc.Provider, kind, sc.On))
+			}
+		}
+		return nil
+	})
+	return errs
+}
+
+// EventFielder is implemented by providers that declare the fields of their
+// events: a scenario's match condition on such an event must name one.
+type EventFielder interface {
+	EventFields() map[string][]string
+}
+
+// DeclareFields records the fields of provider's events (event → fields).
+func (e *Engine) DeclareFields(provider string, fields map[string][]string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fields == nil {
+		e.fields = map[string]map[string][]string{}
+	}
+	e.fields[provider] = fields
+}
+
+// checkFields checks each match condition's field against the event's
+// declared fields (events without a declaration are not checked).
+func (e *Engine) checkFields(sc *Scenario) LintErrors {
+	e.mu.RLock()
+	known, declared := e.fields[sc.Provider][sc.On]
+	e.mu.RUnlock()
+	if !declared {
+		return nil
+	}
+	var errs LintErrors
+	for _, c := range sc.Match {
+		if c.Field == "" || slices.Contains(known, c.Field) {
+			continue
+		}
+		msg := fmt.Sprintf("match field %q: event %s of %s has no such field (it has: %s)", c.Field, sc.On, sc.Provider, strings.Join(known, ", "))
+		if near := nearest(c.Field, known); near != "" {
+			msg = fmt.Sprintf("match field %q: event %s of %s has no such field; did you mean %q? (it has: %s)", c.Field, sc.On, sc.Provider, near, strings.Join(known, ", "))
+		}
+		errs = append(errs, lineErr(c.line, "%s", msg))
+	}
+	return errs
+}
+
+// nearest is the known name at most two edits from name, if one is.
+func nearest(name string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := levenshtein(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
