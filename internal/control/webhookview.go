@@ -15,11 +15,11 @@ import (
 // exception, named so, for matching a delivery with a receiver's log.
 const WebhookClock = "scenario"
 
-// webhookView is a delivery as the control API shows it: durations as Go
+// WebhookView is a delivery as the control API shows it (GET /webhooks): durations as Go
 // duration strings ("5m0s"), the body as text when it is UTF-8 text (base64
 // otherwise, with body_encoding "base64"), and every time in scenario time.
 // The outbox's stored record is unchanged.
-type webhookView struct {
+type WebhookView struct {
 	ID       string        `json:"id"`
 	Tenant   string        `json:"tenant"`
 	Provider string        `json:"provider"`
@@ -27,11 +27,14 @@ type webhookView struct {
 	Clock    string        `json:"clock"`
 	Created  time.Time     `json:"created"`
 	NextAt   *time.Time    `json:"next_attempt_at,omitempty"`
-	Delivery deliveryView  `json:"delivery"`
-	Attempts []attemptView `json:"attempts"`
+	Delivery WebhookDeliveryView  `json:"delivery"`
+	Attempts []WebhookAttemptView `json:"attempts"`
+	// AttemptsDropped counts the oldest resends left out of Attempts.
+	AttemptsDropped int `json:"attempts_dropped,omitempty"`
 }
 
-type deliveryView struct {
+// WebhookDeliveryView is the request a delivery sends.
+type WebhookDeliveryView struct {
 	URL          string      `json:"url"`
 	Method       string      `json:"method,omitempty"`
 	Header       http.Header `json:"header,omitempty"`
@@ -46,7 +49,8 @@ type deliveryView struct {
 	ResourceID   string      `json:"resource_id,omitempty"`
 }
 
-type attemptView struct {
+// WebhookAttemptView is one attempt of a delivery.
+type WebhookAttemptView struct {
 	// Time is scenario time, as ScenarioTime (kept for older clients).
 	Time          time.Time         `json:"time"`
 	ScenarioTime  time.Time         `json:"scenario_time"`
@@ -60,6 +64,9 @@ type attemptView struct {
 	LatencyMS     float64           `json:"latency_ms"`
 	Error         string            `json:"error,omitempty"`
 	Resend        bool              `json:"resend,omitempty"`
+	// Refused: the emulator refused the attempt (a delivery to itself);
+	// Error says why.
+	Refused bool `json:"refused,omitempty"`
 }
 
 func durationText(d time.Duration) string {
@@ -69,9 +76,9 @@ func durationText(d time.Duration) string {
 	return d.String()
 }
 
-func viewWebhook(r *outbox.Record) webhookView {
+func viewWebhook(r *outbox.Record) WebhookView {
 	d := r.Delivery
-	dv := deliveryView{URL: d.URL, Method: d.Method, Header: d.Header, Signer: d.Signer,
+	dv := WebhookDeliveryView{URL: d.URL, Method: d.Method, Header: d.Header, Signer: d.Signer,
 		Timeout: durationText(d.Timeout), Delay: durationText(d.Delay), Event: d.Event, Kind: d.Kind, ResourceID: d.ResourceID}
 	if utf8.Valid(d.Body) {
 		dv.Body = string(d.Body)
@@ -81,18 +88,18 @@ func viewWebhook(r *outbox.Record) webhookView {
 	for _, w := range d.Retry {
 		dv.Retry = append(dv.Retry, w.String())
 	}
-	v := webhookView{ID: r.ID, Tenant: r.Tenant, Provider: r.Provider, Status: r.Status, Clock: WebhookClock,
-		Created: r.Created, NextAt: r.NextAt, Delivery: dv, Attempts: make([]attemptView, 0, len(r.Attempts))}
+	v := WebhookView{ID: r.ID, Tenant: r.Tenant, Provider: r.Provider, Status: r.Status, Clock: WebhookClock,
+		Created: r.Created, NextAt: r.NextAt, Delivery: dv, Attempts: make([]WebhookAttemptView, 0, len(r.Attempts)), AttemptsDropped: r.AttemptsDropped}
 	for _, a := range r.Attempts {
-		v.Attempts = append(v.Attempts, attemptView{Time: a.ScenarioTime, ScenarioTime: a.ScenarioTime, WallTime: a.Time,
+		v.Attempts = append(v.Attempts, WebhookAttemptView{Time: a.ScenarioTime, ScenarioTime: a.ScenarioTime, WallTime: a.Time,
 			URL: a.URL, Method: a.Method, RequestHeader: a.RequestHeader, RequestBody: a.RequestBody, Status: a.Status,
-			ResponseBody: a.ResponseBody, LatencyMS: a.LatencyMS, Error: a.Error, Resend: a.Resend})
+			ResponseBody: a.ResponseBody, LatencyMS: a.LatencyMS, Error: a.Error, Resend: a.Resend, Refused: a.Refused})
 	}
 	return v
 }
 
-func viewWebhooks(list []outbox.Record) []webhookView {
-	out := make([]webhookView, 0, len(list))
+func viewWebhooks(list []outbox.Record) []WebhookView {
+	out := make([]WebhookView, 0, len(list))
 	for i := range list {
 		out = append(out, viewWebhook(&list[i]))
 	}

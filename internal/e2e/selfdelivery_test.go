@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
+	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
@@ -82,10 +83,10 @@ func (e *d24Env) deposit(invoice, notify string) int64 {
 	return created.DepositID
 }
 
-func (e *d24Env) webhooks() []outbox.Record {
+func (e *d24Env) webhooks() []control.WebhookView {
 	e.t.Helper()
 	var out struct {
-		Webhooks []outbox.Record `json:"webhooks"`
+		Webhooks []control.WebhookView `json:"webhooks"`
 	}
 	if st := e.h.Control("GET", "/webhooks?provider=d24", nil, &out); st != 200 {
 		e.t.Fatalf("webhooks: %d", st)
@@ -94,7 +95,7 @@ func (e *d24Env) webhooks() []outbox.Record {
 }
 
 // waitSettled waits until no delivery is pending and returns them all.
-func (e *d24Env) waitSettled(n int, timeout time.Duration) []outbox.Record {
+func (e *d24Env) waitSettled(n int, timeout time.Duration) []control.WebhookView {
 	e.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -173,7 +174,7 @@ func TestWebhookToEmulatorIsRefused(t *testing.T) {
 	}
 
 	// A resend of a refused delivery is refused again, inside the request.
-	var rec outbox.Record
+	var rec control.WebhookView
 	if st := e.h.Control("POST", "/webhooks/"+hooks[0].ID+"/resend", nil, &rec); st != 200 {
 		t.Fatalf("resend: %d", st)
 	}
@@ -195,7 +196,7 @@ func TestWebhookRedirectToEmulatorIsNotFollowed(t *testing.T) {
 	defer redirect.Close()
 	id := e.deposit("inv-redirect", redirect.URL+"/hook")
 	deadline := time.Now().Add(10 * time.Second)
-	var w outbox.Record
+	var w control.WebhookView
 	for {
 		hooks := e.webhooks()
 		if len(hooks) == 1 && len(hooks[0].Attempts) > 0 {
