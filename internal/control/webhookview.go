@@ -20,13 +20,13 @@ const WebhookClock = "scenario"
 // otherwise, with body_encoding "base64"), and every time in scenario time.
 // The outbox's stored record is unchanged.
 type WebhookView struct {
-	ID       string        `json:"id"`
-	Tenant   string        `json:"tenant"`
-	Provider string        `json:"provider"`
-	Status   string        `json:"status"`
-	Clock    string        `json:"clock"`
-	Created  time.Time     `json:"created"`
-	NextAt   *time.Time    `json:"next_attempt_at,omitempty"`
+	ID       string               `json:"id"`
+	Tenant   string               `json:"tenant"`
+	Provider string               `json:"provider"`
+	Status   string               `json:"status"`
+	Clock    string               `json:"clock"`
+	Created  time.Time            `json:"created"`
+	NextAt   *time.Time           `json:"next_attempt_at,omitempty"`
 	Delivery WebhookDeliveryView  `json:"delivery"`
 	Attempts []WebhookAttemptView `json:"attempts"`
 	// AttemptsDropped counts the oldest resends left out of Attempts.
