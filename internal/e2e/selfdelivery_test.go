@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fakeprovider/fakeprovider/emulator/d24"
 	"github.com/fakeprovider/fakeprovider/controlapi"
+	"github.com/fakeprovider/fakeprovider/emulator/d24"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
