@@ -1,6 +1,11 @@
 package controlapi
 
-import "time"
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
 
 // Request is one journal entry: a request a provider received, with the
 // auth verdict and, for a failure, the exact reason (for signature schemes,
@@ -93,4 +98,46 @@ type UnmatchedRequest struct {
 // UnmatchedList is GET /requests/unmatched.
 type UnmatchedList struct {
 	Requests []UnmatchedRequest `json:"requests"`
+}
+
+// Query is c as the query parameters of GET /requests, /requests/count and
+// /requests/unmatched (the zero fields left out).
+func (c Criteria) Query() url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("provider", c.Provider)
+	set("tenant", c.Tenant)
+	set("method", c.Method)
+	set("path", c.Path)
+	set("path_prefix", c.PathPrefix)
+	if c.Status != nil {
+		set("status", fmt.Sprint(c.Status))
+	}
+	set("auth", c.Auth)
+	set("route", c.Route)
+	if c.Unmatched {
+		q.Set("unmatched", "true")
+	}
+	set("since", c.Since)
+	set("until", c.Until)
+	set("text", c.Text)
+	if c.Limit > 0 {
+		q.Set("limit", strconv.Itoa(c.Limit))
+	}
+	if c.Offset > 0 {
+		q.Set("offset", strconv.Itoa(c.Offset))
+	}
+	return q
+}
+
+// Time is t as Criteria's Since and Until take it ("" for the zero time).
+func Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
