@@ -42,6 +42,12 @@ const (
 	CodeInternal             = "internal"
 )
 
+// Codes lists every error code the control API answers.
+func Codes() []string {
+	return []string{CodeBadRequest, CodeNotFound, CodeMethodNotAllowed, CodeConflict, CodeBodyTooLarge, CodeUnprocessable,
+		CodeInternal, CodeControlTokenRequired, CodeForbiddenHost, CodeCrossOriginRefused}
+}
+
 // CodeForStatus is the code of a handler error answered with status.
 func CodeForStatus(status int) string {
 	switch status {
