@@ -22,7 +22,6 @@ package fakeprovidertest
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -34,6 +33,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/app"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/tenant"
@@ -233,13 +233,12 @@ func (tn *Tenant) URL(provider string) string {
 // Its data, webhooks and clock offset are isolated from every other tenant.
 func (tn *Tenant) NewTenant() *Tenant {
 	tn.t.Helper()
-	var v map[string]json.RawMessage
+	var v controlapi.Tenant
 	tn.control(http.MethodPost, "/tenants", nil, &v, http.StatusCreated)
-	var id string
-	if err := json.Unmarshal(v["tenant"], &id); err != nil || id == "" {
-		tn.t.Fatalf("fakeprovidertest: new tenant: no id in %s", v["tenant"])
+	if v.ID == "" {
+		tn.t.Fatalf("fakeprovidertest: new tenant: no id in the answer")
 	}
-	return &Tenant{ID: id, srv: tn.srv, t: tn.t}
+	return &Tenant{ID: v.ID, srv: tn.srv, t: tn.t}
 }
 
 // Credentials returns the tenant's credentials of provider: the provider's
@@ -263,12 +262,12 @@ func (tn *Tenant) remoteCredentials(provider string) any {
 	if !ok {
 		return nil
 	}
-	var v map[string]json.RawMessage
+	var v controlapi.Tenant
 	st, _, err := tn.srv.call(http.MethodGet, "/credentials?tenant="+url.QueryEscape(tn.ID), nil, &v)
-	if err != nil || st != http.StatusOK || len(v[provider]) == 0 {
+	if err != nil || st != http.StatusOK || len(v.Credentials[provider]) == 0 {
 		return nil
 	}
-	c, err := p.Credentials().Decode(v[provider])
+	c, err := p.Credentials().Decode(v.Credentials[provider])
 	if err != nil {
 		return nil
 	}
@@ -286,10 +285,9 @@ func (s *Server) now() time.Time {
 // GET /_fakeprovider/credentials?tenant=ID shows them, keyed by provider.
 func (tn *Tenant) CredentialsJSON() map[string]json.RawMessage {
 	tn.t.Helper()
-	var v map[string]json.RawMessage
+	var v controlapi.Tenant
 	tn.control(http.MethodGet, "/credentials?tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
-	delete(v, "tenant")
-	return v
+	return v.Credentials
 }
 
 // Advance fast-forwards scenario time by d and returns once every scenario
@@ -298,9 +296,9 @@ func (tn *Tenant) CredentialsJSON() map[string]json.RawMessage {
 // NewTenant or Shared, only that tenant's.
 func (tn *Tenant) Advance(d time.Duration) AdvanceResult {
 	tn.t.Helper()
-	body := map[string]string{"by": d.String()}
+	body := controlapi.Advance{By: d.String()}
 	if !tn.global {
-		body["tenant"] = tn.ID
+		body.Tenant = tn.ID
 	}
 	var res AdvanceResult
 	tn.control(http.MethodPost, "/clock/advance", body, &res, http.StatusOK)
@@ -308,15 +306,7 @@ func (tn *Tenant) Advance(d time.Duration) AdvanceResult {
 }
 
 // AdvanceResult is the answer of POST /_fakeprovider/clock/advance.
-type AdvanceResult struct {
-	StepsRun         int `json:"steps_run"`
-	DeliveryAttempts int `json:"delivery_attempts"`
-	Clock            struct {
-		Wall        time.Time `json:"wall"`
-		Offset      string    `json:"offset"`
-		ScenarioNow time.Time `json:"scenario_now"`
-	} `json:"clock"`
-}
+type AdvanceResult = controlapi.AdvanceResult
 
 // Trigger applies the scenario named scenario to the tenant's existing
 // resource resourceID (e.g. a deposit id), as
@@ -325,106 +315,37 @@ func (tn *Tenant) Trigger(scenario, resourceID string) Run {
 	tn.t.Helper()
 	var run Run
 	tn.control(http.MethodPost, "/scenarios/"+url.PathEscape(scenario)+"/trigger",
-		map[string]string{"id": resourceID, "tenant": tn.ID}, &run, http.StatusCreated)
+		controlapi.Trigger{ID: resourceID, Tenant: tn.ID}, &run, http.StatusCreated)
 	return run
 }
 
 // Run is a scenario run: which step a resource is at.
-type Run struct {
-	ID         string    `json:"id"`
-	Tenant     string    `json:"tenant"`
-	Provider   string    `json:"provider"`
-	Scenario   string    `json:"scenario"`
-	Kind       string    `json:"kind"`
-	ResourceID string    `json:"resource_id"`
-	Step       int       `json:"step"`
-	DueAt      time.Time `json:"due_at"`
-	Status     string    `json:"status"`
-	Error      string    `json:"error,omitempty"`
-}
+type Run = controlapi.Run
 
 // Runs lists the tenant's scenario runs.
 func (tn *Tenant) Runs() []Run {
 	tn.t.Helper()
-	var v struct {
-		Runs []Run `json:"runs"`
-	}
+	var v controlapi.RunList
 	tn.control(http.MethodGet, "/scenarios/runs?tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
 	return v.Runs
 }
 
-// Delivery is an outgoing webhook with every attempt.
-type Delivery struct {
-	ID       string          `json:"id"`
-	Tenant   string          `json:"tenant"`
-	Provider string          `json:"provider"`
-	Status   string          `json:"status"` // pending, delivered, failed, dropped
-	Created  time.Time       `json:"created"`
-	NextAt   *time.Time      `json:"next_attempt_at,omitempty"`
-	Delivery DeliveryRequest `json:"delivery"`
-	Attempts []Attempt       `json:"attempts"`
-}
+// Delivery is an outgoing webhook with every attempt; its
+// Delivery.BodyBytes is the body sent.
+type Delivery = controlapi.Webhook
 
 // DeliveryRequest is what a delivery sends.
-type DeliveryRequest struct {
-	URL        string `json:"url"`
-	Method     string `json:"method,omitempty"`
-	Body       []byte `json:"-"`
-	Event      string `json:"event,omitempty"`
-	Kind       string `json:"kind,omitempty"`
-	ResourceID string `json:"resource_id,omitempty"`
-	// Retry lists the provider's retry waits ("5m0s", …).
-	Retry []string `json:"retry,omitempty"`
-}
-
-// UnmarshalJSON reads the body as the control API sends it: text, or
-// base64 with "body_encoding":"base64".
-func (d *DeliveryRequest) UnmarshalJSON(b []byte) error {
-	type plain DeliveryRequest
-	var v struct {
-		plain
-		Body     string `json:"body"`
-		Encoding string `json:"body_encoding"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*d = DeliveryRequest(v.plain)
-	d.Body = []byte(v.Body)
-	if v.Encoding == "base64" {
-		raw, err := base64.StdEncoding.DecodeString(v.Body)
-		if err != nil {
-			return fmt.Errorf("delivery body: %w", err)
-		}
-		d.Body = raw
-	}
-	return nil
-}
+type DeliveryRequest = controlapi.WebhookDelivery
 
 // Attempt is one try to deliver a webhook. Time is scenario time, like
 // every time of a Delivery; WallTime is the wall clock's.
-type Attempt struct {
-	Time          time.Time         `json:"time"`
-	ScenarioTime  time.Time         `json:"scenario_time"`
-	WallTime      time.Time         `json:"wall_time"`
-	URL           string            `json:"url"`
-	Method        string            `json:"method"`
-	RequestHeader map[string]string `json:"request_headers"`
-	RequestBody   string            `json:"request_body"`
-	Status        int               `json:"response_status,omitempty"`
-	ResponseBody  string            `json:"response_body,omitempty"`
-	LatencyMS     float64           `json:"latency_ms"`
-	Error         string            `json:"error,omitempty"`
-	Resend        bool              `json:"resend,omitempty"`
-}
+type Attempt = controlapi.WebhookAttempt
 
 // Webhooks lists the tenant's outgoing webhook deliveries, newest first,
 // each with every attempt.
 func (tn *Tenant) Webhooks() []Delivery {
 	tn.t.Helper()
-	var v struct {
-		Webhooks []Delivery `json:"webhooks"`
-	}
+	var v controlapi.WebhookList
 	tn.control(http.MethodGet, "/webhooks?limit=1000&tenant="+url.QueryEscape(tn.ID), nil, &v, http.StatusOK)
 	return v.Webhooks
 }
@@ -463,65 +384,15 @@ type Filter struct {
 
 // query is f as GET /requests parameters.
 func (f Filter) query(tenantID string) url.Values {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("provider", f.Provider)
-	set("tenant", tenantID)
-	set("method", f.Method)
-	set("path", f.Path)
-	set("path_prefix", f.PathPrefix)
-	set("status", f.Status)
-	set("auth", f.Auth)
-	set("route", f.Route)
-	set("text", f.Text)
-	if f.Unmatched {
-		q.Set("unmatched", "true")
-	}
-	if !f.Since.IsZero() {
-		q.Set("since", f.Since.UTC().Format(time.RFC3339Nano))
-	}
-	if !f.Until.IsZero() {
-		q.Set("until", f.Until.UTC().Format(time.RFC3339Nano))
-	}
-	if f.Limit > 0 {
-		q.Set("limit", fmt.Sprint(f.Limit))
-	}
-	if f.Offset > 0 {
-		q.Set("offset", fmt.Sprint(f.Offset))
-	}
-	return q
+	return controlapi.Criteria{Provider: f.Provider, Tenant: tenantID, Method: f.Method, Path: f.Path,
+		PathPrefix: f.PathPrefix, Status: f.Status, Auth: f.Auth, Route: f.Route, Unmatched: f.Unmatched,
+		Since: controlapi.Time(f.Since), Until: controlapi.Time(f.Until), Text: f.Text, Limit: f.Limit, Offset: f.Offset}.Query()
 }
 
 // Request is one journal entry: a request a provider received, with the
 // auth verdict and, for a failure, the exact reason (for signature schemes,
 // the expected string-to-sign).
-type Request struct {
-	ID         string    `json:"id"`
-	Time       time.Time `json:"time"`
-	Provider   string    `json:"provider"`
-	Tenant     string    `json:"tenant"`
-	Route      string    `json:"route,omitempty"`
-	Method     string    `json:"method"`
-	Path       string    `json:"path"`
-	Query      string    `json:"query,omitempty"`
-	Status     int       `json:"status"`
-	DurationMS float64   `json:"duration_ms"`
-	Auth       struct {
-		OK     bool   `json:"ok"`
-		Reason string `json:"reason,omitempty"`
-	} `json:"auth"`
-	Fault          string            `json:"fault,omitempty"`
-	Unmatched      bool              `json:"unmatched,omitempty"`
-	RequestHeaders map[string]string `json:"request_headers,omitempty"`
-	// ResponseHeaders are the answer's headers (redacted like the request's).
-	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
-	RequestBody     string            `json:"request_body,omitempty"`
-	ResponseBody    string            `json:"response_body,omitempty"`
-}
+type Request = controlapi.Request
 
 // Requests lists the requests the tenant's credentials made, newest first.
 // Requests whose credentials were not recognised have no tenant; see them
@@ -539,9 +410,7 @@ func (tn *Tenant) RequestsAll(f Filter) []Request {
 
 func (tn *Tenant) requests(f Filter, tenantID string) []Request {
 	q := f.query(tenantID)
-	var v struct {
-		Requests []Request `json:"requests"`
-	}
+	var v controlapi.RequestList
 	tn.control(http.MethodGet, "/requests?"+q.Encode(), nil, &v, http.StatusOK)
 	return v.Requests
 }
@@ -554,9 +423,7 @@ func (tn *Tenant) State(provider string) json.RawMessage {
 	if provider != "" {
 		q.Set("provider", provider)
 	}
-	var v struct {
-		State json.RawMessage `json:"state"`
-	}
+	var v controlapi.State
 	tn.control(http.MethodGet, "/state?"+q.Encode(), nil, &v, http.StatusOK)
 	return v.State
 }

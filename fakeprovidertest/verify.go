@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/emulator/crm"
 	"github.com/fakeprovider/fakeprovider/emulator/crowdtrust"
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
@@ -89,9 +90,7 @@ func (tn *Tenant) count(f Filter, tenantID string) int {
 	q := f.query(tenantID)
 	q.Del("limit")
 	q.Del("offset")
-	var v struct {
-		Count int `json:"count"`
-	}
+	var v controlapi.Count
 	tn.control(http.MethodGet, "/requests/count?"+q.Encode(), nil, &v, http.StatusOK)
 	return v.Count
 }
@@ -177,21 +176,7 @@ func (tn *Tenant) ClearRequests() {
 // path.Match pattern over the real path, e.g. /v3/deposits/*) get Status
 // with Body, or wait Latency, or have their connection dropped; Count
 // limits how many (0: every one), Probability makes it random.
-type Fault struct {
-	ID          string  `json:"id,omitempty"`
-	Provider    string  `json:"provider,omitempty"`
-	Tenant      string  `json:"tenant,omitempty"`
-	Method      string  `json:"method,omitempty"`
-	Path        string  `json:"path,omitempty"`
-	Status      int     `json:"status,omitempty"`
-	Body        string  `json:"body,omitempty"`
-	Latency     string  `json:"latency,omitempty"`
-	Drop        bool    `json:"drop,omitempty"`
-	Count       int     `json:"count,omitempty"`
-	Probability float64 `json:"probability,omitempty"`
-	Hits        int     `json:"hits,omitempty"`
-	Source      string  `json:"source,omitempty"`
-}
+type Fault = controlapi.Fault
 
 // AddFault adds a fault rule for the tenant (its Tenant is set to the
 // tenant's id unless this is the handle returned by Start) and returns it
@@ -217,25 +202,13 @@ func (tn *Tenant) RemoveFault(id string) {
 // Faults lists the fault rules (with how often each applied).
 func (tn *Tenant) Faults() []Fault {
 	tn.t.Helper()
-	var v struct {
-		Faults []Fault `json:"faults"`
-	}
+	var v controlapi.FaultList
 	tn.control(http.MethodGet, "/faults", nil, &v, http.StatusOK)
 	return v.Faults
 }
 
 // Scenario is a loaded scenario as GET /_fakeprovider/scenarios lists it.
-type Scenario struct {
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	Provider    string `json:"provider"`
-	On          string `json:"on"`
-	Default     bool   `json:"default"`
-	Priority    int    `json:"priority"`
-	Tenant      string `json:"tenant,omitempty"`
-	Source      string `json:"source"`
-	Steps       int    `json:"steps"`
-}
+type Scenario = controlapi.Scenario
 
 // LoadScenario loads a scenario (YAML or JSON, the format of scenarios/)
 // and removes it at the end of the test. A file with errors fails the test
@@ -263,9 +236,7 @@ func (tn *Tenant) DeleteScenario(name string) {
 // Scenarios lists the loaded scenarios of provider ("" for all).
 func (tn *Tenant) Scenarios(provider string) []Scenario {
 	tn.t.Helper()
-	var v struct {
-		Scenarios []Scenario `json:"scenarios"`
-	}
+	var v controlapi.ScenarioList
 	tn.control(http.MethodGet, "/scenarios?provider="+url.QueryEscape(provider), nil, &v, http.StatusOK)
 	return v.Scenarios
 }

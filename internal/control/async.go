@@ -1,6 +1,7 @@
 package control
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/clock"
 	"github.com/fakeprovider/fakeprovider/internal/faults"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
@@ -48,22 +50,11 @@ func (m *Async) ControlRoutes(r *mux.Router, a *API) {
 	r.Handle("/faults/{id}", a.JSON(m.removeFault)).Methods(http.MethodDelete)
 }
 
-// clockView is the JSON shape of GET /_fakeprovider/clock. Offset is the
-// fast-forward of the tenant asked about (the global offset plus its own;
-// the global one alone without a tenant), so that wall + offset is always
-// scenario_now.
-type clockView struct {
-	Wall         time.Time         `json:"wall"`
-	Offset       string            `json:"offset"`
-	GlobalOffset string            `json:"global_offset"`
-	Tenant       string            `json:"tenant,omitempty"`
-	ScenarioNow  time.Time         `json:"scenario_now"`
-	Tenants      map[string]string `json:"tenants,omitempty"`
-}
-
-func (m *Async) view(tenant string) clockView {
+// view is the clock as GET /clock shows it for tenant ("" the global
+// clock).
+func (m *Async) view(tenant string) controlapi.Clock {
 	snap := m.Clock.Snapshot()
-	v := clockView{Wall: m.Clock.Now().UTC(), Offset: m.Clock.Offset(tenant).String(), GlobalOffset: snap.Global.String(),
+	v := controlapi.Clock{Wall: m.Clock.Now().UTC(), Offset: m.Clock.Offset(tenant).String(), GlobalOffset: snap.Global.String(),
 		Tenant: tenant, ScenarioNow: m.Clock.ScenarioNow(tenant).UTC(), Tenants: map[string]string{}}
 	for t, d := range snap.Tenants {
 		v.Tenants[t] = d.String()
@@ -103,10 +94,7 @@ func (m *Async) clockState(r *http.Request) (any, error) {
 
 func (m *Async) advance(a *API) Func {
 	return func(r *http.Request) (any, error) {
-		var body struct {
-			By     string `json:"by"`
-			Tenant string `json:"tenant"`
-		}
+		var body controlapi.Advance
 		if err := DecodeBody(r, &body); err != nil {
 			return nil, err
 		}
@@ -132,38 +120,32 @@ func (m *Async) advance(a *API) Func {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"clock": m.view(body.Tenant), "steps_run": ran[scenario.Kind], "delivery_attempts": ran[outbox.Kind]}, nil
+		return controlapi.AdvanceResult{Clock: m.view(body.Tenant), StepsRun: ran[scenario.Kind], DeliveryAttempts: ran[outbox.Kind]}, nil
 	}
 }
 
-// scenarioView is the JSON shape of a listed scenario.
-type scenarioView struct {
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-	Provider    string `json:"provider"`
-	On          string `json:"on"`
-	Default     bool   `json:"default"`
-	Priority    int    `json:"priority"`
-	Tenant      string `json:"tenant,omitempty"`
-	Source      string `json:"source"`
-	Steps       int    `json:"steps"`
-	Definition  any    `json:"definition"`
-}
-
-func viewScenario(sc *scenario.Scenario) scenarioView {
-	return scenarioView{Name: sc.Name, Description: sc.Description, Provider: sc.Provider, On: sc.On, Default: sc.Default,
-		Priority: sc.Priority, Tenant: sc.Tenant, Source: sc.Source, Steps: len(sc.Steps), Definition: sc}
+func viewScenario(sc *scenario.Scenario) (controlapi.Scenario, error) {
+	def, err := json.Marshal(sc)
+	if err != nil {
+		return controlapi.Scenario{}, err
+	}
+	return controlapi.Scenario{Name: sc.Name, Description: sc.Description, Provider: sc.Provider, On: sc.On, Default: sc.Default,
+		Priority: sc.Priority, Tenant: sc.Tenant, Source: sc.Source, Steps: len(sc.Steps), Definition: def}, nil
 }
 
 func (m *Async) listScenarios(r *http.Request) (any, error) {
 	provider := r.URL.Query().Get("provider")
-	out := []scenarioView{}
+	out := []controlapi.Scenario{}
 	for _, sc := range m.Engine.List() {
 		if provider == "" || sc.Provider == provider {
-			out = append(out, viewScenario(sc))
+			v, err := viewScenario(sc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
 		}
 	}
-	return map[string]any{"scenarios": out}, nil
+	return controlapi.ScenarioList{Scenarios: out}, nil
 }
 
 func (m *Async) loadScenario(r *http.Request) (any, error) {
@@ -180,7 +162,11 @@ func (m *Async) loadScenario(r *http.Request) (any, error) {
 		}
 		return nil, platform.BadControl("%v", err)
 	}
-	return &Status{Code: http.StatusCreated, Body: viewScenario(sc)}, nil
+	v, err := viewScenario(sc)
+	if err != nil {
+		return nil, err
+	}
+	return &Status{Code: http.StatusCreated, Body: v}, nil
 }
 
 func (m *Async) runs(r *http.Request) (any, error) {
@@ -190,15 +176,16 @@ func (m *Async) runs(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"runs": runs}, nil
+	out := make([]controlapi.Run, 0, len(runs))
+	for i := range runs {
+		out = append(out, viewRun(&runs[i]))
+	}
+	return controlapi.RunList{Runs: out}, nil
 }
 
 func (m *Async) trigger(a *API) Func {
 	return func(r *http.Request) (any, error) {
-		var body struct {
-			ID     string `json:"id"`
-			Tenant string `json:"tenant"`
-		}
+		var body controlapi.Trigger
 		if err := DecodeBody(r, &body); err != nil {
 			return nil, err
 		}
@@ -218,7 +205,7 @@ func (m *Async) trigger(a *API) Func {
 		if err != nil {
 			return nil, err
 		}
-		return &Status{Code: http.StatusCreated, Body: run}, nil
+		return &Status{Code: http.StatusCreated, Body: viewRun(run)}, nil
 	}
 }
 
@@ -232,7 +219,7 @@ func (m *Async) webhooks(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"webhooks": viewWebhooks(list), "clock": WebhookClock}, nil
+	return controlapi.WebhookList{Webhooks: viewWebhooks(list), Clock: controlapi.WebhookClock}, nil
 }
 
 func (m *Async) webhook(r *http.Request) (any, error) {
@@ -258,7 +245,12 @@ func (m *Async) resend(r *http.Request) (any, error) {
 }
 
 func (m *Async) listFaults(r *http.Request) (any, error) {
-	return map[string]any{"faults": m.Faults.List()}, nil
+	rules := m.Faults.List()
+	out := make([]controlapi.Fault, 0, len(rules))
+	for _, rule := range rules {
+		out = append(out, viewFault(rule))
+	}
+	return controlapi.FaultList{Faults: out}, nil
 }
 
 func (m *Async) addFault(r *http.Request) (any, error) {
@@ -271,7 +263,7 @@ func (m *Async) addFault(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, platform.BadControl("%v", err)
 	}
-	return &Status{Code: http.StatusCreated, Body: added}, nil
+	return &Status{Code: http.StatusCreated, Body: viewFault(added)}, nil
 }
 
 func (m *Async) clearFaults(r *http.Request) (any, error) {
@@ -284,4 +276,22 @@ func (m *Async) removeFault(r *http.Request) (any, error) {
 		return nil, platform.ControlNotFound("no fault rule %q", mux.Vars(r)["id"])
 	}
 	return &Status{Code: http.StatusNoContent}, nil
+}
+
+// viewRun is a scenario run as the control API shows it.
+func viewRun(r *scenario.Run) controlapi.Run {
+	v := controlapi.Run{ID: r.ID, Tenant: r.Tenant, Provider: r.Provider, Scenario: r.Scenario, Kind: r.Kind,
+		ResourceID: r.ResourceID, Step: r.Step, DueAt: r.DueAt, Status: r.Status, Created: r.Created,
+		History: make([]controlapi.RunStep, 0, len(r.History)), Error: r.Error}
+	for _, h := range r.History {
+		v.History = append(v.History, controlapi.RunStep{Step: h.Step, Time: h.Time, Action: h.Action, Error: h.Error})
+	}
+	return v
+}
+
+// viewFault is a fault rule as the control API shows it.
+func viewFault(r faults.Rule) controlapi.Fault {
+	return controlapi.Fault{ID: r.ID, Provider: r.Provider, Tenant: r.Tenant, Method: r.Method, Path: r.Path,
+		Latency: durationText(time.Duration(r.Latency)), Status: r.Status, Body: r.Body, Drop: r.Drop, Count: r.Count,
+		Probability: r.Probability, Source: r.Source, Hits: r.Hits}
 }

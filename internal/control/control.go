@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/store"
@@ -91,25 +92,27 @@ func (a *API) JSON(fn Func) http.Handler {
 	})
 }
 
+// writeError answers err in the control API's one error envelope.
 func (a *API) writeError(w http.ResponseWriter, err error) {
 	var ce *platform.ControlError
 	if errors.As(err, &ce) {
-		writeJSON(w, ce.Status, map[string]string{"error": http.StatusText(ce.Status), "message": ce.Message})
+		controlapi.WriteError(w, ce.Status, controlapi.CodeForStatus(ce.Status), ce.Message)
 		return
 	}
 	var ae *platform.AuthError
 	if errors.As(err, &ae) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Bad Request", "message": ae.Reason})
+		controlapi.WriteError(w, http.StatusBadRequest, controlapi.CodeBadRequest, ae.Reason)
 		return
 	}
 	a.Log.Error("control endpoint failed", "err", err)
-	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Internal Server Error", "message": err.Error()})
+	controlapi.WriteError(w, http.StatusInternalServerError, controlapi.CodeInternal, err.Error())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		status, body = http.StatusInternalServerError, []byte(`{"error":"Internal Server Error","message":"encoding failed"}`)
+		controlapi.WriteError(w, http.StatusInternalServerError, controlapi.CodeInternal, "encoding the answer failed: "+err.Error())
+		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -159,7 +162,7 @@ func DecodeBody(r *http.Request, v any) error {
 }
 
 func (a *API) health(r *http.Request) (any, error) {
-	return map[string]string{"status": "ok", "version": a.Version}, nil
+	return controlapi.Health{Status: "ok", Version: a.Version}, nil
 }
 
 func (a *API) credentials(r *http.Request) (any, error) {
@@ -167,17 +170,37 @@ func (a *API) credentials(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.tenantView(id)
+}
+
+// tenantView is tenant id with its credentials, as the control API shows
+// it.
+func (a *API) tenantView(id string) (controlapi.Tenant, error) {
 	v, _ := a.Tenants.View(id)
-	return v, nil
+	out := controlapi.Tenant{ID: id, Credentials: make(map[string]json.RawMessage, len(v))}
+	for p, c := range v {
+		if p == "tenant" {
+			continue
+		}
+		raw, err := json.Marshal(c)
+		if err != nil {
+			return controlapi.Tenant{}, err
+		}
+		out.Credentials[p] = raw
+	}
+	return out, nil
 }
 
 func (a *API) listTenants(r *http.Request) (any, error) {
-	out := []map[string]any{}
+	out := []controlapi.Tenant{}
 	for _, id := range a.Tenants.IDs() {
-		v, _ := a.Tenants.View(id)
+		v, err := a.tenantView(id)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, v)
 	}
-	return map[string]any{"tenants": out}, nil
+	return controlapi.TenantList{Tenants: out}, nil
 }
 
 func (a *API) createTenant(r *http.Request) (any, error) {
@@ -185,7 +208,10 @@ func (a *API) createTenant(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, _ := a.Tenants.View(t.ID)
+	v, err := a.tenantView(t.ID)
+	if err != nil {
+		return nil, err
+	}
 	return &Status{Code: http.StatusCreated, Body: v}, nil
 }
 
@@ -274,7 +300,11 @@ func (a *API) state(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"tenant": id, "state": dump}, nil
+	raw, err := json.Marshal(dump)
+	if err != nil {
+		return nil, err
+	}
+	return controlapi.State{Tenant: id, State: raw}, nil
 }
 
 // providerControl adapts a provider's ControlFunc.

@@ -91,6 +91,9 @@ func checkGolden(t *testing.T, name string, status int, body []byte) {
 			t.Fatalf("%s: answer is not JSON: %q", name, body)
 		}
 	}
+	if len(body) > 0 {
+		checkWire(t, name, body)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -28,23 +29,7 @@ func (a *API) registerRequests(r *mux.Router) {
 
 // criteria is the JSON body of POST /requests/count and /requests/find: the
 // same names as the query parameters of GET /requests.
-type criteria struct {
-	Provider   string `json:"provider"`
-	Tenant     string `json:"tenant"`
-	Method     string `json:"method"`
-	Path       string `json:"path"`
-	PathPrefix string `json:"path_prefix"`
-	// Status is 404, or a class: "4xx".
-	Status    any    `json:"status"`
-	Auth      string `json:"auth"`
-	Route     string `json:"route"`
-	Unmatched bool   `json:"unmatched"`
-	Since     string `json:"since"`
-	Until     string `json:"until"`
-	Text      string `json:"text"`
-	Limit     int    `json:"limit"`
-	Offset    int    `json:"offset"`
-}
+type criteria controlapi.Criteria
 
 // filterFromQuery reads the criteria of GET /requests and /requests/count.
 func filterFromQuery(q url.Values) (journal.Filter, error) {
@@ -131,7 +116,7 @@ func (a *API) requests(r *http.Request) (any, error) {
 	if f.Limit, err = LimitParam(r, 100); err != nil {
 		return nil, err
 	}
-	return map[string]any{"requests": a.Journal.List(f), "total": a.Journal.Count(f)}, nil
+	return controlapi.RequestList{Requests: viewEntries(a.Journal.List(f)), Total: a.Journal.Count(f)}, nil
 }
 
 func (a *API) bodyFilter(r *http.Request) (journal.Filter, error) {
@@ -154,7 +139,7 @@ func (a *API) countRequests(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]int{"count": a.Journal.Count(f)}, nil
+	return controlapi.Count{Count: a.Journal.Count(f)}, nil
 }
 
 // findRequests is POST /requests/find with JSON criteria.
@@ -166,7 +151,7 @@ func (a *API) findRequests(r *http.Request) (any, error) {
 	if f.Limit == 0 {
 		f.Limit = MaxLimit
 	}
-	return map[string]any{"requests": a.Journal.List(f), "total": a.Journal.Count(f)}, nil
+	return controlapi.RequestList{Requests: viewEntries(a.Journal.List(f)), Total: a.Journal.Count(f)}, nil
 }
 
 // clearRequests is DELETE /requests[?tenant=]: 200 with how many went.
@@ -177,34 +162,40 @@ func (a *API) clearRequests(r *http.Request) (any, error) {
 			return nil, platform.ControlNotFound("no tenant %q", id)
 		}
 	}
-	return map[string]int{"removed": a.Journal.Clear(id)}, nil
+	return controlapi.Removed{Removed: a.Journal.Clear(id)}, nil
 }
 
 func (a *API) request(r *http.Request) (any, error) {
 	id := mux.Vars(r)["id"]
 	for _, e := range a.Journal.List(journal.Filter{}) {
 		if e.ID == id {
-			return e, nil
+			return viewEntry(&e), nil
 		}
 	}
 	return nil, platform.ControlNotFound("no request %q in the journal (it keeps the last --journal-size requests)", id)
 }
 
-// NearRoute is a provider route close to a request no route matched.
-type NearRoute struct {
-	Provider string `json:"provider"`
-	Method   string `json:"method"`
-	Path     string `json:"path"`
-	Name     string `json:"name"`
-	// Differences says what differs, e.g. `segment 3: "deposit" here, "deposits" in the route`.
-	Differences []string `json:"differences"`
-	score       int
+// nearRoute is a provider route close to a request no route matched, with
+// its rank.
+type nearRoute struct {
+	controlapi.NearRoute
+	score int
 }
 
-// unmatchedEntry is a journal entry with the routes nearest to it.
-type unmatchedEntry struct {
-	journal.Entry
-	Nearest []NearRoute `json:"nearest"`
+// viewEntry is a journal entry as the control API shows it.
+func viewEntry(e *journal.Entry) controlapi.Request {
+	return controlapi.Request{ID: e.ID, Time: e.Time, Provider: e.Provider, Tenant: e.Tenant, Route: e.Route,
+		Method: e.Method, Path: e.Path, Query: e.Query, Status: e.Status, DurationMS: e.DurationMS,
+		Auth: controlapi.RequestAuth{OK: e.Auth.OK, Reason: e.Auth.Reason}, Fault: e.Fault, Unmatched: e.Unmatched,
+		RequestHeaders: e.Header, ResponseHeaders: e.RespHeader, RequestBody: e.Body, ResponseBody: e.Response}
+}
+
+func viewEntries(list []journal.Entry) []controlapi.Request {
+	out := make([]controlapi.Request, 0, len(list))
+	for i := range list {
+		out = append(out, viewEntry(&list[i]))
+	}
+	return out
 }
 
 // unmatched is GET /requests/unmatched[?provider=&tenant=&limit=]: requests
@@ -219,19 +210,19 @@ func (a *API) unmatched(r *http.Request) (any, error) {
 		return nil, err
 	}
 	f.Unmatched = true
-	out := []unmatchedEntry{}
+	out := []controlapi.UnmatchedRequest{}
 	for _, e := range a.Journal.List(f) {
-		out = append(out, unmatchedEntry{Entry: e, Nearest: a.nearest(e.Method, e.Path, 3)})
+		out = append(out, controlapi.UnmatchedRequest{Request: viewEntry(&e), Nearest: a.nearest(e.Method, e.Path, 3)})
 	}
-	return map[string]any{"requests": out}, nil
+	return controlapi.UnmatchedList{Requests: out}, nil
 }
 
 // nearest ranks every provider route (at its real and its prefixed path)
 // by how much of the request it matches: equal segments count, a variable
 // segment matches anything, a segment one or two edits away half counts,
 // the method counts too.
-func (a *API) nearest(method, path string, n int) []NearRoute {
-	var all []NearRoute
+func (a *API) nearest(method, path string, n int) []controlapi.NearRoute {
+	var all []nearRoute
 	reqSegs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	for _, m := range a.Mounts {
 		for _, rt := range m.Routes() {
@@ -239,7 +230,7 @@ func (a *API) nearest(method, path string, n int) []NearRoute {
 			if host == "" {
 				host = m.Provider()
 			}
-			best := NearRoute{score: -1 << 30}
+			best := nearRoute{score: -1 << 30}
 			for _, p := range []string{rt.Path, "/" + host + rt.Path} {
 				c := compareRoute(method, reqSegs, rt.Method, p)
 				if c.score > best.score {
@@ -254,12 +245,16 @@ func (a *API) nearest(method, path string, n int) []NearRoute {
 	if len(all) > n {
 		all = all[:n]
 	}
-	return all
+	out := make([]controlapi.NearRoute, len(all))
+	for i := range all {
+		out[i] = all[i].NearRoute
+	}
+	return out
 }
 
-func compareRoute(method string, req []string, routeMethod, routePath string) NearRoute {
+func compareRoute(method string, req []string, routeMethod, routePath string) nearRoute {
 	tpl := strings.Split(strings.TrimPrefix(routePath, "/"), "/")
-	nr := NearRoute{Path: routePath, Differences: []string{}}
+	nr := nearRoute{NearRoute: controlapi.NearRoute{Path: routePath, Differences: []string{}}}
 	for i := 0; i < max(len(req), len(tpl)); i++ {
 		switch {
 		case i >= len(req):

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
-	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
 )
@@ -112,7 +112,7 @@ func TestResendDuringAutomaticAttemptStaysDelivered(t *testing.T) {
 	e.deposit("inv-overlap", srv.URL+"/hook")
 	<-first
 	id := e.webhooks()[0].ID
-	var rec control.WebhookView
+	var rec controlapi.Webhook
 	if st := e.h.Control("POST", "/webhooks/"+id+"/resend", nil, &rec); st != 200 || rec.Status != outbox.StatusDelivered {
 		t.Fatalf("resend: %d %s", st, rec.Status)
 	}
@@ -163,7 +163,7 @@ func TestConcurrentResendsRecordedOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var rec control.WebhookView
+	var rec controlapi.Webhook
 	e.h.Control("GET", "/webhooks/"+id, nil, &rec)
 	resends, answered := 0, 0
 	for _, a := range rec.Attempts {
@@ -211,7 +211,7 @@ func TestConcurrentResendsOfFailingDelivery(t *testing.T) {
 	}
 	wg.Wait()
 	time.Sleep(300 * time.Millisecond)
-	var rec control.WebhookView
+	var rec controlapi.Webhook
 	e.h.Control("GET", "/webhooks/"+id, nil, &rec)
 	automatic := 0
 	for _, a := range rec.Attempts {
@@ -239,7 +239,7 @@ func TestAttemptsBounded(t *testing.T) {
 			t.Fatalf("resend: %d", st)
 		}
 	}
-	var rec control.WebhookView
+	var rec controlapi.Webhook
 	e.h.Control("GET", "/webhooks/"+id, nil, &rec)
 	if len(rec.Attempts) != outbox.MaxAttempts || rec.AttemptsDropped != n+1-outbox.MaxAttempts || rec.Attempts[0].Resend {
 		t.Fatalf("%d attempts kept, %d dropped, first resend=%v; want %d kept, %d dropped, the automatic one first",

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
-	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
@@ -83,10 +83,10 @@ func (e *d24Env) deposit(invoice, notify string) int64 {
 	return created.DepositID
 }
 
-func (e *d24Env) webhooks() []control.WebhookView {
+func (e *d24Env) webhooks() []controlapi.Webhook {
 	e.t.Helper()
 	var out struct {
-		Webhooks []control.WebhookView `json:"webhooks"`
+		Webhooks []controlapi.Webhook `json:"webhooks"`
 	}
 	if st := e.h.Control("GET", "/webhooks?provider=d24", nil, &out); st != 200 {
 		e.t.Fatalf("webhooks: %d", st)
@@ -95,7 +95,7 @@ func (e *d24Env) webhooks() []control.WebhookView {
 }
 
 // waitSettled waits until no delivery is pending and returns them all.
-func (e *d24Env) waitSettled(n int, timeout time.Duration) []control.WebhookView {
+func (e *d24Env) waitSettled(n int, timeout time.Duration) []controlapi.Webhook {
 	e.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -174,7 +174,7 @@ func TestWebhookToEmulatorIsRefused(t *testing.T) {
 	}
 
 	// A resend of a refused delivery is refused again, inside the request.
-	var rec control.WebhookView
+	var rec controlapi.Webhook
 	if st := e.h.Control("POST", "/webhooks/"+hooks[0].ID+"/resend", nil, &rec); st != 200 {
 		t.Fatalf("resend: %d", st)
 	}
@@ -196,7 +196,7 @@ func TestWebhookRedirectToEmulatorIsNotFollowed(t *testing.T) {
 	defer redirect.Close()
 	id := e.deposit("inv-redirect", redirect.URL+"/hook")
 	deadline := time.Now().Add(10 * time.Second)
-	var w control.WebhookView
+	var w controlapi.Webhook
 	for {
 		hooks := e.webhooks()
 		if len(hooks) == 1 && len(hooks[0].Attempts) > 0 {

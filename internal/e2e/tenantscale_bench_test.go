@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fakeprovider/fakeprovider/internal/control"
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/outbox"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
@@ -51,7 +51,7 @@ func BenchmarkTenantScale(b *testing.B) {
 			b.Run("webhooks", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					var out struct {
-						Webhooks []control.WebhookView `json:"webhooks"`
+						Webhooks []controlapi.Webhook `json:"webhooks"`
 					}
 					if code := h.Control(http.MethodGet, "/webhooks?tenant="+small, nil, &out); code != http.StatusOK || len(out.Webhooks) != 10 {
 						b.Fatalf("webhooks: %d, %d", code, len(out.Webhooks))

@@ -21,11 +21,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/server"
 )
@@ -64,7 +66,7 @@ func (Module) ControlRoutes(r *mux.Router, api *control.API) {
 		name := mux.Vars(req)["file"]
 		b, err := fs.ReadFile(static, name)
 		if err != nil {
-			http.NotFound(w, req)
+			controlapi.WriteError(w, http.StatusNotFound, controlapi.CodeNotFound, "no inspector asset "+strconv.Quote(name))
 			return
 		}
 		switch {

@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -35,7 +36,7 @@ func (m *Module) ControlRoutes(r *mux.Router, api *control.API) {
 	r.Handle("/openapi.json", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		m.once.Do(func() { m.doc, m.err = Document(api.Mounts) })
 		if m.err != nil {
-			http.Error(w, m.err.Error(), http.StatusInternalServerError)
+			controlapi.WriteError(w, http.StatusInternalServerError, controlapi.CodeInternal, m.err.Error())
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/app"
 	"github.com/fakeprovider/fakeprovider/internal/control"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
@@ -301,5 +302,21 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("walked only %d routes", n)
+	}
+}
+
+// The document's error codes are controlapi's, no more and no fewer.
+func TestErrorCodesAreDocumented(t *testing.T) {
+	h := platformtest.New(t, providers())
+	doc := loadDoc(t, h)
+	var documented []string
+	for _, v := range doc.Components.Schemas["Error"].Value.Properties["error"].Value.Enum {
+		documented = append(documented, v.(string))
+	}
+	codes := controlapi.Codes()
+	sort.Strings(documented)
+	sort.Strings(codes)
+	if strings.Join(documented, ",") != strings.Join(codes, ",") {
+		t.Errorf("openapi.yaml's Error codes %v, controlapi's %v", documented, codes)
 	}
 }

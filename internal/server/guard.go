@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/fakeprovider/fakeprovider/controlapi"
 )
 
 // The control API can wipe state and serves every tenant's secrets, and the
@@ -98,7 +100,7 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		if !s.hostAllowed(r.Host) {
-			s.refuse(w, r, http.StatusForbidden, "forbidden_host",
+			s.refuse(w, r, http.StatusForbidden, controlapi.CodeForbiddenHost,
 				"Host "+strconv.Quote(r.Host)+" is not a name this emulator answers for on its control API "+
 					"(a web page could reach it through DNS rebinding); use localhost or an IP address, or add the name with --allowed-hosts")
 			return
@@ -118,14 +120,14 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 		}
 		if unsafeMethod(r.Method) {
 			if msg := s.crossSite(r, origin, own); msg != "" {
-				s.refuse(w, r, http.StatusForbidden, "cross_origin_refused", msg)
+				s.refuse(w, r, http.StatusForbidden, controlapi.CodeCrossOriginRefused, msg)
 				return
 			}
 		}
 		if tok := s.cfg.ControlToken; tok != "" && !tokenOK(r, tok) {
 			if !tokenExempt(r) {
 				h.Set("WWW-Authenticate", `Bearer realm="fakeprovider control API"`)
-				s.refuse(w, r, http.StatusUnauthorized, "control_token_required",
+				s.refuse(w, r, http.StatusUnauthorized, controlapi.CodeControlTokenRequired,
 					"the control API needs the control token: send Authorization: Bearer <token> or "+TokenHeader+": <token> (set with --control-token or FAKEPROVIDER_CONTROL_TOKEN)")
 				return
 			}
@@ -140,7 +142,7 @@ func (s *Server) controlGuard(next http.Handler) http.Handler {
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	s.log.Warn("control call refused", "method", r.Method, "path", r.URL.Path, "host", r.Host,
 		"origin", r.Header.Get("Origin"), "reason", code)
-	WriteJSON(w, status, map[string]any{"error": code, "message": msg})
+	controlapi.WriteError(w, status, code, msg)
 }
 
 func unsafeMethod(m string) bool {

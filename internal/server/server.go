@@ -23,6 +23,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/fakeprovider/fakeprovider/controlapi"
 	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -149,12 +150,12 @@ func newRouter() *mux.Router {
 // neutralMethodNotAllowed is the 405 of paths no provider owns (the control
 // API).
 func neutralMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "method_not_allowed", "message": r.Method + " is not allowed on " + r.URL.Path})
+	controlapi.WriteError(w, http.StatusMethodNotAllowed, controlapi.CodeMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path)
 }
 
 // neutralNotFound is the 404 of paths no provider owns.
 func neutralNotFound(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusNotFound, map[string]any{"error": "not_found", "message": "no route for " + r.Method + " " + r.URL.Path})
+	controlapi.WriteError(w, http.StatusNotFound, controlapi.CodeNotFound, "no route for "+r.Method+" "+r.URL.Path)
 }
 
 // Handler is the shared listener's handler (all providers and the control API).

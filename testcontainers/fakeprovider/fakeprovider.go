@@ -16,6 +16,7 @@ package fakeprovider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/fakeprovider/fakeprovider/controlapi"
 )
 
 const (
@@ -182,15 +185,14 @@ func (c *Container) Default() *Tenant { return &Tenant{c: c} }
 // NewTenant mints a tenant with fresh random credentials for every
 // provider; its data, webhooks and scenario clock are its own.
 func (c *Container) NewTenant(ctx context.Context) (*Tenant, error) {
-	var v map[string]any
-	if err := c.api.do(ctx, "POST", "/tenants", nil, &v, 201); err != nil {
+	var v controlapi.Tenant
+	if err := c.api.do(ctx, http.MethodPost, "/tenants", nil, &v, http.StatusCreated); err != nil {
 		return nil, err
 	}
-	id, _ := v["tenant"].(string)
-	if id == "" {
-		return nil, fmt.Errorf("fakeprovider: new tenant: no id in %v", v)
+	if v.ID == "" {
+		return nil, fmt.Errorf("fakeprovider: new tenant: no id in the answer")
 	}
-	return &Tenant{c: c, ID: id}, nil
+	return &Tenant{c: c, ID: v.ID}, nil
 }
 
 // Credentials is Default().Credentials.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -188,7 +189,7 @@ func TestRunTenantAdvanceWebhookJournalReset(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		wh, _ := tn.Webhooks(ctx)
-		t.Fatalf("no webhook reached the receiver; deliveries: %s", wh)
+		t.Fatalf("no webhook reached the receiver; deliveries: %+v", wh)
 	}
 
 	reqs, err := tn.Requests(ctx, fakeprovider.Filter{Provider: "d24"})
@@ -215,13 +216,23 @@ func TestRunTenantAdvanceWebhookJournalReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	if wh, err := tn.Webhooks(ctx); err != nil || len(wh) != 0 {
-		t.Errorf("after Reset: webhooks %s, %v; want none", wh, err)
+		t.Errorf("after Reset: webhooks %+v, %v; want none", wh, err)
 	}
 	if _, err := ctr.Advance(ctx, time.Minute); err != nil {
 		t.Errorf("advance the whole server: %v", err)
 	}
 	if err := ctr.Reset(ctx); err != nil {
 		t.Errorf("reset the whole server: %v", err)
+	}
+
+	// A refused call's error carries the control API's envelope.
+	if err := tn.Delete(ctx); err != nil {
+		t.Fatalf("delete the tenant: %v", err)
+	}
+	err = tn.Delete(ctx)
+	var ce *fakeprovider.Error
+	if !errors.As(err, &ce) || ce.Code != "not_found" || ce.Message == "" {
+		t.Errorf("delete the deleted tenant: %v; want a *fakeprovider.Error with code not_found", err)
 	}
 }
 

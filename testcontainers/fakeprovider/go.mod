@@ -3,6 +3,7 @@ module github.com/fakeprovider/fakeprovider/testcontainers/fakeprovider
 go 1.26.0
 
 require (
+	github.com/fakeprovider/fakeprovider v0.0.0-00010101000000-000000000000
 	github.com/moby/moby/api v1.56.1
 	github.com/testcontainers/testcontainers-go v0.45.0
 )
@@ -52,7 +53,11 @@ require (
 	go.opentelemetry.io/otel v1.44.0 // indirect
 	go.opentelemetry.io/otel/metric v1.44.0 // indirect
 	go.opentelemetry.io/otel/trace v1.44.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
+
+// The wire types of the control API come from the emulator's module, next
+// door in this repository.
+replace github.com/fakeprovider/fakeprovider => ../..

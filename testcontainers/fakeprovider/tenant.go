@@ -8,8 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
+
+	"github.com/fakeprovider/fakeprovider/controlapi"
 )
 
 // Tenant is one tenant of the emulator: its own credentials, data, webhooks
@@ -22,12 +23,12 @@ type Tenant struct {
 // Credentials returns the tenant's credentials by provider, as
 // GET /_fakeprovider/credentials shows them (e.g. ["d24"]["login"]).
 func (tn *Tenant) Credentials(ctx context.Context) (map[string]map[string]any, error) {
-	var v map[string]json.RawMessage
+	var v controlapi.Tenant
 	if err := tn.c.api.do(ctx, http.MethodGet, "/credentials"+tn.query(), nil, &v, http.StatusOK); err != nil {
 		return nil, err
 	}
 	out := map[string]map[string]any{}
-	for k, raw := range v {
+	for k, raw := range v.Credentials {
 		var m map[string]any
 		if json.Unmarshal(raw, &m) == nil {
 			out[k] = m
@@ -37,24 +38,13 @@ func (tn *Tenant) Credentials(ctx context.Context) (map[string]map[string]any, e
 }
 
 // AdvanceResult is the answer of POST /_fakeprovider/clock/advance.
-type AdvanceResult struct {
-	StepsRun         int `json:"steps_run"`
-	DeliveryAttempts int `json:"delivery_attempts"`
-	Clock            struct {
-		Wall        time.Time `json:"wall"`
-		Offset      string    `json:"offset"`
-		ScenarioNow time.Time `json:"scenario_now"`
-	} `json:"clock"`
-}
+type AdvanceResult = controlapi.AdvanceResult
 
 // Advance fast-forwards the tenant's scenario time by d (the default
 // tenant's: the whole server's) and returns once every scenario step and
 // webhook attempt that fell due has run.
 func (tn *Tenant) Advance(ctx context.Context, d time.Duration) (AdvanceResult, error) {
-	body := map[string]string{"by": d.String()}
-	if tn.ID != "" {
-		body["tenant"] = tn.ID
-	}
+	body := controlapi.Advance{By: d.String(), Tenant: tn.ID}
 	var res AdvanceResult
 	err := tn.c.api.do(ctx, http.MethodPost, "/clock/advance", body, &res, http.StatusOK)
 	return res, err
@@ -84,23 +74,8 @@ type Filter struct {
 }
 
 func (f Filter) values(tenant string) url.Values {
-	q := url.Values{}
-	for k, v := range map[string]string{"provider": f.Provider, "tenant": tenant, "method": f.Method, "path": f.Path,
-		"path_prefix": f.PathPrefix, "status": f.Status, "auth": f.Auth, "route": f.Route, "text": f.Text} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if f.Unmatched {
-		q.Set("unmatched", "true")
-	}
-	if f.Limit > 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
-	if f.Offset > 0 {
-		q.Set("offset", strconv.Itoa(f.Offset))
-	}
-	return q
+	return controlapi.Criteria{Provider: f.Provider, Tenant: tenant, Method: f.Method, Path: f.Path, PathPrefix: f.PathPrefix,
+		Status: f.Status, Auth: f.Auth, Route: f.Route, Unmatched: f.Unmatched, Text: f.Text, Limit: f.Limit, Offset: f.Offset}.Query()
 }
 
 // Count is how many of the tenant's journaled requests match f.
@@ -108,9 +83,7 @@ func (tn *Tenant) Count(ctx context.Context, f Filter) (int, error) {
 	q := f.values(tn.ID)
 	q.Del("limit")
 	q.Del("offset")
-	var v struct {
-		Count int `json:"count"`
-	}
+	var v controlapi.Count
 	err := tn.c.api.do(ctx, http.MethodGet, "/requests/count?"+q.Encode(), nil, &v, http.StatusOK)
 	return v.Count, err
 }
@@ -131,28 +104,7 @@ func (tn *Tenant) Delete(ctx context.Context) error {
 
 // Request is one journal entry: a request a provider received, with the
 // auth verdict and, for a failure, the reason.
-type Request struct {
-	ID         string    `json:"id"`
-	Time       time.Time `json:"time"`
-	Provider   string    `json:"provider"`
-	Tenant     string    `json:"tenant"`
-	Route      string    `json:"route,omitempty"`
-	Method     string    `json:"method"`
-	Path       string    `json:"path"`
-	Query      string    `json:"query,omitempty"`
-	Status     int       `json:"status"`
-	DurationMS float64   `json:"duration_ms"`
-	Auth       struct {
-		OK     bool   `json:"ok"`
-		Reason string `json:"reason,omitempty"`
-	} `json:"auth"`
-	Fault           string            `json:"fault,omitempty"`
-	Unmatched       bool              `json:"unmatched,omitempty"`
-	RequestHeaders  map[string]string `json:"request_headers,omitempty"`
-	ResponseHeaders map[string]string `json:"response_headers,omitempty"`
-	RequestBody     string            `json:"request_body,omitempty"`
-	ResponseBody    string            `json:"response_body,omitempty"`
-}
+type Request = controlapi.Request
 
 // Requests lists the requests made with the tenant's credentials, newest
 // first (the journal).
@@ -162,19 +114,23 @@ func (tn *Tenant) Requests(ctx context.Context, f Filter) ([]Request, error) {
 
 func (tn *Tenant) requests(ctx context.Context, f Filter, tenant string) ([]Request, error) {
 	q := f.values(tenant)
-	var v struct {
-		Requests []Request `json:"requests"`
-	}
+	var v controlapi.RequestList
 	err := tn.c.api.do(ctx, http.MethodGet, "/requests?"+q.Encode(), nil, &v, http.StatusOK)
 	return v.Requests, err
 }
 
+// Webhook is an outgoing webhook delivery with every attempt; its
+// Delivery.BodyBytes is the body sent.
+type Webhook = controlapi.Webhook
+
+// Error is the control API's error answer; the methods' errors wrap it
+// (errors.As) when the emulator refused the call.
+type Error = controlapi.Error
+
 // Webhooks lists the tenant's outgoing webhook deliveries, newest first, as
 // GET /_fakeprovider/webhooks shows them (each with every attempt).
-func (tn *Tenant) Webhooks(ctx context.Context) ([]json.RawMessage, error) {
-	var v struct {
-		Webhooks []json.RawMessage `json:"webhooks"`
-	}
+func (tn *Tenant) Webhooks(ctx context.Context) ([]Webhook, error) {
+	var v controlapi.WebhookList
 	q := url.Values{"limit": {"1000"}}
 	if tn.ID != "" {
 		q.Set("tenant", tn.ID)
@@ -223,6 +179,10 @@ func (a *api) do(ctx context.Context, method, path string, body, out any, want i
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if resp.StatusCode != want {
+		var ce controlapi.Error
+		if json.Unmarshal(raw, &ce) == nil && ce.Code != "" {
+			return fmt.Errorf("fakeprovider: %s %s: status %d, want %d: %w", method, path, resp.StatusCode, want, &ce)
+		}
 		return fmt.Errorf("fakeprovider: %s %s: status %d, want %d: %s", method, path, resp.StatusCode, want, bytes.TrimSpace(raw))
 	}
 	if out != nil && len(raw) > 0 {
