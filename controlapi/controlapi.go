@@ -23,6 +23,12 @@ const Prefix = "/_fakeprovider"
 type Error struct {
 	Code    string `json:"error"`
 	Message string `json:"message"`
+	// ID, Status and Requested describe a refused state change (code
+	// conflict, e.g. a provider's status control): the resource, its
+	// current status and the status asked for.
+	ID        string `json:"id,omitempty"`
+	Status    string `json:"status,omitempty"`
+	Requested string `json:"requested,omitempty"`
 }
 
 // Error implements error.

@@ -56,7 +56,7 @@ func (p *Provider) controls(m *platform.Mount) {
 			// (a scenario cancelling a paid deposit); a control call says so.
 			if !strings.EqualFold(now, in.Status) {
 				return &platform.Response{Status: http.StatusConflict, Body: map[string]any{
-					"error": "Conflict", "id": id, "status": now, "requested": strings.ToUpper(in.Status),
+					"error": "conflict", "id": id, "status": now, "requested": strings.ToUpper(in.Status),
 					"message": fmt.Sprintf("%s %s is %s and cannot become %s; nothing changed", kind, id, now, strings.ToUpper(in.Status)),
 				}}, nil
 			}

@@ -24,7 +24,7 @@ func TestControlStatusConflict(t *testing.T) {
 	if st := e.control(http.MethodPost, path, map[string]string{"status": "CANCELLED"}, &conflict); st != 409 {
 		t.Fatalf("cancel a completed deposit: %d %v, want 409", st, conflict)
 	}
-	if conflict["status"] != "COMPLETED" || conflict["requested"] != "CANCELLED" || !strings.Contains(conflict["message"].(string), "nothing changed") {
+	if conflict["error"] != "conflict" || conflict["status"] != "COMPLETED" || conflict["requested"] != "CANCELLED" || !strings.Contains(conflict["message"].(string), "nothing changed") {
 		t.Errorf("409 body %v", conflict)
 	}
 	if got := e.depositStatus(created.DepositID); got != "COMPLETED" {
