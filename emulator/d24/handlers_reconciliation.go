@@ -463,13 +463,13 @@ func (p *Provider) reconCashouts(req *platform.Request) (any, error) {
 				return nil
 			}
 			status := cashoutStatusNames[c.Status]
-			if (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || q.clientDocID != "" {
-				return nil // cashout records keep no document
+			if (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || (q.clientDocID != "" && c.Document != q.clientDocID) {
+				return nil
 			}
 			n, _ := strconv.ParseInt(c.CashoutID, 10, 64)
 			row := reconCashout{IDCashout: n, ExternalID: c.ExternalID, CreationDate: recDate(c.Created), Country: c.Country,
 				Currency: c.Currency, Amount: c.Amount, CreditedCurrency: c.Currency, MerchantCurrency: "USD", FeeCurrency: "USD",
-				LastChangeDate: recDate(c.Created), Status: status, Flags: []string{}, IDMerchant: merchantID(tenant),
+				LastChangeDate: recDate(lastChange(c.Updated, c.Created)), Status: status, ClientDocument: c.Document, Flags: []string{}, IDMerchant: merchantID(tenant),
 				MerchantName: merchantName(tenant), Reason: c.RejectionReason}
 			if c.Status == cashoutCompleted {
 				row.CreditedAmount, row.MerchantAmount = c.Amount, c.Amount
@@ -537,7 +537,7 @@ func (p *Provider) reconRefunds(req *platform.Request) (any, error) {
 				return nil
 			}
 			row := reconRefund{Amount: rf.Amount, RefundCurrency: d.Currency, Comments: rf.Comments, ID: rf.RefundID, IDBoleto: rf.DepositID,
-				IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(rf.Created), Country: d.Country,
+				IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(lastChange(rf.Updated, rf.Created)), Country: d.Country,
 				PaymentMethod: d.PaymentMethod, Status: rf.Status, AmountType: "PARTIAL", MerchantName: merchantName(tenant),
 				Type: "DEPOSIT", APIVersion: "API_V3"}
 			if rf.Amount >= d.LocalAmount {
