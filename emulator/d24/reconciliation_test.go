@@ -329,3 +329,73 @@ func TestReconciliationCashoutDocumentAndLastChange(t *testing.T) {
 		t.Fatalf("refund lastChangeDate %v after creation: %v", d, l.Data[0])
 	}
 }
+
+// TestReconciliationPanelUserSettings: the panel's IP whitelist and user
+// type of the reconciliation user answer the login with codes 83 and 96
+// (tests connect from 127.0.0.1).
+func TestReconciliationPanelUserSettings(t *testing.T) {
+	e := newEnv(t)
+	good := mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": e.creds.ReconciliationPassword})
+	wrong := mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": "nope"})
+	tests := []struct {
+		name   string
+		panel  map[string]any
+		body   []byte
+		status int
+		code   int
+		desc   string
+	}{
+		{"no whitelist: any address", map[string]any{"reconciliation_ip_whitelist": []string{}}, good, 200, 0, ""},
+		{"whitelisted address", map[string]any{"reconciliation_ip_whitelist": []string{"203.0.113.7", "127.0.0.1"}}, good, 200, 0, ""},
+		{"whitelisted prefix", map[string]any{"reconciliation_ip_whitelist": []string{"127.0.0.0/8"}}, good, 200, 0, ""},
+		{"address not whitelisted", map[string]any{"reconciliation_ip_whitelist": []string{"203.0.113.7", "10.0.0.0/8"}}, good, 403, 83,
+			"You are not permitted to log in from this location, please contact your account administrator"},
+		{"wrong password from a foreign address is still 11", map[string]any{}, wrong, 412, 11,
+			"You have typed wrong credentials, or the user is either locked or inactive"},
+		{"panel user type", map[string]any{"reconciliation_ip_whitelist": []string{}, "reconciliation_user_type": "PANEL"}, good, 412, 96, "The user type is incorrect"},
+		{"not whitelisted comes before the user type", map[string]any{"reconciliation_ip_whitelist": []string{"::1/128"}}, good, 403, 83,
+			"You are not permitted to log in from this location, please contact your account administrator"},
+		{"API user type again", map[string]any{"reconciliation_ip_whitelist": []string{}, "reconciliation_user_type": "api"}, good, 200, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if st := e.control(http.MethodPut, "/d24/panel", tc.panel, nil); st != 200 {
+				t.Fatalf("panel: %d", st)
+			}
+			a := e.merchants().raw(http.MethodPost, "/v1/auth/login", tc.body, http.Header{"Content-Type": {"application/json"}})
+			var body struct {
+				Code        int    `json:"code"`
+				Description string `json:"description"`
+			}
+			json.Unmarshal(a.body, &body)
+			if a.status != tc.status || body.Code != tc.code || (tc.desc != "" && body.Description != tc.desc) {
+				t.Fatalf("login: %d %s", a.status, a.body)
+			}
+			if tc.status != 200 && len(a.header.Values("Set-Cookie")) != 0 {
+				t.Fatalf("a refused login set a cookie: %v", a.header)
+			}
+		})
+	}
+	var pnl map[string]any
+	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
+	if pnl["reconciliation_user_type"] != "API" || len(pnl["reconciliation_ip_whitelist"].([]any)) != 0 {
+		t.Fatalf("panel %v", pnl)
+	}
+	e.control(http.MethodPut, "/d24/panel", map[string]any{"reconciliation_ip_whitelist": []string{" 10.1.2.3/8 ", "::ffff:127.0.0.1"}}, nil)
+	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
+	if got := pnl["reconciliation_ip_whitelist"].([]any); len(got) != 2 || got[0] != "10.0.0.0/8" || got[1] != "127.0.0.1" {
+		t.Fatalf("normalised whitelist %v", got)
+	}
+	bad := []map[string]any{
+		{"reconciliation_ip_whitelist": []string{"localhost"}},
+		{"reconciliation_ip_whitelist": "127.0.0.1"},
+		{"reconciliation_ip_whitelist": make([]string, 101)},
+		{"reconciliation_user_type": "ADMIN"},
+		{"referral_url": 5},
+	}
+	for _, b := range bad {
+		if st := e.control(http.MethodPut, "/d24/panel", b, nil); st != 400 {
+			t.Errorf("panel %v: %d, want 400", b, st)
+		}
+	}
+}
