@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/fakeprovider/fakeprovider/emulator/d24"
 	"github.com/fakeprovider/fakeprovider/internal/platformtest"
@@ -28,6 +29,7 @@ const olderDefault = `{"id":"default","created":"2025-01-01T00:00:00Z","credenti
 // tenant, fresh values for the others), saved, and log in with it.
 func TestOlderDataFileGetsReconciliationUsers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "older.db")
+	created := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	st, err := store.Open(store.Options{Path: path})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +40,9 @@ func TestOlderDataFileGetsReconciliationUsers(t *testing.T) {
 				return err
 			}
 		}
-		return nil
+		// A completed cashout of the same version: no document, no last change.
+		return tx.In("default", "d24").Put("cashout", "8400001", json.RawMessage(`{"cashout_id":"8400001","external_id":"older-co",
+"country":"BR","currency":"BRL","amount":10,"cashout_status":1,"notification_url":"","created":"`+created+`"}`))
 	})
 	st.Close()
 	if err != nil {
@@ -76,6 +80,16 @@ func TestOlderDataFileGetsReconciliationUsers(t *testing.T) {
 				t.Fatalf("login: %d %s", a.status, a.body)
 			}
 		})
+	}
+	// The older cashout lists with an empty document and its creation as its last change.
+	token, _ := e.login()
+	_, l := e.list(token, "/v1/cashouts")
+	if l.Rows != 1 || l.Data[0]["externalId"] != "older-co" || l.Data[0]["clientDocument"] != "" ||
+		l.Data[0]["lastChangeDate"] != created || l.Data[0]["creationDate"] != created || l.Data[0]["status"] != "COMPLETED" {
+		t.Fatalf("older cashout %+v", l)
+	}
+	if _, l := e.list(token, "/v1/cashouts?clientDocument=84932568207"); l.Rows != 0 {
+		t.Fatalf("older cashout matched a document %+v", l)
 	}
 	if older.Login != "OldLogin01" || older.ReconciliationEmail == "reconciliation@merchant.test" || len(older.ReconciliationPassword) != 16 {
 		t.Fatalf("older tenant's credentials %+v", older)
