@@ -66,6 +66,7 @@ var credentials = platform.CredentialsOf[Credentials]{
 			ReconciliationEmail: "reconciliation-" + strings.ToLower(randomKey(10)) + "@merchant.test", ReconciliationPassword: randomKey(16),
 		}
 	},
+	Complete: completeCredentials,
 	Keys: func(c *Credentials) []string {
 		keys := []string{"login:" + c.Login, "ro:" + c.ReadOnlyKey, "cashout:" + c.CashoutLogin}
 		if c.ReconciliationEmail != "" {
@@ -73,4 +74,20 @@ var credentials = platform.CredentialsOf[Credentials]{
 		}
 		return keys
 	},
+}
+
+// completeCredentials gives a tenant stored before the Reconciliation API
+// was emulated its reconciliation user (fill's: the defaults for the
+// default tenant, fresh values for the others), so its login works.
+func completeCredentials(c, fill *Credentials) bool {
+	if c.ReconciliationEmail != "" && c.ReconciliationPassword != "" {
+		return false
+	}
+	if c.ReconciliationEmail == "" {
+		c.ReconciliationEmail = fill.ReconciliationEmail
+	}
+	if c.ReconciliationPassword == "" {
+		c.ReconciliationPassword = fill.ReconciliationPassword
+	}
+	return true
 }

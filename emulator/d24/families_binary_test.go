@@ -76,8 +76,17 @@ func TestRealBinaryQuickpaySubMerchantsReconciliation(t *testing.T) {
 	}
 
 	m := &env{t: t, url: "http://" + merchantsAddr, root: root, p: e.p, creds: e.creds}
-	a = m.raw(http.MethodPost, "/v1/auth/login", mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": e.creds.ReconciliationPassword}),
-		http.Header{"Content-Type": {"application/json"}})
+	loginBody := mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": e.creds.ReconciliationPassword})
+	// A whitelist without this test's 127.0.0.1 refuses the login (83).
+	if st := e.control(http.MethodPut, "/d24/panel", map[string]any{"reconciliation_ip_whitelist": []string{"203.0.113.7"}}, nil); st != 200 {
+		t.Fatalf("panel whitelist: %d", st)
+	}
+	a = m.raw(http.MethodPost, "/v1/auth/login", loginBody, http.Header{"Content-Type": {"application/json"}})
+	if a.status != 403 || a.code(t) != 83 {
+		t.Fatalf("login from outside the whitelist: %d %s", a.status, a.body)
+	}
+	e.control(http.MethodPut, "/d24/panel", map[string]any{"reconciliation_ip_whitelist": []string{"127.0.0.1"}}, nil)
+	a = m.raw(http.MethodPost, "/v1/auth/login", loginBody, http.Header{"Content-Type": {"application/json"}})
 	var token string
 	for _, c := range (&http.Response{Header: a.header}).Cookies() {
 		if c.Name == "BEARER_TOKEN" {

@@ -158,7 +158,7 @@ func (p *Provider) newCashout(req *platform.Request, cardHost bool) (any, error)
 		}
 		c := Cashout{CashoutID: strconv.FormatInt(cashoutIDBase+int64(seq), 10), ExternalID: in.ExternalID, Country: in.Country,
 			Currency: in.Currency, Amount: in.Amount.Value, Status: cashoutPending, BankCode: code,
-			Comments: in.Comments, NotificationURL: in.NotificationURL, Created: tx.Now()}
+			Comments: in.Comments, NotificationURL: in.NotificationURL, Document: in.DocumentID, Created: tx.Now()}
 		if c.Currency == "" {
 			c.Currency = countries[in.Country].Currency
 		}
@@ -268,7 +268,7 @@ func (p *Provider) updateCashoutStatus(req *platform.Request) (any, error) {
 		if c.Status != cashoutPending && c.Status != cashoutOnHold {
 			return nil, errCashoutTransition
 		}
-		c.Status = target
+		c.Status, c.Updated = target, tx.Now()
 		if err := tx.Records().Put(kindCashout, c.CashoutID, c); err != nil {
 			return nil, err
 		}

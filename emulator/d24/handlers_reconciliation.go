@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
@@ -50,6 +51,11 @@ var (
 	errReconPrivileges  = &ReconError{HTTP: http.StatusForbidden, Code: 26, Description: "Access denied. The user has insufficient privileges"}
 	errReconToken       = &ReconError{HTTP: http.StatusUnauthorized, Description: "The token is expired or incorrect"}
 	errReconWindow      = &ReconError{HTTP: http.StatusPreconditionFailed, Description: "Date period must be smaller than 60 days"}
+	// The API codes page pairs 83 with no HTTP status: 403 is the page's
+	// "Your IP may not be whitelisted", 412 its "configured for Merchants
+	// API usage" (inferred).
+	errReconLocation = &ReconError{HTTP: http.StatusForbidden, Code: 83, Description: "You are not permitted to log in from this location, please contact your account administrator"}
+	errReconUserType = &ReconError{HTTP: http.StatusPreconditionFailed, Code: 96, Description: "The user type is incorrect"}
 )
 
 func errReconCountry(cc string) *ReconError {
@@ -109,7 +115,31 @@ func (p *Provider) verifyReconLogin(r *http.Request, body []byte) (platform.Call
 	if creds.ReconciliationPassword == "" || !constantEqual(in.SecretKey, creds.ReconciliationPassword) {
 		return platform.Caller{}, &platform.AuthError{Public: errReconCredentials, Tenant: tenant, Reason: "secretKey is not the password of reconciliation user " + quote(in.AccessKey)}
 	}
+	// The panel's settings of the user, checked after its password (the
+	// order is inferred): the IP whitelist (83), then the user type (96).
+	var settings Panel
+	if err := p.mount.View(r.Context(), tenant, func(tx *platform.Tx) (err error) { settings, err = panel(tx); return }); err != nil {
+		return platform.Caller{}, err
+	}
+	if !settings.allows(remoteAddr(r)) {
+		return platform.Caller{}, &platform.AuthError{Public: errReconLocation, Tenant: tenant,
+			Reason: "remote address " + r.RemoteAddr + " is not in the reconciliation user's IP whitelist (PUT /_fakeprovider/d24/panel)"}
+	}
+	if settings.userType() != reconUserAPI {
+		return platform.Caller{}, &platform.AuthError{Public: errReconUserType, Tenant: tenant,
+			Reason: "reconciliation user " + quote(in.AccessKey) + " is of type " + settings.userType() + ", not API (PUT /_fakeprovider/d24/panel)"}
+	}
 	return platform.Caller{Tenant: tenant, Key: creds.ReconciliationEmail, Creds: creds}, nil
+}
+
+// remoteAddr is the address the request came from (the connection's, as
+// the real service sees it; forwarding headers are not trusted).
+func remoteAddr(r *http.Request) netip.Addr {
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return ap.Addr().Unmap()
+	}
+	a, _ := netip.ParseAddr(r.RemoteAddr)
+	return a.Unmap()
 }
 
 // sessionToken is the BEARER_TOKEN sent as a Bearer header or the cookie.
@@ -463,13 +493,13 @@ func (p *Provider) reconCashouts(req *platform.Request) (any, error) {
 				return nil
 			}
 			status := cashoutStatusNames[c.Status]
-			if (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || q.clientDocID != "" {
-				return nil // cashout records keep no document
+			if (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || (q.clientDocID != "" && c.Document != q.clientDocID) {
+				return nil
 			}
 			n, _ := strconv.ParseInt(c.CashoutID, 10, 64)
 			row := reconCashout{IDCashout: n, ExternalID: c.ExternalID, CreationDate: recDate(c.Created), Country: c.Country,
 				Currency: c.Currency, Amount: c.Amount, CreditedCurrency: c.Currency, MerchantCurrency: "USD", FeeCurrency: "USD",
-				LastChangeDate: recDate(c.Created), Status: status, Flags: []string{}, IDMerchant: merchantID(tenant),
+				LastChangeDate: recDate(lastChange(c.Updated, c.Created)), Status: status, ClientDocument: c.Document, Flags: []string{}, IDMerchant: merchantID(tenant),
 				MerchantName: merchantName(tenant), Reason: c.RejectionReason}
 			if c.Status == cashoutCompleted {
 				row.CreditedAmount, row.MerchantAmount = c.Amount, c.Amount
@@ -537,7 +567,7 @@ func (p *Provider) reconRefunds(req *platform.Request) (any, error) {
 				return nil
 			}
 			row := reconRefund{Amount: rf.Amount, RefundCurrency: d.Currency, Comments: rf.Comments, ID: rf.RefundID, IDBoleto: rf.DepositID,
-				IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(rf.Created), Country: d.Country,
+				IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(lastChange(rf.Updated, rf.Created)), Country: d.Country,
 				PaymentMethod: d.PaymentMethod, Status: rf.Status, AmountType: "PARTIAL", MerchantName: merchantName(tenant),
 				Type: "DEPOSIT", APIVersion: "API_V3"}
 			if rf.Amount >= d.LocalAmount {

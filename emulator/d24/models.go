@@ -168,23 +168,30 @@ type Refund struct {
 	Comments          string       `json:"x_comments,omitempty"`
 	NotificationURL   string       `json:"x_notification_url,omitempty"`
 	Created           time.Time    `json:"x_created"`
+	// Updated is the last status change (zero: never changed).
+	Updated time.Time `json:"x_updated,omitempty"`
 }
 
 // Cashout is a stored cashout.
 type Cashout struct {
-	CashoutID       string    `json:"cashout_id"`
-	ExternalID      string    `json:"external_id"`
-	Country         string    `json:"country"`
-	Currency        string    `json:"currency"`
-	Amount          float64   `json:"amount"`
-	Status          int       `json:"cashout_status"`
-	RejectionCode   int       `json:"rejection_code,omitempty"`
-	RejectionReason string    `json:"rejection_reason,omitempty"`
-	BankCode        string    `json:"bank_code,omitempty"`
-	BankReferenceID string    `json:"bank_reference_id,omitempty"`
-	Comments        string    `json:"comments,omitempty"`
-	NotificationURL string    `json:"notification_url"`
-	Created         time.Time `json:"created"`
+	CashoutID       string  `json:"cashout_id"`
+	ExternalID      string  `json:"external_id"`
+	Country         string  `json:"country"`
+	Currency        string  `json:"currency"`
+	Amount          float64 `json:"amount"`
+	Status          int     `json:"cashout_status"`
+	RejectionCode   int     `json:"rejection_code,omitempty"`
+	RejectionReason string  `json:"rejection_reason,omitempty"`
+	BankCode        string  `json:"bank_code,omitempty"`
+	BankReferenceID string  `json:"bank_reference_id,omitempty"`
+	Comments        string  `json:"comments,omitempty"`
+	NotificationURL string  `json:"notification_url"`
+	// Document is the beneficiary's document_id (empty in records made
+	// before it was kept).
+	Document string    `json:"document,omitempty"`
+	Created  time.Time `json:"created"`
+	// Updated is the last status change (zero: never changed).
+	Updated time.Time `json:"updated,omitempty"`
 }
 
 // Cashout status codes.

@@ -165,7 +165,7 @@ func (p *Provider) setRefundStatus(tx *platform.Tx, id, status string, fields pl
 			}
 		}
 	}
-	rf.Status = status
+	rf.Status, rf.Updated = status, tx.Now()
 	if err := tx.Records().Put(kindRefund, id, rf); err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (p *Provider) setCashoutStatus(tx *platform.Tx, id, status string, fields p
 	if code == cashoutCompleted || code == cashoutDelivered {
 		c.BankReferenceID = "BR" + c.CashoutID
 	}
-	c.Status = code
+	c.Status, c.Updated = code, tx.Now()
 	if err := tx.Records().Put(kindCashout, id, c); err != nil {
 		return err
 	}

@@ -221,3 +221,181 @@ func TestReconciliationErrors(t *testing.T) {
 		t.Fatalf("oldest session after 50 logins: %d", a.status)
 	}
 }
+
+// TestReconciliationCashoutDocumentAndLastChange: cashout rows carry the
+// beneficiary's document (and filter on it); cashout and refund rows show
+// their last status change (API, control or scenario), their creation
+// while never changed.
+func TestReconciliationCashoutDocumentAndLastChange(t *testing.T) {
+	e := newEnv(t)
+	start := time.Now().Add(-time.Minute).Unix()
+	var dep struct {
+		DepositID int64 `json:"deposit_id"`
+	}
+	e.signed("POST", "/v3/deposits", depositBody("lc-dep", "Carlos", "")).json(t, &dep)
+	e.advance(30 * time.Second) // the deposit is paid
+	bank := map[string]any{"beneficiary": "Ricardo Carlos", "bank_code": "001", "branch": "1234", "account_number": "3423422-7", "account_type": "SAVING"}
+	var rf struct {
+		RefundID int64 `json:"refund_id"`
+	}
+	e.signed("POST", "/v3/refunds", map[string]any{"deposit_id": dep.DepositID, "invoice_id": "lc-dep", "amount": 40, "bank_account": bank}).json(t, &rf)
+	cashout := func(external, document string, onHold bool) string {
+		body := e.cashoutBody(external, "Ana")
+		body["document_id"], body["on_hold"] = document, onHold
+		var co struct {
+			CashoutID string `json:"cashout_id"`
+		}
+		a := e.signed("POST", "/v3/cashout", body)
+		if a.status != 200 {
+			t.Fatalf("cashout %s: %d %s", external, a.status, a.body)
+		}
+		a.json(t, &co)
+		return co.CashoutID
+	}
+	cancelled := cashout("lc-cancelled", "84932568207", false)
+	held := cashout("lc-held", "11144477735", false)
+	delivered := cashout("lc-delivered", "11144477735", false)
+	untouched := cashout("lc-untouched", "84932568207", true)
+
+	e.advance(20 * time.Second) // changes come later than the creations, before the scenarios' 30 s
+	creds := map[string]any{"login": e.creds.CashoutLogin, "pass": e.creds.CashoutPass}
+	cancel := map[string]any{"cashout_id": cancelled, "external_id": "lc-cancelled"}
+	hold := map[string]any{"cashout_id": held, "status": "ON_HOLD"}
+	for k, v := range creds {
+		cancel[k], hold[k] = v, v
+	}
+	if a := e.signed("DELETE", "/v3/cashout/cancel", cancel); a.status != 200 {
+		t.Fatalf("cancel: %d %s", a.status, a.body)
+	}
+	if a := e.signed("PUT", "/v3/cashout/status", hold); a.status != 200 {
+		t.Fatalf("hold: %d %s", a.status, a.body)
+	}
+	if st := e.control(http.MethodPost, "/d24/refunds/"+itoa(rf.RefundID)+"/status", map[string]string{"status": "COMPLETED"}, nil); st != 200 {
+		t.Fatalf("refund control: %d", st)
+	}
+	e.advance(15 * time.Second) // the default scenario delivers lc-delivered at 30 s
+
+	token, _ := e.login()
+	window := "?from=" + strconv.FormatInt(start, 10) + "&to=" + strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+	// changedAfter is how long after its creation a row last changed.
+	changedAfter := func(row map[string]any, created string) time.Duration {
+		c, err1 := time.Parse(time.RFC3339, row[created].(string))
+		l, err2 := time.Parse(time.RFC3339, row["lastChangeDate"].(string))
+		if err1 != nil || err2 != nil {
+			t.Fatalf("dates of %v", row)
+		}
+		return l.Sub(c)
+	}
+	_, all := e.list(token, "/v1/cashouts"+window)
+	byID := map[string]map[string]any{}
+	for _, row := range all.Data {
+		byID[strconv.FormatInt(int64(row["idCashout"].(float64)), 10)] = row
+	}
+	tests := []struct {
+		name       string
+		id         string
+		document   string
+		status     string
+		minChanged time.Duration
+		maxChanged time.Duration
+	}{
+		{"cancelled through the API", cancelled, "84932568207", "CANCELLED", 19 * time.Second, 22 * time.Second},
+		{"put on hold through the API", held, "11144477735", "ON_HOLD", 19 * time.Second, 22 * time.Second},
+		{"delivered by the scenario", delivered, "11144477735", "DELIVERED", 29 * time.Second, 32 * time.Second},
+		{"never changed", untouched, "84932568207", "ON_HOLD", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			row := byID[tc.id]
+			if row == nil || row["clientDocument"] != tc.document || row["status"] != tc.status {
+				t.Fatalf("row %v", row)
+			}
+			if d := changedAfter(row, "creationDate"); d < tc.minChanged || d > tc.maxChanged {
+				t.Fatalf("lastChangeDate %v after creation, want %v–%v: %v", d, tc.minChanged, tc.maxChanged, row)
+			}
+		})
+	}
+	if _, l := e.list(token, "/v1/cashouts"+window+"&clientDocument=11144477735"); l.Rows != 2 || l.Data[0]["externalId"] != "lc-held" || l.Data[1]["externalId"] != "lc-delivered" {
+		t.Fatalf("clientDocument filter %+v", l)
+	}
+	if _, l := e.list(token, "/v1/cashouts"+window+"&clientDocument=00000000000"); l.Rows != 0 {
+		t.Fatalf("unknown document %+v", l)
+	}
+	_, l := e.list(token, "/v1/refunds"+window)
+	if l.Rows != 1 || l.Data[0]["status"] != "COMPLETED" {
+		t.Fatalf("refund row %+v", l)
+	}
+	if d := changedAfter(l.Data[0], "date"); d < 19*time.Second || d > 22*time.Second {
+		t.Fatalf("refund lastChangeDate %v after creation: %v", d, l.Data[0])
+	}
+}
+
+// TestReconciliationPanelUserSettings: the panel's IP whitelist and user
+// type of the reconciliation user answer the login with codes 83 and 96
+// (tests connect from 127.0.0.1).
+func TestReconciliationPanelUserSettings(t *testing.T) {
+	e := newEnv(t)
+	good := mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": e.creds.ReconciliationPassword})
+	wrong := mustJSON(map[string]string{"accessKey": e.creds.ReconciliationEmail, "secretKey": "nope"})
+	tests := []struct {
+		name   string
+		panel  map[string]any
+		body   []byte
+		status int
+		code   int
+		desc   string
+	}{
+		{"no whitelist: any address", map[string]any{"reconciliation_ip_whitelist": []string{}}, good, 200, 0, ""},
+		{"whitelisted address", map[string]any{"reconciliation_ip_whitelist": []string{"203.0.113.7", "127.0.0.1"}}, good, 200, 0, ""},
+		{"whitelisted prefix", map[string]any{"reconciliation_ip_whitelist": []string{"127.0.0.0/8"}}, good, 200, 0, ""},
+		{"address not whitelisted", map[string]any{"reconciliation_ip_whitelist": []string{"203.0.113.7", "10.0.0.0/8"}}, good, 403, 83,
+			"You are not permitted to log in from this location, please contact your account administrator"},
+		{"wrong password from a foreign address is still 11", map[string]any{}, wrong, 412, 11,
+			"You have typed wrong credentials, or the user is either locked or inactive"},
+		{"panel user type", map[string]any{"reconciliation_ip_whitelist": []string{}, "reconciliation_user_type": "PANEL"}, good, 412, 96, "The user type is incorrect"},
+		{"not whitelisted comes before the user type", map[string]any{"reconciliation_ip_whitelist": []string{"::1/128"}}, good, 403, 83,
+			"You are not permitted to log in from this location, please contact your account administrator"},
+		{"API user type again", map[string]any{"reconciliation_ip_whitelist": []string{}, "reconciliation_user_type": "api"}, good, 200, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if st := e.control(http.MethodPut, "/d24/panel", tc.panel, nil); st != 200 {
+				t.Fatalf("panel: %d", st)
+			}
+			a := e.merchants().raw(http.MethodPost, "/v1/auth/login", tc.body, http.Header{"Content-Type": {"application/json"}})
+			var body struct {
+				Code        int    `json:"code"`
+				Description string `json:"description"`
+			}
+			json.Unmarshal(a.body, &body)
+			if a.status != tc.status || body.Code != tc.code || (tc.desc != "" && body.Description != tc.desc) {
+				t.Fatalf("login: %d %s", a.status, a.body)
+			}
+			if tc.status != 200 && len(a.header.Values("Set-Cookie")) != 0 {
+				t.Fatalf("a refused login set a cookie: %v", a.header)
+			}
+		})
+	}
+	var pnl map[string]any
+	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
+	if pnl["reconciliation_user_type"] != "API" || len(pnl["reconciliation_ip_whitelist"].([]any)) != 0 {
+		t.Fatalf("panel %v", pnl)
+	}
+	e.control(http.MethodPut, "/d24/panel", map[string]any{"reconciliation_ip_whitelist": []string{" 10.1.2.3/8 ", "::ffff:127.0.0.1"}}, nil)
+	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
+	if got := pnl["reconciliation_ip_whitelist"].([]any); len(got) != 2 || got[0] != "10.0.0.0/8" || got[1] != "127.0.0.1" {
+		t.Fatalf("normalised whitelist %v", got)
+	}
+	bad := []map[string]any{
+		{"reconciliation_ip_whitelist": []string{"localhost"}},
+		{"reconciliation_ip_whitelist": "127.0.0.1"},
+		{"reconciliation_ip_whitelist": make([]string, 101)},
+		{"reconciliation_user_type": "ADMIN"},
+		{"referral_url": 5},
+	}
+	for _, b := range bad {
+		if st := e.control(http.MethodPut, "/d24/panel", b, nil); st != 400 {
+			t.Errorf("panel %v: %d, want 400", b, st)
+		}
+	}
+}

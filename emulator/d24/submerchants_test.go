@@ -169,12 +169,12 @@ func TestSubMerchantLifecycle(t *testing.T) {
 func TestReferralSignupForm(t *testing.T) {
 	e := newEnv(t)
 	rcv := platformtest.NewReceiver(t)
-	var pnl map[string]string
+	var pnl map[string]any
 	if st := e.control(http.MethodPut, "/d24/panel", map[string]string{"referral_url": rcv.URL}, nil); st != 200 {
 		t.Fatalf("panel: %d", st)
 	}
 	e.control(http.MethodGet, "/d24/panel", nil, &pnl)
-	link := pnl["referral_signup_url"] + "&externalSubMerchantId=user-9876"
+	link := pnl["referral_signup_url"].(string) + "&externalSubMerchantId=user-9876"
 	if !strings.Contains(link, "/d24/referral?id=") {
 		t.Fatalf("panel %v", pnl)
 	}

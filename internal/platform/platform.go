@@ -54,6 +54,11 @@ type CredentialSpec struct {
 	// Keys lists the values that identify the tenant in a request (a login,
 	// an API key…); Tenants.Lookup finds the tenant by any of them.
 	Keys func(creds any) []string
+	// Complete, when set, fills the fields a stored tenant's credentials
+	// lack (credentials saved before the provider added them) from fill —
+	// Default() for the default tenant, New() for the others — and reports
+	// whether it changed anything, so the registry saves the result.
+	Complete func(creds, fill any) bool
 }
 
 // Tenants resolves credentials to tenants, with one map lookup.

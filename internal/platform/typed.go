@@ -14,6 +14,9 @@ type CredentialsOf[C any] struct {
 	New func() *C
 	// Keys lists the values that identify the tenant in a request.
 	Keys func(c *C) []string
+	// Complete, when set, fills the fields c lacks (credentials stored
+	// before they existed) from fill and reports whether c changed.
+	Complete func(c, fill *C) bool
 }
 
 // Spec is the untyped form the tenant registry stores: the JSON form of C
@@ -34,6 +37,11 @@ func (s CredentialsOf[C]) Spec() CredentialSpec {
 				return s.Keys(c)
 			}
 			return nil
+		},
+		Complete: func(v, fill any) bool {
+			c, ok1 := s.From(v)
+			f, ok2 := s.From(fill)
+			return ok1 && ok2 && s.Complete != nil && s.Complete(c, f)
 		},
 	}
 }

@@ -91,22 +91,31 @@ func (r *Registry) Load(ctx context.Context, overrides map[string]json.RawMessag
 	}
 	for _, s := range loaded {
 		t := &Tenant{ID: s.ID, Created: s.Created, Creds: map[string]any{}}
+		changed := false // credentials filled at this load: saved, so they stay the same at the next
 		for _, p := range r.providers {
 			spec := r.specs[p]
+			fresh := spec.New
+			if s.ID == DefaultID {
+				fresh = spec.Default
+			}
 			raw, ok := s.Credentials[p]
 			if !ok { // a provider added since the tenant was stored
-				if s.ID == DefaultID {
-					t.Creds[p] = spec.Default()
-				} else {
-					t.Creds[p] = spec.New()
-				}
+				t.Creds[p], changed = fresh(), true
 				continue
 			}
 			c, err := spec.Decode(raw)
 			if err != nil {
 				return fmt.Errorf("tenant %s: %s credentials: %w", s.ID, p, err)
 			}
+			if spec.Complete != nil && spec.Complete(c, fresh()) { // fields added since
+				changed = true
+			}
 			t.Creds[p] = c
+		}
+		if changed && s.ID != DefaultID { // the default tenant is saved below
+			if err := r.save(ctx, t); err != nil {
+				return err
+			}
 		}
 		r.add(t)
 	}

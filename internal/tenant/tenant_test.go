@@ -312,12 +312,19 @@ func TestProviderAddedLater(t *testing.T) {
 	}
 	tn, _ := r.Create(ctx)
 	st.Close()
-	r2 := load(t, openStore(t, path), nil)
+	st2 := openStore(t, path)
+	r2 := load(t, st2, nil)
 	if c := creds(t, r2, tenant.DefaultID, "other"); c.Login != "other-login" {
 		t.Errorf("default tenant's new provider: %+v", c)
 	}
-	if c := creds(t, r2, tn.ID, "other"); c.Login == "other-login" || c.Login == "" {
+	c := creds(t, r2, tn.ID, "other")
+	if c.Login == "other-login" || c.Login == "" {
 		t.Errorf("other tenant's new provider: %+v", c)
+	}
+	// They are saved: the next start sees the same ones.
+	st2.Close()
+	if again := creds(t, load(t, openStore(t, path), nil), tn.ID, "other"); *again != *c {
+		t.Errorf("new provider's credentials changed at restart: %+v → %+v", c, again)
 	}
 }
 
@@ -398,5 +405,76 @@ func TestBindFindsRuntimeKeys(t *testing.T) {
 		if ok && c != creds(t, r, tt.tenant, tt.provider) {
 			t.Errorf("Lookup(%s, %s): credentials are not the tenant's", tt.provider, tt.key)
 		}
+	}
+}
+
+// completingProvider fills a stored tenant's missing Secret at load.
+type completingProvider struct{ fakeProvider }
+
+func (p completingProvider) Credentials() platform.CredentialSpec {
+	spec := p.fakeProvider.Credentials()
+	spec.Complete = func(c, fill any) bool {
+		a, f := c.(*acmeCreds), fill.(*acmeCreds)
+		if a.Secret != "" {
+			return false
+		}
+		a.Secret = f.Secret
+		return true
+	}
+	return spec
+}
+
+// putTenant writes a tenant record as an older version stored it.
+func putTenant(t *testing.T, st *store.Store, id, record string) {
+	t.Helper()
+	if err := st.Update(ctx, func(tx *store.Tx) error { return tx.System("tenants").Put(id, []byte(record)) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Fields a stored tenant lacks are completed at load (fresh values for
+// other tenants, the defaults for the default tenant) and saved, so the
+// next start sees the same values.
+func TestCompleteMissingFieldsAtLoad(t *testing.T) {
+	tests := []struct {
+		name   string
+		id     string
+		stored string
+		want   func(c *acmeCreds) bool
+	}{
+		{"other tenant lacking the field gets a fresh value", "t_old", `{"id":"t_old","created":"2024-01-01T00:00:00Z","credentials":{"acme":{"login":"old-login"}}}`,
+			func(c *acmeCreds) bool { return c.Login == "old-login" && c.Secret != "" && c.Secret != "s3cret" }},
+		{"other tenant with the field keeps it", "t_full", `{"id":"t_full","created":"2024-01-01T00:00:00Z","credentials":{"acme":{"login":"full-login","secret":"kept"}}}`,
+			func(c *acmeCreds) bool { return c.Login == "full-login" && c.Secret == "kept" }},
+		{"default tenant gets the default", tenant.DefaultID, `{"id":"default","created":"2024-01-01T00:00:00Z","credentials":{"acme":{"login":"acme-login"}}}`,
+			func(c *acmeCreds) bool { return c.Login == "acme-login" && c.Secret == "s3cret" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.db")
+			st := openStore(t, path)
+			putTenant(t, st, tc.id, tc.stored)
+			ps := []platform.Provider{completingProvider{fakeProvider{"acme"}}}
+			r := tenant.New(st, ps)
+			if err := r.Load(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			first := *creds(t, r, tc.id, "acme")
+			if !tc.want(&first) {
+				t.Fatalf("loaded %+v", first)
+			}
+			if id, _, ok := r.Lookup("acme", first.Login); !ok || id != tc.id {
+				t.Fatalf("lookup %q: %q %v", first.Login, id, ok)
+			}
+			st.Close()
+			st = openStore(t, path)
+			r = tenant.New(st, ps)
+			if err := r.Load(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+			if again := *creds(t, r, tc.id, "acme"); again != first {
+				t.Fatalf("not persisted: %+v, then %+v", first, again)
+			}
+		})
 	}
 }
