@@ -206,7 +206,7 @@ func TestScenariosLint(t *testing.T) {
 		// problem of a file with its line, plain words.
 		{"unknown status, every error", []string{write("status.yaml",
 			"version: 1\nname: st-x\nprovider: d24\non: deposit.created\nsteps:\n  - after: 1m\n    status: DECLINEDX\n  - status: COMPLETED\n  - status: PAIDX\n")},
-			1, []string{"status.yaml:6: status \"DECLINEDX\": unknown deposit status", "status.yaml:9: status \"PAIDX\""}},
+			1, []string{"status.yaml:6: status \"DECLINEDX\": the d24 deposit resource", "status.yaml:9: status \"PAIDX\""}},
 		{"several problems", []string{write("many.yaml", "version: 1\nname: Bad_Name\nprovider: d24\non: deposit.nope\nsteps: []\n")},
 			1, []string{"many.yaml:2: name must be kebab-case", "many.yaml:4: provider d24 has no event \"deposit.nope\"", "many.yaml:5: a scenario needs at least one step"}},
 		{"empty file", []string{write("empty.yaml", "")}, 1, []string{"empty.yaml:1: the file is empty"}},
