@@ -70,7 +70,6 @@ func isCommand(l string) bool {
 	return false
 }
 
-
 // serverArgs is the arguments of a command that runs the emulator (go run
 // ./cmd/fakeprovider, fakeprovider, fakeprovider serve), if it is one.
 func serverArgs(command string) ([]string, bool) {
