@@ -56,7 +56,7 @@ func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
 			if st.Status == "" || slices.ContainsFunc(allowed, func(a string) bool { return strings.EqualFold(strings.TrimSpace(st.Status), a) }) {
 				continue
 			}
-			errs = append(errs, lineErr(st.line, "status %q: the %s %s resource of event %s takes none such (it takes: %s)", st.Status, sc.Provider, kind, sc.On, strings.Join(allowed, ", ")))
+			errs = append(errs, lineErr(st.line, "status %q: not a status of the %s %s resource of event %s (it takes: %s)", st.Status, sc.Provider, kind, sc.On, strings.Join(allowed, ", ")))
 		}
 		return errs
 	}
