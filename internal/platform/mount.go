@@ -305,8 +305,9 @@ func (m *Mount) Control(method, path string, h ControlFunc) {
 func (m *Mount) Signer(name string, fn SignFunc) { m.signers[name] = fn }
 
 // StatusTarget registers how scenarios and control calls move a resource
-// kind to a status. statuses lists the statuses fn takes (compared without
-// case), so a scenario's status can be checked before any resource exists.
+// kind to a status. statuses lists the statuses fn takes, so a scenario's
+// status can be checked before any resource exists; they are compared
+// without case, and fn gets a listed status in its listed spelling.
 func (m *Mount) StatusTarget(kind string, fn StatusFunc, statuses ...string) {
 	m.statuses[kind] = fn
 	if len(statuses) > 0 {
@@ -413,6 +414,14 @@ func (tx *Tx) SetStatus(kind, id, status string, fields Fields) error {
 	fn, ok := tx.mount.statuses[kind]
 	if !ok {
 		return BadControl("%s has no status target for %q", tx.mount.provider, kind)
+	}
+	// A declared status is passed in its declared spelling, so a target
+	// takes every spelling lint accepts.
+	for _, s := range tx.mount.allowed[kind] {
+		if strings.EqualFold(strings.TrimSpace(status), s) {
+			status = s
+			break
+		}
 	}
 	return fn(tx, id, status, fields)
 }
