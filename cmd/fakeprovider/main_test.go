@@ -206,7 +206,7 @@ func TestScenariosLint(t *testing.T) {
 		// problem of a file with its line, plain words.
 		{"unknown status, every error", []string{write("status.yaml",
 			"version: 1\nname: st-x\nprovider: d24\non: deposit.created\nsteps:\n  - after: 1m\n    status: DECLINEDX\n  - status: COMPLETED\n  - status: PAIDX\n")},
-			1, []string{"status.yaml:6: status \"DECLINEDX\": unknown deposit status", "status.yaml:9: status \"PAIDX\""}},
+			1, []string{"status.yaml:6: status \"DECLINEDX\": not a status of the d24 deposit resource", "status.yaml:9: status \"PAIDX\""}},
 		{"several problems", []string{write("many.yaml", "version: 1\nname: Bad_Name\nprovider: d24\non: deposit.nope\nsteps: []\n")},
 			1, []string{"many.yaml:2: name must be kebab-case", "many.yaml:4: provider d24 has no event \"deposit.nope\"", "many.yaml:5: a scenario needs at least one step"}},
 		{"empty file", []string{write("empty.yaml", "")}, 1, []string{"empty.yaml:1: the file is empty"}},
@@ -215,6 +215,10 @@ func TestScenariosLint(t *testing.T) {
 			1, []string{`field.yaml:6: match field "ammount": event deposit.created of d24 has no such field; did you mean "amount"?`}},
 		{"known match field", []string{write("field-ok.yaml",
 			"version: 1\nname: f-ok\nprovider: crowdtrust\non: check.created\nmatch:\n  - {field: ssn.last4, equals: \"1234\"}\nsteps: [{stop: true}]\n")},
+			0, []string{"ok "}},
+		// A CRM request also carries its type-specific data: other fields pass.
+		{"open event's data field", []string{write("open.yaml",
+			"version: 1\nname: o-ok\nprovider: crm\non: request.created\nmatch:\n  - {field: beneficiary_email, matches: \"@\"}\nsteps: [{status: approved}]\n")},
 			0, []string{"ok "}},
 		{"wrong type in plain words", []string{write("prio.yaml", "version: 1\nname: p-x\nprovider: d24\non: deposit.created\npriority: high\nsteps: [{stop: true}]\n")},
 			1, []string{`prio.yaml:5: priority: "high" is not a whole number`}},

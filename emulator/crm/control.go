@@ -597,8 +597,7 @@ func (p *Provider) ctlStartPayment(c *platform.ControlRequest) (any, error) {
 		if err := tx.Records().Put(kindPayment, pay.OrderNo, pay); err != nil {
 			return err
 		}
-		return tx.Publish(platform.Event{Name: "payment.created", Kind: "payment", ID: pay.OrderNo, Fields: map[string]any{
-			"amount": pay.Amount, "currency": pay.Currency, "user_id": pay.UserID, "platform": target.Platform}})
+		return tx.Publish(platform.Event{Name: "payment.created", Kind: "payment", ID: pay.OrderNo, Fields: paymentFields(&pay)})
 	})
 	if err != nil {
 		return nil, err
@@ -646,4 +645,9 @@ func (p *Provider) ctlOTP(c *platform.ControlRequest) (any, error) {
 	}
 	return map[string]any{"email": otp.Email, "email_code": otp.EmailCode, "phone_code": otp.PhoneCode,
 		"otp_type": otp.OTPType, "used": otp.Used, "created_at": otp.CreatedAt}, nil
+}
+
+// paymentFields is what payment.created carries.
+func paymentFields(pay *Payment) map[string]any {
+	return map[string]any{"amount": pay.Amount, "currency": pay.Currency, "user_id": pay.UserID, "platform": pay.Target.Platform}
 }

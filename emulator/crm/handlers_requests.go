@@ -42,6 +42,12 @@ func (p *Provider) insertRequest(tx *platform.Tx, r *Request) error {
 	if err := tx.Records().Put(kindRequest, r.ID, *r); err != nil {
 		return err
 	}
+	return tx.Publish(platform.Event{Name: "request.created", Kind: "request", ID: r.ID, Fields: requestFields(r)})
+}
+
+// requestFields is what request.created carries: the request's own fields,
+// its debit's when it has one, and its type-specific text data.
+func requestFields(r *Request) map[string]any {
 	fields := map[string]any{"type": r.Type, "user_id": r.UserID, "total_nodes": r.TotalNodes, "comment": r.Comment}
 	if r.Debit != nil {
 		fields["amount"] = r.Debit.Amount
@@ -55,7 +61,7 @@ func (p *Provider) insertRequest(tx *platform.Tx, r *Request) error {
 			}
 		}
 	}
-	return tx.Publish(platform.Event{Name: "request.created", Kind: "request", ID: r.ID, Fields: fields})
+	return fields
 }
 
 // approveRequest moves a pending request through approval node `node`

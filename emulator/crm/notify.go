@@ -100,6 +100,6 @@ func normaliseEvents(events []string) []string {
 func (p *Provider) lifecycle(m *platform.Mount) {
 	m.Event("request.created", "request")
 	m.Event("payment.created", "payment")
-	m.StatusTarget("request", p.requestStatus)
-	m.StatusTarget("payment", p.paymentStatus)
+	m.StatusTarget("request", p.requestStatus, "approved", "rejected")
+	m.StatusTarget("payment", p.paymentStatus, paymentSuccess, paymentFailed, paymentProcessing)
 }

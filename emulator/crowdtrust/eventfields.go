@@ -11,3 +11,7 @@ import (
 func (p *Provider) EventFields() map[string][]string {
 	return map[string][]string{eventCheckCreated: slices.Sorted(maps.Keys(checkFields(&Check{}, "")))}
 }
+
+// checkStatusNames is what the check status target takes (compared
+// without case): every spelling canonicalStatus knows.
+var checkStatusNames = []string{"Pending", "Complete", "Completed", "Pass", "Passed", "Fail", "Failed", "Complete with Work History", "Error"}

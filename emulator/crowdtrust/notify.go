@@ -24,7 +24,7 @@ var webhookRetry = []time.Duration{time.Minute, 10 * time.Minute, time.Hour}
 // lifecycle declares the check's event, status target and webhook signer.
 func (p *Provider) lifecycle(m *platform.Mount) {
 	m.Event(eventCheckCreated, kindCheck)
-	m.StatusTarget(kindCheck, p.setCheckStatus)
+	m.StatusTarget(kindCheck, p.setCheckStatus, checkStatusNames...)
 	m.Signer(signerWebhook, func(_ context.Context, _ string, d *platform.Delivery, _ time.Time) error {
 		if d.Header == nil {
 			d.Header = map[string][]string{}

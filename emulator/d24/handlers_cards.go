@@ -279,11 +279,18 @@ func (p *Provider) createCardDeposit(req *platform.Request) (any, error) {
 		if err := tx.Records().Put(kindDeposit, id, d); err != nil {
 			return nil, err
 		}
-		fields := depositFields(&d, &in.depositRequest)
-		fields["result"], fields["card.brand"], fields["card.last4"] = outcome.Result, brand.Name, pan[len(pan)-4:]
+		fields := cardDepositFields(&d, &in.depositRequest, outcome.Result, brand.Name, pan[len(pan)-4:])
 		if err := tx.Publish(platform.Event{Name: "card_deposit.created", Kind: kindDeposit, ID: id, Fields: fields}); err != nil {
 			return nil, err
 		}
 		return answer, nil
 	})
+}
+
+// cardDepositFields is what card_deposit.created carries: a deposit's
+// fields, the card's outcome, brand and last four digits.
+func cardDepositFields(d *Deposit, in *depositRequest, result, brand, last4 string) map[string]any {
+	fields := depositFields(d, in)
+	fields["result"], fields["card.brand"], fields["card.last4"] = result, brand, last4
+	return fields
 }

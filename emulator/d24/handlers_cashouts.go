@@ -171,10 +171,7 @@ func (p *Provider) newCashout(req *platform.Request, cardHost bool) (any, error)
 		if err := tx.Records().Put(kindCashoutEx, c.ExternalID, c.CashoutID); err != nil {
 			return nil, err
 		}
-		if err := tx.Publish(platform.Event{Name: "cashout.created", Kind: kindCashout, ID: c.CashoutID, Fields: map[string]any{
-			"amount": c.Amount, "country": c.Country, "currency": c.Currency, "external_id": c.ExternalID,
-			"bank_code": code, "beneficiary_name": in.BeneficiaryName, "comments": in.Comments, "on_hold": in.OnHold, "debit_card": cardHost,
-		}}); err != nil {
+		if err := tx.Publish(platform.Event{Name: "cashout.created", Kind: kindCashout, ID: c.CashoutID, Fields: cashoutFields(&c, &in, code, cardHost)}); err != nil {
 			return nil, err
 		}
 		return map[string]any{"cashout_id": c.CashoutID}, nil
@@ -300,4 +297,12 @@ func (p *Provider) cancelCashout(req *platform.Request) (any, error) {
 		}
 		return map[string]any{"cashout_status": cashoutCancelled, "cashout_status_description": cashoutDescriptions[cashoutCancelled]}, nil
 	})
+}
+
+// cashoutFields is what cashout.created carries.
+func cashoutFields(c *Cashout, in *cashoutRequest, code string, cardHost bool) map[string]any {
+	return map[string]any{
+		"amount": c.Amount, "country": c.Country, "currency": c.Currency, "external_id": c.ExternalID,
+		"bank_code": code, "beneficiary_name": in.BeneficiaryName, "comments": in.Comments, "on_hold": in.OnHold, "debit_card": cardHost,
+	}
 }

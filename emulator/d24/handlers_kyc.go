@@ -98,9 +98,7 @@ func (p *Provider) kyc(req *platform.Request) (any, error) {
 	if problem := documentProblem(in.Country, in.Document, in.DocumentType); problem != "" {
 		return nil, &APIError{HTTP: 400, Code: 411, Description: "Invalid user document: " + problem, Type: "INVALID_USER_DOCUMENT"}
 	}
-	fields := map[string]any{"country": in.Country, "document": in.Document, "document_type": in.DocumentType,
-		"first_name": in.FirstName, "last_name": in.LastName, "email": in.Email, "phone": in.Phone}
-	ck, err := p.runCheck(req, kindKYC, "kyc.created", "APPROVED", in.Country, fields)
+	ck, err := p.runCheck(req, kindKYC, "kyc.created", "APPROVED", in.Country, kycFields(&in))
 	if err != nil {
 		return nil, err
 	}
@@ -249,9 +247,7 @@ func (p *Provider) validateAccount(req *platform.Request) (any, error) {
 	if problem := bankAccountProblem(in.Country, code, ba.Account); problem != "" {
 		return nil, accountRejected(800, strings.Replace(problem, "bank_account", "bank_account.account", 1))
 	}
-	fields := map[string]any{"country": in.Country, "document": in.Document, "first_name": in.FirstName, "last_name": in.LastName,
-		"bank_account.bank_code": code, "bank_account.account": ba.Account, "bank_account.branch": ba.Branch}
-	ck, err := p.runCheck(req, kindAccountCheck, "account_validation.created", "VALID", in.Country, fields)
+	ck, err := p.runCheck(req, kindAccountCheck, "account_validation.created", "VALID", in.Country, accountFields(&in, code, ba.Account, ba.Branch))
 	if err != nil {
 		return nil, err
 	}
@@ -325,4 +321,16 @@ func (p *Provider) validatePixKeys(req *platform.Request) (any, error) {
 		out[i] = map[string]any{"pix": *k.Pix, "valid": validPixKey(*k.Pix)}
 	}
 	return out, nil
+}
+
+// kycFields is what kyc.created carries.
+func kycFields(in *kycRequest) map[string]any {
+	return map[string]any{"country": in.Country, "document": in.Document, "document_type": in.DocumentType,
+		"first_name": in.FirstName, "last_name": in.LastName, "email": in.Email, "phone": in.Phone}
+}
+
+// accountFields is what account_validation.created carries.
+func accountFields(in *accountRequest, code, account, branch string) map[string]any {
+	return map[string]any{"country": in.Country, "document": in.Document, "first_name": in.FirstName, "last_name": in.LastName,
+		"bank_account.bank_code": code, "bank_account.account": account, "bank_account.branch": branch}
 }

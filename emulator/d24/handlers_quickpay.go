@@ -77,9 +77,12 @@ func (p *Provider) quickpayCompleted(tx *platform.Tx, d *Deposit) error {
 	if err := p.quickpayCallback(tx, d, false); err != nil {
 		return err
 	}
-	return tx.Publish(platform.Event{Name: "quickpay.callback", Kind: kindQuickpay, ID: id, Fields: map[string]any{
-		"invoice_id": d.InvoiceID, "country": d.Country, "payment_method": d.PaymentMethod, "amount": d.LocalAmount,
-	}})
+	return tx.Publish(platform.Event{Name: "quickpay.callback", Kind: kindQuickpay, ID: id, Fields: quickpayFields(d)})
+}
+
+// quickpayFields is what quickpay.callback carries.
+func quickpayFields(d *Deposit) map[string]any {
+	return map[string]any{"invoice_id": d.InvoiceID, "country": d.Country, "payment_method": d.PaymentMethod, "amount": d.LocalAmount}
 }
 
 // kycPayer fills the payer's KYC data as D24's KYC engine returns it for a
@@ -213,9 +216,7 @@ func (p *Provider) setQuickpayStatus(tx *platform.Tx, id, status string, fields 
 	if err := tx.Records().Put(kindQuickpay, id, q); err != nil {
 		return err
 	}
-	if err := tx.Publish(platform.Event{Name: "refund.created", Kind: kindRefund, ID: rid, Fields: map[string]any{
-		"amount": amount, "deposit_id": d.DepositID, "country": d.Country, "comments": rf.Comments, "partial": false,
-	}}); err != nil {
+	if err := tx.Publish(platform.Event{Name: "refund.created", Kind: kindRefund, ID: rid, Fields: refundFields(amount, &d, rf.Comments, false)}); err != nil {
 		return err
 	}
 	return p.quickpayCallback(tx, &d, true)

@@ -102,9 +102,7 @@ func (p *Provider) createRefund(req *platform.Request) (any, error) {
 					"payment_method": d.PaymentMethod, "payment_method_name": d.Card.Brand, "amount": amount, "currency": d.Currency,
 					"created_at": rf.Created.UTC().Format(dateLayout)}}, nil
 		}
-		if err := tx.Publish(platform.Event{Name: "refund.created", Kind: kindRefund, ID: id, Fields: map[string]any{
-			"amount": amount, "deposit_id": d.DepositID, "country": d.Country, "comments": in.Comments, "partial": amount < remaining,
-		}}); err != nil {
+		if err := tx.Publish(platform.Event{Name: "refund.created", Kind: kindRefund, ID: id, Fields: refundFields(amount, &d, in.Comments, amount < remaining)}); err != nil {
 			return nil, err
 		}
 		return map[string]any{"refund_id": rf.RefundID}, nil
@@ -117,4 +115,9 @@ func (p *Provider) getRefund(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"deposit_id": rf.DepositID, "merchant_invoice_id": rf.MerchantInvoiceID, "status": rf.Status, "amount": rf.Amount}, nil
+}
+
+// refundFields is what refund.created carries.
+func refundFields(amount float64, d *Deposit, comments string, partial bool) map[string]any {
+	return map[string]any{"amount": amount, "deposit_id": d.DepositID, "country": d.Country, "comments": comments, "partial": partial}
 }

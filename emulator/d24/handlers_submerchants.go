@@ -210,9 +210,12 @@ func (p *Provider) signupSubMerchant(tx *platform.Tx, in signupRequest) (SubMerc
 	if err := p.notifySubMerchant(tx, &s, "sub_merchant.created"); err != nil {
 		return s, err
 	}
-	return s, tx.Publish(platform.Event{Name: "sub_merchant.created", Kind: kindSubMerchant, ID: id, Fields: map[string]any{
-		"sub_merchant_name": s.SubMerchantName, "email": s.Email, "external_submerchant_id": s.ExternalSubMerchantID,
-	}})
+	return s, tx.Publish(platform.Event{Name: "sub_merchant.created", Kind: kindSubMerchant, ID: id, Fields: subMerchantFields(&s)})
+}
+
+// subMerchantFields is what sub_merchant.created carries.
+func subMerchantFields(s *SubMerchant) map[string]any {
+	return map[string]any{"sub_merchant_name": s.SubMerchantName, "email": s.Email, "external_submerchant_id": s.ExternalSubMerchantID}
 }
 
 // referralTemplate is the Referral Signup form a platform shows its

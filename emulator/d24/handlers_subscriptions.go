@@ -290,12 +290,17 @@ func (p *Provider) scheduleNext(tx *platform.Tx, s *Subscription) error {
 	if err := tx.Records().Put(kindSubscription, id, s); err != nil {
 		return err
 	}
-	return tx.Publish(platform.Event{Name: "subscription.cycle", Kind: kindSubscription, ID: id, Fields: map[string]any{
+	return tx.Publish(platform.Event{Name: "subscription.cycle", Kind: kindSubscription, ID: id, Fields: cycleFields(s)})
+}
+
+// cycleFields is what subscription.cycle carries.
+func cycleFields(s *Subscription) map[string]any {
+	return map[string]any{
 		"plan": s.Plan, "plan_unit": s.PlanUnit, "cycle": s.Payments + 1, "auto_renewal": s.AutoRenewal,
 		"amount": s.Amount, "currency": s.Currency, "country": s.Country, "invoice_id": s.InvoiceID,
 		"payer.first_name": s.Payer.FirstName, "payer.last_name": s.Payer.LastName, "payer.email": s.Payer.Email,
 		"payer.document": s.Payer.Document,
-	}})
+	}
 }
 
 // setSubscriptionStatus is the subscription status target: CHARGE bills

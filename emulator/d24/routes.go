@@ -79,9 +79,9 @@ func (p *Provider) familyRoutes(m *platform.Mount) {
 	m.HandleOn(MerchantsHost, http.MethodGet, "/v1/refunds", p.verifyReconSession, p.reconRefunds, platform.Named("recon.refunds"))
 
 	m.Event("sub_merchant.created", kindSubMerchant)
-	m.StatusTarget(kindSubMerchant, p.setSubMerchantStatus)
+	m.StatusTarget(kindSubMerchant, p.setSubMerchantStatus, "ACTIVE", "INACTIVE")
 	m.Event("quickpay.callback", kindQuickpay)
-	m.StatusTarget(kindQuickpay, p.setQuickpayStatus)
+	m.StatusTarget(kindQuickpay, p.setQuickpayStatus, "APPROVED", "REFUSED")
 	m.OnOutcome(kindQuickpay, p.quickpayOutcome)
 	p.panelControls(m)
 	p.submerchantControls(m)

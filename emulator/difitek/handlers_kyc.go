@@ -37,10 +37,7 @@ func (p *Provider) kycCheck(service, check string, restart bool) platform.Handle
 			if err := tx.Records().Put(kindKYC, id, k); err != nil {
 				return nil, err
 			}
-			return k, tx.Publish(platform.Event{Name: eventKYCRequested, Kind: kindKYC, ID: id, Fields: map[string]any{
-				"service": service, "check": check, "user_id": u.ID, "user.email": u.Email,
-				"user.given_name": u.GivenName, "user.family_name": u.FamilyName,
-			}})
+			return k, tx.Publish(platform.Event{Name: eventKYCRequested, Kind: kindKYC, ID: id, Fields: kycFields(service, check, &u)})
 		})
 	}
 }

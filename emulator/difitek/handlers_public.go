@@ -201,9 +201,7 @@ func (p *Provider) register(req *platform.Request) (any, error) {
 		if err := sendVerification(tx, u, u.Email, in.URL); err != nil {
 			return nil, err
 		}
-		if err := tx.Publish(platform.Event{Name: eventUserRegistered, Kind: kindUser, ID: idKey(u.ID), Fields: map[string]any{
-			"email": u.Email, "given_name": u.GivenName, "family_name": u.FamilyName,
-		}}); err != nil {
+		if err := tx.Publish(platform.Event{Name: eventUserRegistered, Kind: kindUser, ID: idKey(u.ID), Fields: userFields(&u)}); err != nil {
 			return nil, err
 		}
 		return process("user", u.ID, u.User), nil

@@ -102,13 +102,7 @@ func invest(tx *platform.Tx, user UserRecord, offeringID int64, in investInput, 
 	if quiet {
 		return inv, off, nil
 	}
-	fields := map[string]any{
-		"investment_amount": inv.InvestmentAmount, "amount": inv.InvestmentAmount, "currency": inv.Currency,
-		"offering_id": off.ID, "user_id": user.ID, "user.email": user.Email,
-		"user.given_name": user.GivenName, "user.family_name": user.FamilyName,
-		"offering.name": off.Name, "offering.raised_percent": off.RaisedPercent,
-	}
-	if err := tx.Publish(platform.Event{Name: eventInvestmentCreated, Kind: kindInvestment, ID: idKey(id), Fields: fields}); err != nil {
+	if err := tx.Publish(platform.Event{Name: eventInvestmentCreated, Kind: kindInvestment, ID: idKey(id), Fields: investmentFields(&inv, &off, &user)}); err != nil {
 		return inv, off, err
 	}
 	if before < 100 && off.RaisedPercent >= 100 {

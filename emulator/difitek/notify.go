@@ -64,7 +64,7 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 		}
 		_, err = setOfferingStage(tx, n, status)
 		return err
-	})
+	}, stageDraft, stagePublished, stageClosing, stageSettled, stageCancelled)
 	m.StatusTarget(kindInvestment, func(tx *platform.Tx, id, status string, _ platform.Fields) error {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
@@ -72,11 +72,11 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 		}
 		_, err = setInvestmentStage(tx, n, status)
 		return err
-	})
+	}, investPending, investSettled, investCancelled, investRefunded)
 	m.StatusTarget(kindKYC, func(tx *platform.Tx, id, status string, fields platform.Fields) error {
 		_, err := setKYCStatus(tx, id, status, fields)
 		return err
-	})
+	}, kycPending, kycPassed, kycFailed, kycRefer)
 	m.StatusTarget(kindUser, func(tx *platform.Tx, id, status string, fields platform.Fields) error {
 		n, err := strconv.ParseInt(id, 10, 64)
 		if err != nil {
@@ -84,7 +84,7 @@ func (p *Provider) lifecycle(m *platform.Mount) {
 		}
 		_, err = setUserStatus(tx, n, status, fields)
 		return err
-	})
+	}, "approved", "blocked", "unblocked", "admin", "verified")
 }
 
 // setOfferingStage moves an offering through its life cycle. Settling an

@@ -40,6 +40,9 @@ var Version = "0.1.0-dev"
 
 // Options configure the emulator. Zero values are the documented defaults.
 type Options struct {
+	// ObserveEvent, when set, sees every event a provider publishes, before
+	// the scenario engine (tests check them against the declared fields).
+	ObserveEvent func(provider string, ev platform.Event)
 	// Addr of the shared listener; default 127.0.0.1:8080.
 	Addr string
 	// HostAddrs gives providers (or their extra hosts) listeners of their own.
@@ -152,7 +155,7 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		},
 		Redact:  redactor,
 		Journal: jr,
-		Events:  engine,
+		Events:  observedEvents{engine, opts.ObserveEvent},
 		Outbox:  ob,
 		Faults:  faultSet,
 	}
@@ -318,4 +321,17 @@ func orDefault(d, def time.Duration) time.Duration {
 		return d
 	}
 	return def
+}
+
+// observedEvents shows each event to fn, if set, before passing it on.
+type observedEvents struct {
+	platform.EventSink
+	fn func(provider string, ev platform.Event)
+}
+
+func (o observedEvents) Publish(tx *platform.Tx, ev platform.Event) error {
+	if o.fn != nil {
+		o.fn(tx.Provider(), ev)
+	}
+	return o.EventSink.Publish(tx, ev)
 }

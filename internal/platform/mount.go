@@ -189,6 +189,7 @@ type Mount struct {
 	controls  []ControlRoute
 	signers   map[string]SignFunc
 	statuses  map[string]StatusFunc
+	allowed   map[string][]string
 	events    map[string]string
 	outcomes  map[string]OutcomeFunc
 	scenarios []fs.FS
@@ -202,6 +203,7 @@ func NewMount(provider string, deps Deps) *Mount {
 		envelopes: map[string]*Envelope{},
 		signers:   map[string]SignFunc{},
 		statuses:  map[string]StatusFunc{},
+		allowed:   map[string][]string{},
 		events:    map[string]string{},
 		outcomes:  map[string]OutcomeFunc{},
 	}
@@ -303,8 +305,19 @@ func (m *Mount) Control(method, path string, h ControlFunc) {
 func (m *Mount) Signer(name string, fn SignFunc) { m.signers[name] = fn }
 
 // StatusTarget registers how scenarios and control calls move a resource
-// kind to a status.
-func (m *Mount) StatusTarget(kind string, fn StatusFunc) { m.statuses[kind] = fn }
+// kind to a status. statuses lists the statuses fn takes, so a scenario's
+// status can be checked before any resource exists; they are compared
+// without case, and fn gets a listed status in its listed spelling.
+func (m *Mount) StatusTarget(kind string, fn StatusFunc, statuses ...string) {
+	m.statuses[kind] = fn
+	if len(statuses) > 0 {
+		m.allowed[kind] = statuses
+	}
+}
+
+// TargetStatuses is the statuses the status target of kind declared (nil
+// when it declared none).
+func (m *Mount) TargetStatuses(kind string) []string { return m.allowed[kind] }
 
 // Event declares an event name the provider publishes and its resource kind,
 // so scenario files can be checked against it.
@@ -401,6 +414,14 @@ func (tx *Tx) SetStatus(kind, id, status string, fields Fields) error {
 	fn, ok := tx.mount.statuses[kind]
 	if !ok {
 		return BadControl("%s has no status target for %q", tx.mount.provider, kind)
+	}
+	// A declared status is passed in its declared spelling, so a target
+	// takes every spelling lint accepts.
+	for _, s := range tx.mount.allowed[kind] {
+		if strings.EqualFold(strings.TrimSpace(status), s) {
+			status = s
+			break
+		}
 	}
 	return fn(tx, id, status, fields)
 }

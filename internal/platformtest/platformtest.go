@@ -60,6 +60,9 @@ func New(t testing.TB, providers []platform.Provider, opts ...Option) *Harness {
 		Logger:            slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		ShutdownTimeout:   5 * time.Second,
 	}
+	var checked declaredFieldsCheck
+	o.ObserveEvent = checked.observer(providers)
+	t.Cleanup(func() { checked.report(t) }) // after Stop, the later cleanup
 	for _, fn := range opts {
 		fn(&o)
 	}

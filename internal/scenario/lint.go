@@ -37,11 +37,13 @@ func (e *Engine) Lint(ctx context.Context, file string, data []byte) (*Scenario,
 	return sc, nil
 }
 
-// checkStatuses asks the provider's status target, in a read-only
-// transaction and for a resource that does not exist, about each status
-// step. A target that refuses even a nonsense status before looking the
-// resource up is asked about the file's; one that looks the resource up
-// first cannot be asked, and its statuses pass (checked when the step runs).
+// checkStatuses checks each status step against the statuses the
+// provider's status target for the event's kind declared. A target that
+// declared none is asked, in a read-only transaction and for a resource
+// that does not exist: one that refuses even a nonsense status before
+// looking the resource up is asked about the file's; one that looks the
+// resource up first cannot be asked, and its statuses pass (checked when
+// the step runs).
 func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
 	m := e.mounts[sc.Provider]
 	kind := e.events[sc.Provider][sc.On]
@@ -49,6 +51,15 @@ func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
 		return nil
 	}
 	var errs LintErrors
+	if allowed := m.TargetStatuses(kind); len(allowed) > 0 {
+		for _, st := range sc.Steps {
+			if st.Status == "" || slices.ContainsFunc(allowed, func(a string) bool { return strings.EqualFold(strings.TrimSpace(st.Status), a) }) {
+				continue
+			}
+			errs = append(errs, lineErr(st.line, "status %q: not a status of the %s %s resource of event %s (it takes: %s)", st.Status, sc.Provider, kind, sc.On, strings.Join(allowed, ", ")))
+		}
+		return errs
+	}
 	_ = e.store.View(ctx, func(tx *store.Tx) error {
 		ptx := m.NewTx(tx, "")
 		refuses := func(status string) (bool, string) {
@@ -76,10 +87,17 @@ func (e *Engine) checkStatuses(ctx context.Context, sc *Scenario) LintErrors {
 }
 
 // EventFielder is implemented by providers that declare the fields of their
-// events: a scenario's match condition on such an event must name one.
+// events: a scenario's match condition on such an event must name one. An
+// event whose fields also carry the caller's own data (a CRM request's
+// type-specific data) lists OpenFields among them: another name is then
+// accepted unless it is a near miss of a declared one.
 type EventFielder interface {
 	EventFields() map[string][]string
 }
+
+// OpenFields, in an event's declared fields, says the event carries other
+// fields besides the declared ones.
+const OpenFields = "*"
 
 // DeclareFields records the fields of provider's events (event → fields).
 func (e *Engine) DeclareFields(provider string, fields map[string][]string) {
@@ -100,9 +118,14 @@ func (e *Engine) checkFields(sc *Scenario) LintErrors {
 	if !declared {
 		return nil
 	}
+	open := slices.Contains(known, OpenFields)
+	known = slices.DeleteFunc(slices.Clone(known), func(f string) bool { return f == OpenFields })
 	var errs LintErrors
 	for _, c := range sc.Match {
 		if c.Field == "" || slices.Contains(known, c.Field) {
+			continue
+		}
+		if open && nearest(c.Field, known) == "" {
 			continue
 		}
 		msg := fmt.Sprintf("match field %q: event %s of %s has no such field (it has: %s)", c.Field, sc.On, sc.Provider, strings.Join(known, ", "))
