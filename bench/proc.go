@@ -146,18 +146,23 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 
 // startBaseline runs this executable as the baseline server.
 func startBaseline() (*proc, error) {
+	p, _, err := startBaselineTimed()
+	return p, err
+}
+
+// startBaselineTimed is startBaseline with the time to its first answer.
+func startBaselineTimed() (*proc, time.Duration, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), baselineEnv+"="+addr)
-	p, _, err := startProc(cmd, addr, "/")
-	return p, err
+	return startProc(cmd, addr, "/")
 }
 
 // buildBinary builds cmd/fakeprovider into dir.
@@ -220,6 +225,21 @@ func startupMedian(bin string, n int) (time.Duration, []time.Duration, error) {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2], ds, nil
+}
+
+// baselineStartMedian is startupMedian of the bare baseline server.
+func baselineStartMedian(n int) (time.Duration, error) {
+	var ds []time.Duration
+	for range n {
+		p, d, err := startBaselineTimed()
+		if err != nil {
+			return 0, err
+		}
+		p.Kill()
+		ds = append(ds, d)
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], nil
 }
 
 // fsyncLimit measures the disk's raw write+fsync rate in dir with workers

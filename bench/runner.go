@@ -199,9 +199,18 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
 	}, nil)
 	r.rep.baselineRSS = bp.RSS()
-	bp.Kill()
 	r.logStats(base)
 	r.rep.baseline = base
+	wrk, err := ensureWrk(ctx)
+	if err != nil {
+		r.rep.note("wrk workloads skipped: %v", err)
+	} else {
+		r.rep.wrkBaseline = runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", func(ctx context.Context, _ int) (*http.Request, error) {
+			return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
+		})
+		r.logStats(r.rep.wrkBaseline)
+	}
+	bp.Kill()
 
 	// Temporary mode: idle RSS, GETs, creates, mixed.
 	p, _, err := startBinary(r.bin)
@@ -223,6 +232,13 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		s := load(ctx, "GET "+t.read.Name, cfg.conns, pd, t.readReq, nil)
 		r.logStats(s)
 		r.rep.add(s, kindGet)
+	}
+	if wrk != "" {
+		for _, t := range targets {
+			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, t.readReq)
+			r.logStats(s)
+			r.rep.add(s, kindWrk)
+		}
 	}
 	for _, t := range targets {
 		s := load(ctx, "create (temporary) "+t.create.Name, cfg.conns, pd, t.createReq, nil)
@@ -272,7 +288,10 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	r.rep.startMedian, r.rep.starts = med, all
-	r.logf("start to healthy: median %v of %d", round(med), len(all))
+	if r.rep.baselineStart, err = baselineStartMedian(cfg.starts); err != nil {
+		return nil, err
+	}
+	r.logf("start to healthy: median %v of %d; bare server %v", round(med), len(all), round(r.rep.baselineStart))
 
 	// Large store.
 	if err := r.largeStore(ctx); err != nil {
