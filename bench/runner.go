@@ -205,7 +205,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	if err != nil {
 		r.rep.note("wrk workloads skipped: %v", err)
 	} else {
-		r.rep.wrkBaseline = runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", func(ctx context.Context, _ int) (*http.Request, error) {
+		r.rep.wrkBaseline = runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", wrkDuration, func(ctx context.Context, _ int) (*http.Request, error) {
 			return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
 		})
 		r.logStats(r.rep.wrkBaseline)
@@ -235,7 +235,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	}
 	if wrk != "" {
 		for _, t := range targets {
-			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, t.readReq)
+			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, wrkDuration, t.readReq)
 			r.logStats(s)
 			r.rep.add(s, kindWrk)
 		}
@@ -536,9 +536,20 @@ func (r *runner) profiles(ctx context.Context, dir string) error {
 		work()
 		return <-errc
 	}
+	// GETs are profiled under wrk's replay (a cheaper client than the Go
+	// one, so more of the machine is the server's) when wrk is at hand.
+	wrk, werr := ensureWrk(ctx)
+	if werr != nil {
+		r.logf("GETs profiled under the Go client: %v", werr)
+	}
 	for _, t := range r.prepare(ctx, p.URL) {
 		name := strings.ReplaceAll(t.name, "/", "_")
 		if err := grab(filepath.Join(dir, name+"-get.pprof"), func() {
+			if wrk != "" {
+				// D24's X-Date window is ±5 s: longer replays are refused.
+				r.logStats(runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name+" (profiled)", min(d, 4*time.Second), t.readReq))
+				return
+			}
 			r.logStats(load(ctx, "GET "+t.read.Name+" (profiled)", r.cfg.conns, d, t.readReq, nil))
 		}); err != nil {
 			return err

@@ -86,8 +86,8 @@ func luaString(s string) string {
 }
 
 // runWrk signs one request with mk, checks that it succeeds once, then
-// replays it with wrk for wrkDuration.
-func runWrk(ctx context.Context, wrk, dir, name string, mk MakeFunc) Stats {
+// replays it with wrk for d.
+func runWrk(ctx context.Context, wrk, dir, name string, d time.Duration, mk MakeFunc) Stats {
 	s := Stats{Name: name + " (wrk replay)", Conns: wrkConns}
 	fail := func(err error) Stats {
 		s.Requests, s.Errors, s.FirstErr = 1, 1, err.Error()
@@ -122,7 +122,7 @@ func runWrk(ctx context.Context, wrk, dir, name string, mk MakeFunc) Stats {
 	}
 	defer os.Remove(script)
 	cmd := exec.CommandContext(ctx, wrk, "-t"+strconv.Itoa(wrkThreads), "-c"+strconv.Itoa(wrkConns),
-		"-d"+strconv.Itoa(int(wrkDuration/time.Second))+"s", "--latency", "-s", script, req.URL.String())
+		"-d"+strconv.Itoa(max(int(d/time.Second), 1))+"s", "--latency", "-s", script, req.URL.String())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fail(fmt.Errorf("wrk: %v: %s", err, lastLines(string(out), 3)))
