@@ -210,36 +210,30 @@ func startBinaryAt(bin, addr string, args ...string) (*proc, time.Duration, erro
 	return startProc(cmd, addr, "/_fakeprovider/health")
 }
 
-// startupMedian starts and kills the binary n times (temporary mode) and
-// returns the median time to the first healthy answer.
-func startupMedian(bin string, n int) (time.Duration, []time.Duration, error) {
-	var ds []time.Duration
+// startupMedian starts and kills the binary n times (temporary mode),
+// each start right after one of the bare baseline server, and returns the
+// median times to the first healthy answer of both: alternating them
+// exposes both to the same load on a shared machine.
+func startupMedian(bin string, n int) (time.Duration, []time.Duration, time.Duration, error) {
+	var ds, bs []time.Duration
 	for range n {
+		bp, bd, err := startBaselineTimed()
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		bp.Kill()
+		bs = append(bs, bd)
 		p, d, err := startBinary(bin)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		p.Stop()
 		ds = append(ds, d)
 	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
-	return s[len(s)/2], ds, nil
-}
-
-// baselineStartMedian is startupMedian of the bare baseline server.
-func baselineStartMedian(n int) (time.Duration, error) {
-	var ds []time.Duration
-	for range n {
-		p, d, err := startBaselineTimed()
-		if err != nil {
-			return 0, err
-		}
-		p.Kill()
-		ds = append(ds, d)
-	}
-	slices.Sort(ds)
-	return ds[len(ds)/2], nil
+	slices.Sort(bs)
+	return s[len(s)/2], ds, bs[len(bs)/2], nil
 }
 
 // fsyncLimit measures the disk's raw write+fsync rate in dir with workers

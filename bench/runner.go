@@ -201,16 +201,23 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.rep.baselineRSS = bp.RSS()
 	r.logStats(base)
 	r.rep.baseline = base
+	// The wrk baseline runs just before and just after the wrk replays of
+	// the emulator (the bare server idles meanwhile), and their sum is the
+	// baseline: the machine's load drifts within a run.
+	wrkBase := func() Stats { return Stats{} }
 	wrk, err := ensureWrk(ctx)
 	if err != nil {
 		r.rep.note("wrk workloads skipped: %v", err)
 	} else {
-		r.rep.wrkBaseline = runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", wrkDuration, func(ctx context.Context, _ int) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
-		})
-		r.logStats(r.rep.wrkBaseline)
+		wrkBase = func() Stats {
+			s := runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", wrkDuration, func(ctx context.Context, _ int) (*http.Request, error) {
+				return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
+			})
+			r.logStats(s)
+			return s
+		}
 	}
-	bp.Kill()
+	defer bp.Kill()
 
 	// Temporary mode: idle RSS, GETs, creates, mixed.
 	p, _, err := startBinary(r.bin)
@@ -234,12 +241,16 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		r.rep.add(s, kindGet)
 	}
 	if wrk != "" {
+		before := wrkBase()
 		for _, t := range targets {
 			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, wrkDuration, t.readReq)
 			r.logStats(s)
 			r.rep.add(s, kindWrk)
 		}
+		r.rep.wrkBaseline = sumStats(before, wrkBase())
+		r.rep.wrkBaseline.Name += ", before and after the emulator's"
 	}
+	bp.Kill()
 	for _, t := range targets {
 		s := load(ctx, "create (temporary) "+t.create.Name, cfg.conns, pd, t.createReq, nil)
 		r.logStats(s)
@@ -283,14 +294,11 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.logf("raw write+fsync limit, 32 goroutines: %.0f/s", lim)
 
 	// Start to healthy.
-	med, all, err := startupMedian(r.bin, cfg.starts)
+	med, all, bare, err := startupMedian(r.bin, cfg.starts)
 	if err != nil {
 		return nil, err
 	}
-	r.rep.startMedian, r.rep.starts = med, all
-	if r.rep.baselineStart, err = baselineStartMedian(cfg.starts); err != nil {
-		return nil, err
-	}
+	r.rep.startMedian, r.rep.starts, r.rep.baselineStart = med, all, bare
 	r.logf("start to healthy: median %v of %d; bare server %v", round(med), len(all), round(r.rep.baselineStart))
 
 	// Large store.

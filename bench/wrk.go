@@ -185,3 +185,16 @@ func wrkDur(num, unit string) time.Duration {
 	}
 	return time.Duration(f * float64(time.Second))
 }
+
+// sumStats is a and b measured as one workload (latencies: the worse).
+func sumStats(a, b Stats) Stats {
+	s := a
+	s.Requests += b.Requests
+	s.Errors += b.Errors
+	s.Elapsed += b.Elapsed
+	s.P50, s.P99, s.P999 = max(a.P50, b.P50), max(a.P99, b.P99), max(a.P999, b.P999)
+	if s.FirstErr == "" {
+		s.FirstErr = b.FirstErr
+	}
+	return s
+}
