@@ -30,13 +30,6 @@ import (
 )
 
 func main() {
-	if addr := os.Getenv(baselineEnv); addr != "" {
-		if err := serveBaseline(addr); err != nil {
-			fmt.Fprintln(os.Stderr, "baseline:", err)
-			os.Exit(1)
-		}
-		return
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()

@@ -25,6 +25,7 @@ type runner struct {
 	out     io.Writer
 	tmp     string
 	bin     string
+	hello   string // the bare baseline server
 	clients []robustness.Client
 	rep     *Report
 	hook    *receiver
@@ -39,10 +40,14 @@ func newRunner(ctx context.Context, cfg config, out io.Writer) (*runner, error) 
 	r.bin = cfg.bin
 	if r.bin == "" {
 		r.logf("building cmd/fakeprovider…")
-		if r.bin, err = buildBinary(ctx, tmp); err != nil {
+		if r.bin, err = buildBinary(ctx, tmp, "fakeprovider", "./cmd/fakeprovider"); err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
 		}
+	}
+	if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
 	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(cfg.providers, ",") {
@@ -191,7 +196,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.logf("providers with ClientSigner+Examples: %v; %v per workload", names, cfg.duration)
 
 	// Baseline.
-	bp, err := startBaseline()
+	bp, _, err := startBaseline(r.hello)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -294,7 +299,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.logf("raw write+fsync limit, 32 goroutines: %.0f/s", lim)
 
 	// Start to healthy.
-	med, all, bare, err := startupMedian(r.bin, cfg.starts)
+	med, all, bare, err := startupMedian(r.bin, r.hello, cfg.starts)
 	if err != nil {
 		return nil, err
 	}
