@@ -10,18 +10,6 @@ import (
 	"time"
 )
 
-// TestMain lets the test binary serve the baseline when the benchmark
-// starts it as a child process.
-func TestMain(m *testing.M) {
-	if addr := os.Getenv(baselineEnv); addr != "" {
-		if err := serveBaseline(addr); err != nil {
-			os.Exit(1)
-		}
-		return
-	}
-	os.Exit(m.Run())
-}
-
 // TestQuick is the CI smoke run of the whole benchmark (-quick, ~20 s plus
 // the build): every workload runs and the report is written. It checks the
 // harness works, not the figures (machines are shared and noisy).

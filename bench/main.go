@@ -9,7 +9,12 @@
 // first healthy answer, idle RSS, RSS and GET p99 with a large store. Every
 // request is signed fresh with the provider's ClientSigner (fresh dates and
 // HMACs, as real clients do); the resources come from the providers'
-// Examples, so each new provider is covered without changes here.
+// Examples, so each new provider is covered without changes here. Beside
+// that fresh-signing Go client, each provider's signed GET and the baseline
+// are also replayed by wrk (`wrk -t2 -c32 -d3s`; Debian's wrk package is
+// installed by bench/install-wrk.sh when missing), whose cheaper client
+// shows the server's own cost per request. Start to healthy is measured
+// for the bare server too.
 //
 //	go run ./bench [-duration 10s] [-conns 64] [-out docs/bench-latest.md] [-quick]
 package main
@@ -25,13 +30,6 @@ import (
 )
 
 func main() {
-	if addr := os.Getenv(baselineEnv); addr != "" {
-		if err := serveBaseline(addr); err != nil {
-			fmt.Fprintln(os.Stderr, "baseline:", err)
-			os.Exit(1)
-		}
-		return
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()

@@ -17,23 +17,6 @@ import (
 	"time"
 )
 
-// baselineEnv makes this executable serve the bare hello-world baseline
-// on the address it holds instead of running the benchmark.
-const baselineEnv = "FAKEPROVIDER_BENCH_BASELINE"
-
-// serveBaseline is the bare net/http baseline: the smallest handler.
-func serveBaseline(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	fmt.Println("baseline ready")
-	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		w.Write([]byte("hello, world\n"))
-	}))
-}
-
 // proc is a child process serving HTTP.
 type proc struct {
 	cmd  *exec.Cmd
@@ -144,30 +127,25 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// startBaseline runs this executable as the baseline server.
-func startBaseline() (*proc, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
+// startBaseline runs the bare baseline server (bench/hello, built by
+// buildBinaries) and returns the time to its first answer.
+func startBaseline(hello string) (*proc, time.Duration, error) {
 	addr, err := freeAddr()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), baselineEnv+"="+addr)
-	p, _, err := startProc(cmd, addr, "/")
-	return p, err
+	return startProc(exec.Command(hello, addr), addr, "/")
 }
 
-// buildBinary builds cmd/fakeprovider into dir.
-func buildBinary(ctx context.Context, dir string) (string, error) {
+// buildBinary builds the main package pkg (e.g. ./cmd/fakeprovider) into
+// dir as name.
+func buildBinary(ctx context.Context, dir, name, pkg string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "fakeprovider")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./cmd/fakeprovider")
+	bin := filepath.Join(dir, name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -205,21 +183,30 @@ func startBinaryAt(bin, addr string, args ...string) (*proc, time.Duration, erro
 	return startProc(cmd, addr, "/_fakeprovider/health")
 }
 
-// startupMedian starts and kills the binary n times (temporary mode) and
-// returns the median time to the first healthy answer.
-func startupMedian(bin string, n int) (time.Duration, []time.Duration, error) {
-	var ds []time.Duration
+// startupMedian starts and kills the binary n times (temporary mode),
+// each start right after one of the bare baseline server, and returns the
+// median times to the first healthy answer of both: alternating them
+// exposes both to the same load on a shared machine.
+func startupMedian(bin, hello string, n int) (time.Duration, []time.Duration, time.Duration, error) {
+	var ds, bs []time.Duration
 	for range n {
+		bp, bd, err := startBaseline(hello)
+		if err != nil {
+			return 0, nil, 0, err
+		}
+		bp.Kill()
+		bs = append(bs, bd)
 		p, d, err := startBinary(bin)
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		p.Stop()
 		ds = append(ds, d)
 	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
-	return s[len(s)/2], ds, nil
+	slices.Sort(bs)
+	return s[len(s)/2], ds, bs[len(bs)/2], nil
 }
 
 // fsyncLimit measures the disk's raw write+fsync rate in dir with workers

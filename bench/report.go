@@ -17,6 +17,7 @@ const (
 	kindFsync
 	kindMixed
 	kindInfo
+	kindWrk // a signed request replayed by wrk; compared with wrkBaseline
 )
 
 type row struct {
@@ -29,6 +30,8 @@ type Report struct {
 	cfg                                               config
 	date                                              time.Time
 	baseline                                          Stats
+	wrkBaseline                                       Stats // the baseline under wrk (zero when wrk is missing)
+	baselineStart                                     time.Duration
 	baselineRSS                                       int64
 	rows                                              []row
 	idleRSS                                           int64
@@ -67,6 +70,17 @@ func (r *Report) ratio(s Stats) float64 {
 	return s.RPS() / r.baseline.RPS()
 }
 
+// ratioOf is a row's ratio to the baseline measured the same way.
+func (r *Report) ratioOf(x row) float64 {
+	if x.kind == kindWrk {
+		if r.wrkBaseline.RPS() == 0 {
+			return 0
+		}
+		return x.RPS() / r.wrkBaseline.RPS()
+	}
+	return r.ratio(x.Stats)
+}
+
 func verdict(ok bool) string {
 	if ok {
 		return "met"
@@ -76,8 +90,10 @@ func verdict(ok bool) string {
 
 // target returns the target text and verdict of a row.
 func (r *Report) target(x row) (string, string) {
-	q := r.ratio(x.Stats)
+	q := r.ratioOf(x)
 	switch x.kind {
+	case kindWrk:
+		return "≥ 65 % of baseline (wrk)", verdict(q >= 0.65)
 	case kindGet:
 		return "≥ 65 % of baseline", verdict(q >= 0.65)
 	case kindTemp:
@@ -125,23 +141,34 @@ func (r *Report) Markdown() string {
 		r.date.Format("2006-01-02 15:04 UTC"), runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), mode, r.cfg.duration)
 	fmt.Fprintf(&b, "| workload | clients | req/s | p50 ms | p99 ms | p99.9 ms | vs baseline | target | verdict |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---|---|\n")
-	line := func(s Stats, tgt, v string) {
+	line := func(s Stats, q float64, tgt, v string) {
 		name := s.Name
 		if s.Errors > 0 {
 			name += fmt.Sprintf(" (%d errors: %s)", s.Errors, s.FirstErr)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %.0f %% | %s | %s |\n", name, s.Conns, s.RPS(), ms(s.P50), ms(s.P99), ms(s.P999), 100*r.ratio(s), tgt, v)
+		p999 := "" // wrk reports no p99.9
+		if s.P999 > 0 {
+			p999 = ms(s.P999)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %.0f %% | %s | %s |\n", name, s.Conns, s.RPS(), ms(s.P50), ms(s.P99), p999, 100*q, tgt, v)
 	}
-	line(r.baseline, "", "")
+	line(r.baseline, 1, "", "")
+	if r.wrkBaseline.Requests > 0 {
+		line(r.wrkBaseline, 1, "the baseline of the wrk rows", "")
+	}
 	for _, x := range r.rows {
 		tgt, v := r.target(x)
-		line(x.Stats, tgt, v)
+		line(x.Stats, r.ratioOf(x), tgt, v)
 	}
 	if r.fsyncLimit > 0 {
 		fmt.Fprintf(&b, "| raw write+fsync, 32 goroutines, same directory | 32 | %.0f | | | | %.0f %% | | |\n", r.fsyncLimit, 100*r.fsyncLimit/max(r.baseline.RPS(), 1))
 	}
 	fmt.Fprintf(&b, "\n| measure | value | target | verdict |\n|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| start to first healthy answer (median of %d) | %s ms | ≤ 15 ms | %s |\n", len(r.starts), ms(r.startMedian), verdict(r.startMedian <= 15*time.Millisecond))
+	startQ := 0.0
+	if r.baselineStart > 0 {
+		startQ = float64(r.startMedian) / float64(r.baselineStart)
+	}
+	fmt.Fprintf(&b, "| start to first healthy answer (median of %d) | %s ms; bare server %s ms (%.2f×) | ≤ 15 ms and ≤ 2.5× bare | %s |\n", len(r.starts), ms(r.startMedian), ms(r.baselineStart), startQ, verdict(r.startMedian <= 15*time.Millisecond && startQ > 0 && startQ <= 2.5))
 	fmt.Fprintf(&b, "| idle RSS | %s (anonymous %s; baseline server: %s) | ≤ 15 MiB | %s |\n", mib(r.idleRSS), mib(r.idleAnon), mib(r.baselineRSS), verdict(r.idleRSS <= 15<<20))
 	fmt.Fprintf(&b, "| RSS after the GET and temporary-mode create workloads | %s (anonymous: %s; the rest is the mapped data file) | | |\n", mib(r.rssAfterLoad), mib(r.anonAfterLoad))
 	if r.stored > 0 {

@@ -25,6 +25,7 @@ type runner struct {
 	out     io.Writer
 	tmp     string
 	bin     string
+	hello   string // the bare baseline server
 	clients []robustness.Client
 	rep     *Report
 	hook    *receiver
@@ -39,10 +40,14 @@ func newRunner(ctx context.Context, cfg config, out io.Writer) (*runner, error) 
 	r.bin = cfg.bin
 	if r.bin == "" {
 		r.logf("building cmd/fakeprovider…")
-		if r.bin, err = buildBinary(ctx, tmp); err != nil {
+		if r.bin, err = buildBinary(ctx, tmp, "fakeprovider", "./cmd/fakeprovider"); err != nil {
 			os.RemoveAll(tmp)
 			return nil, err
 		}
+	}
+	if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
 	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(cfg.providers, ",") {
@@ -191,7 +196,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.logf("providers with ClientSigner+Examples: %v; %v per workload", names, cfg.duration)
 
 	// Baseline.
-	bp, err := startBaseline()
+	bp, _, err := startBaseline(r.hello)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
@@ -199,9 +204,25 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
 	}, nil)
 	r.rep.baselineRSS = bp.RSS()
-	bp.Kill()
 	r.logStats(base)
 	r.rep.baseline = base
+	// The wrk baseline runs just before and just after the wrk replays of
+	// the emulator (the bare server idles meanwhile), and their sum is the
+	// baseline: the machine's load drifts within a run.
+	wrkBase := func() Stats { return Stats{} }
+	wrk, err := ensureWrk(ctx)
+	if err != nil {
+		r.rep.note("wrk workloads skipped: %v", err)
+	} else {
+		wrkBase = func() Stats {
+			s := runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", wrkDuration, func(ctx context.Context, _ int) (*http.Request, error) {
+				return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
+			})
+			r.logStats(s)
+			return s
+		}
+	}
+	defer bp.Kill()
 
 	// Temporary mode: idle RSS, GETs, creates, mixed.
 	p, _, err := startBinary(r.bin)
@@ -224,6 +245,17 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		r.logStats(s)
 		r.rep.add(s, kindGet)
 	}
+	if wrk != "" {
+		before := wrkBase()
+		for _, t := range targets {
+			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, wrkDuration, t.readReq)
+			r.logStats(s)
+			r.rep.add(s, kindWrk)
+		}
+		r.rep.wrkBaseline = sumStats(before, wrkBase())
+		r.rep.wrkBaseline.Name += ", before and after the emulator's"
+	}
+	bp.Kill()
 	for _, t := range targets {
 		s := load(ctx, "create (temporary) "+t.create.Name, cfg.conns, pd, t.createReq, nil)
 		r.logStats(s)
@@ -267,12 +299,12 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	r.logf("raw write+fsync limit, 32 goroutines: %.0f/s", lim)
 
 	// Start to healthy.
-	med, all, err := startupMedian(r.bin, cfg.starts)
+	med, all, bare, err := startupMedian(r.bin, r.hello, cfg.starts)
 	if err != nil {
 		return nil, err
 	}
-	r.rep.startMedian, r.rep.starts = med, all
-	r.logf("start to healthy: median %v of %d", round(med), len(all))
+	r.rep.startMedian, r.rep.starts, r.rep.baselineStart = med, all, bare
+	r.logf("start to healthy: median %v of %d; bare server %v", round(med), len(all), round(r.rep.baselineStart))
 
 	// Large store.
 	if err := r.largeStore(ctx); err != nil {
@@ -517,9 +549,20 @@ func (r *runner) profiles(ctx context.Context, dir string) error {
 		work()
 		return <-errc
 	}
+	// GETs are profiled under wrk's replay (a cheaper client than the Go
+	// one, so more of the machine is the server's) when wrk is at hand.
+	wrk, werr := ensureWrk(ctx)
+	if werr != nil {
+		r.logf("GETs profiled under the Go client: %v", werr)
+	}
 	for _, t := range r.prepare(ctx, p.URL) {
 		name := strings.ReplaceAll(t.name, "/", "_")
 		if err := grab(filepath.Join(dir, name+"-get.pprof"), func() {
+			if wrk != "" {
+				// D24's X-Date window is ±5 s: longer replays are refused.
+				r.logStats(runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name+" (profiled)", min(d, 4*time.Second), t.readReq))
+				return
+			}
 			r.logStats(load(ctx, "GET "+t.read.Name+" (profiled)", r.cfg.conns, d, t.readReq, nil))
 		}); err != nil {
 			return err

@@ -9,11 +9,22 @@ import (
 
 // getUserRec loads a user or answers user_not_found.
 func getUserRec(tx *platform.Tx, id string) (User, error) {
+	return loadUser(tx, id, tx.Records().Get)
+}
+
+// getSharedUser is getUserRec for reads that only render the user: the
+// decoded record is shared with other reads of the same stored bytes
+// (store.Scope.GetShared), so its slices, maps and pointers are read-only.
+func getSharedUser(tx *platform.Tx, id string) (User, error) {
+	return loadUser(tx, id, tx.Records().GetShared)
+}
+
+func loadUser(tx *platform.Tx, id string, get func(kind, id string, v any) (bool, error)) (User, error) {
 	var u User
 	if !validID(id) {
 		return u, errUserNotFound
 	}
-	ok, err := tx.Records().Get(kindUser, id, &u)
+	ok, err := get(kindUser, id, &u)
 	if err != nil {
 		return u, err
 	}
@@ -120,7 +131,7 @@ func (p *Provider) getUser(req *platform.Request) (any, error) {
 	q := req.URL.Query()
 	var out map[string]any
 	err := req.View(func(tx *platform.Tx) error {
-		u, err := getUserRec(tx, req.Var("id"))
+		u, err := getSharedUser(tx, req.Var("id"))
 		if err != nil {
 			return err
 		}

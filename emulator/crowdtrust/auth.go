@@ -223,13 +223,14 @@ func (p *Provider) createdAccountKey(ctx context.Context, tenant, apiKey string)
 	var who principal
 	var found bool
 	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
+		// Read only, on every request: decoded records are shared.
 		var rec apiKeyRecord
-		ok, err := tx.Records().Get(kindAPIKey, apiKey, &rec)
+		ok, err := tx.Records().GetShared(kindAPIKey, apiKey, &rec)
 		if err != nil || !ok {
 			return err
 		}
 		var acct Account
-		if ok, err = tx.Records().Get(kindAccount, rec.Account, &acct); err != nil || !ok {
+		if ok, err = tx.Records().GetShared(kindAccount, rec.Account, &acct); err != nil || !ok {
 			return err
 		}
 		secret := acct.SecretKey

@@ -161,13 +161,15 @@ func checkFields(c *Check, tenant string) map[string]any {
 }
 
 // findCheck reads a check visible to the caller: same account, same
-// environment; anything else is "This check does not exist".
+// environment; anything else is "This check does not exist". Its callers
+// only render the check, so the decoded record is shared with other reads
+// (store.Scope.GetShared): its slices and pointers are read-only.
 func findCheck(tx *platform.Tx, caller platform.Caller, id string) (*Check, error) {
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return nil, errCheckNotFound
 	}
 	var c Check
-	ok, err := tx.Records().Get(kindCheck, id, &c)
+	ok, err := tx.Records().GetShared(kindCheck, id, &c)
 	if err != nil {
 		return nil, err
 	}

@@ -432,11 +432,13 @@ func (p *Provider) authState(ctx context.Context, tenant, email string) (authSta
 		if email == "" {
 			return nil
 		}
-		ok, err := tx.Records().Get(kindLogin, emailKey(email), &st.login)
+		// Read on every request and never modified: decoded records are
+		// shared (store.Scope.GetShared).
+		ok, err := tx.Records().GetShared(kindLogin, emailKey(email), &st.login)
 		if err != nil || !ok {
 			return err
 		}
-		if st.found, err = tx.Records().Get(kindUserAuth, idKey(st.login.UserID), &st.user); err != nil || st.found {
+		if st.found, err = tx.Records().GetShared(kindUserAuth, idKey(st.login.UserID), &st.user); err != nil || st.found {
 			return err
 		}
 		st.found, err = tx.Records().Get(kindUser, idKey(st.login.UserID), &st.user)

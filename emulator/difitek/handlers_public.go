@@ -74,7 +74,8 @@ func oneOf[T any](req *platform.Request, kind, key string, check func(tx *platfo
 	}
 	var v T
 	err = req.View(func(tx *platform.Tx) error {
-		if v, err = getRecord[T](tx, kind, id); err != nil {
+		// Rendered only: the decoded record may be shared.
+		if v, err = getSharedRecord[T](tx, kind, id); err != nil {
 			return err
 		}
 		if check != nil {

@@ -25,8 +25,23 @@ func nextID(tx *platform.Tx, kind string) (int64, error) {
 
 // getRecord loads kind/id, answering the API's Not Found when it is missing.
 func getRecord[T any](tx *platform.Tx, kind string, id int64) (T, error) {
+	return readRecord[T](tx, kind, id, false)
+}
+
+// getSharedRecord is getRecord for reads that only render the record: the
+// decoded value is shared with other reads of the same stored bytes
+// (store.Scope.GetShared), so its slices, maps and pointers are read-only.
+func getSharedRecord[T any](tx *platform.Tx, kind string, id int64) (T, error) {
+	return readRecord[T](tx, kind, id, true)
+}
+
+func readRecord[T any](tx *platform.Tx, kind string, id int64, shared bool) (T, error) {
 	var v T
-	ok, err := tx.Records().Get(kind, idKey(id), &v)
+	get := tx.Records().Get
+	if shared {
+		get = tx.Records().GetShared
+	}
+	ok, err := get(kind, idKey(id), &v)
 	if err != nil {
 		return v, err
 	}

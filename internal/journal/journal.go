@@ -135,6 +135,7 @@ type Journal struct {
 	full    bool
 	seq     atomic.Uint64
 	redact  *Redactor
+	bodies  *bodyCache
 	bodyMax int
 }
 
@@ -146,7 +147,7 @@ func New(size int, redact *Redactor) *Journal {
 	if redact == nil {
 		redact = NewRedactor()
 	}
-	return &Journal{ring: make([]Entry, size), redact: redact, bodyMax: MaxBody}
+	return &Journal{ring: make([]Entry, size), redact: redact, bodies: newBodyCache(), bodyMax: MaxBody}
 }
 
 // Redactor is the journal's redactor.
@@ -199,7 +200,7 @@ func (j *Journal) SetResponseHeaders(rec *Recorder, h http.Header) {
 
 // RedactBody returns the body as it may be journaled.
 func (j *Journal) RedactBody(contentType string, body []byte) string {
-	return j.redact.Body(contentType, body, j.bodyMax)
+	return j.bodies.redact(j.redact, contentType, body, j.bodyMax)
 }
 
 // Filter selects entries; zero fields match everything. Every set field

@@ -69,6 +69,8 @@ type Store struct {
 	closeMu  sync.RWMutex
 	isClosed bool
 
+	cache readCache // decoded records of GetShared
+
 	commitLog limiter // failed commits (a full disk)
 	skipLog   limiter // records skipped because they cannot be decoded
 }
