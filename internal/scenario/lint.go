@@ -10,6 +10,7 @@ import (
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 	"github.com/fakeprovider/fakeprovider/internal/store"
+	"github.com/fakeprovider/fakeprovider/internal/textdist"
 )
 
 // probeID is a resource id no provider has: a status target asked to move
@@ -141,29 +142,9 @@ func (e *Engine) checkFields(sc *Scenario) LintErrors {
 func nearest(name string, known []string) string {
 	best, bestD := "", 3
 	for _, k := range known {
-		if d := levenshtein(name, k); d < bestD {
+		if d := textdist.Levenshtein(name, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
