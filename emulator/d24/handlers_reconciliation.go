@@ -405,42 +405,34 @@ func (p *Provider) reconDeposits(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	tenant := req.Tenant()
-	var rows []item
-	err = req.View(func(tx *platform.Tx) error {
-		return tx.Records().ForEach(kindDeposit, func(id string, raw []byte) error {
-			var d Deposit
-			if json.Unmarshal(raw, &d) != nil || !q.in(d.Created) {
-				return nil
-			}
-			if (q.country != "" && d.Country != q.country) || (q.method != "" && d.PaymentMethod != q.method) ||
-				(q.status != "" && d.Status != q.status) || (q.clientDocID != "" && d.Payer.Document != q.clientDocID) {
-				return nil
-			}
-			name := ""
-			if m, ok := countries[d.Country].method(d.PaymentMethod); ok {
-				name = m.Name
-			}
-			fee := 0.0
-			if d.FeeAmount != nil {
-				fee = *d.FeeAmount
-			}
-			requested, requestedCur := d.LocalAmount, d.Currency
-			if d.RequestedCurrency == "USD" {
-				requested, requestedCur = d.USDAmount, "USD"
-			}
-			rows = append(rows, item{d.Created, d.DepositID, reconDeposit{
-				IDDeposit: d.DepositID, ExternalID: d.InvoiceID, CreationDate: recDate(d.Created),
-				CountryName: reconCountries[d.Country], Country: d.Country,
-				PaymentMethodName: name, PaymentMethodCode: d.PaymentMethod,
-				RequestedPaymentMethod: d.PaymentMethod, RequestedPaymentMethodName: name,
-				ClientDocument: d.Payer.Document, Amount: d.USDAmount, Currency: "USD",
-				RequestedAmount: requested, RequestedCurrency: requestedCur, LocalAmount: d.LocalAmount, LocalCurrency: d.Currency,
-				Fee: fee, FeeCurrency: "USD", LastChangeDate: recDate(lastChange(d.Updated, d.Created)), Status: d.Status,
-				IDUser: d.UserID, Flags: []string{}, IDMerchant: merchantID(tenant), MerchantName: merchantName(tenant),
-				RefundAttempted: d.Refunded || d.RefundedAmount > 0,
-			}})
-			return nil
-		})
+	rows, err := reconWalk(req, kindDeposit, func(_ *platform.Tx, d *Deposit) (*item, error) {
+		if !q.in(d.Created) || (q.country != "" && d.Country != q.country) || (q.method != "" && d.PaymentMethod != q.method) ||
+			(q.status != "" && d.Status != q.status) || (q.clientDocID != "" && d.Payer.Document != q.clientDocID) {
+			return nil, nil
+		}
+		name := ""
+		if m, ok := countries[d.Country].method(d.PaymentMethod); ok {
+			name = m.Name
+		}
+		fee := 0.0
+		if d.FeeAmount != nil {
+			fee = *d.FeeAmount
+		}
+		requested, requestedCur := d.LocalAmount, d.Currency
+		if d.RequestedCurrency == "USD" {
+			requested, requestedCur = d.USDAmount, "USD"
+		}
+		return &item{d.Created, d.DepositID, reconDeposit{
+			IDDeposit: d.DepositID, ExternalID: d.InvoiceID, CreationDate: recDate(d.Created),
+			CountryName: reconCountries[d.Country], Country: d.Country,
+			PaymentMethodName: name, PaymentMethodCode: d.PaymentMethod,
+			RequestedPaymentMethod: d.PaymentMethod, RequestedPaymentMethodName: name,
+			ClientDocument: d.Payer.Document, Amount: d.USDAmount, Currency: "USD",
+			RequestedAmount: requested, RequestedCurrency: requestedCur, LocalAmount: d.LocalAmount, LocalCurrency: d.Currency,
+			Fee: fee, FeeCurrency: "USD", LastChangeDate: recDate(lastChange(d.Updated, d.Created)), Status: d.Status,
+			IDUser: d.UserID, Flags: []string{}, IDMerchant: merchantID(tenant), MerchantName: merchantName(tenant),
+			RefundAttempted: d.Refunded || d.RefundedAmount > 0,
+		}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -485,31 +477,23 @@ func (p *Provider) reconCashouts(req *platform.Request) (any, error) {
 		return nil, err
 	}
 	tenant := req.Tenant()
-	var rows []item
-	err = req.View(func(tx *platform.Tx) error {
-		return tx.Records().ForEach(kindCashout, func(id string, raw []byte) error {
-			var c Cashout
-			if json.Unmarshal(raw, &c) != nil || !q.in(c.Created) {
-				return nil
+	rows, err := reconWalk(req, kindCashout, func(_ *platform.Tx, c *Cashout) (*item, error) {
+		status := cashoutStatusNames[c.Status]
+		if !q.in(c.Created) || (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || (q.clientDocID != "" && c.Document != q.clientDocID) {
+			return nil, nil
+		}
+		n, _ := strconv.ParseInt(c.CashoutID, 10, 64)
+		row := reconCashout{IDCashout: n, ExternalID: c.ExternalID, CreationDate: recDate(c.Created), Country: c.Country,
+			Currency: c.Currency, Amount: c.Amount, CreditedCurrency: c.Currency, MerchantCurrency: "USD", FeeCurrency: "USD",
+			LastChangeDate: recDate(lastChange(c.Updated, c.Created)), Status: status, ClientDocument: c.Document, Flags: []string{}, IDMerchant: merchantID(tenant),
+			MerchantName: merchantName(tenant), Reason: c.RejectionReason}
+		if c.Status == cashoutCompleted {
+			row.CreditedAmount, row.MerchantAmount = c.Amount, c.Amount
+			if cc, ok := countries[c.Country]; ok && c.Currency != "USD" {
+				_, row.MerchantAmount = cc.amounts(c.Amount, c.Currency)
 			}
-			status := cashoutStatusNames[c.Status]
-			if (q.country != "" && c.Country != q.country) || (q.status != "" && status != q.status) || (q.clientDocID != "" && c.Document != q.clientDocID) {
-				return nil
-			}
-			n, _ := strconv.ParseInt(c.CashoutID, 10, 64)
-			row := reconCashout{IDCashout: n, ExternalID: c.ExternalID, CreationDate: recDate(c.Created), Country: c.Country,
-				Currency: c.Currency, Amount: c.Amount, CreditedCurrency: c.Currency, MerchantCurrency: "USD", FeeCurrency: "USD",
-				LastChangeDate: recDate(lastChange(c.Updated, c.Created)), Status: status, ClientDocument: c.Document, Flags: []string{}, IDMerchant: merchantID(tenant),
-				MerchantName: merchantName(tenant), Reason: c.RejectionReason}
-			if c.Status == cashoutCompleted {
-				row.CreditedAmount, row.MerchantAmount = c.Amount, c.Amount
-				if cc, ok := countries[c.Country]; ok && c.Currency != "USD" {
-					_, row.MerchantAmount = cc.amounts(c.Amount, c.Currency)
-				}
-			}
-			rows = append(rows, item{c.Created, n, row})
-			return nil
-		})
+		}
+		return &item{c.Created, n, row}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -552,43 +536,60 @@ func (p *Provider) reconRefunds(req *platform.Request) (any, error) {
 		return nil, errReconParam("clientDocument", "absent: the refunds list has no such filter")
 	}
 	tenant := req.Tenant()
-	var rows []item
-	err = req.View(func(tx *platform.Tx) error {
-		return tx.Records().ForEach(kindRefund, func(id string, raw []byte) error {
-			var rf Refund
-			if json.Unmarshal(raw, &rf) != nil || !q.in(rf.Created) {
-				return nil
-			}
-			var d Deposit
-			if _, err := tx.Records().Get(kindDeposit, strconv.FormatInt(rf.DepositID, 10), &d); err != nil {
-				return err
-			}
-			if (q.country != "" && d.Country != q.country) || (q.method != "" && d.PaymentMethod != q.method) || (q.status != "" && rf.Status != q.status) {
-				return nil
-			}
-			row := reconRefund{Amount: rf.Amount, RefundCurrency: d.Currency, Comments: rf.Comments, ID: rf.RefundID, IDBoleto: rf.DepositID,
-				IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(lastChange(rf.Updated, rf.Created)), Country: d.Country,
-				PaymentMethod: d.PaymentMethod, Status: rf.Status, AmountType: "PARTIAL", MerchantName: merchantName(tenant),
-				Type: "DEPOSIT", APIVersion: "API_V3"}
-			if rf.Amount >= d.LocalAmount {
-				row.AmountType = "TOTAL"
-			}
-			if b := rf.BankAccount; b != nil {
-				row.Beneficiary, row.BranchNumber, row.BankAccount, row.AccountType, row.BankCode = b.Beneficiary, b.Branch, b.AccountNumber, b.AccountType, b.BankCode
-				for _, bk := range countries[d.Country].Banks {
-					if bk.Code == b.BankCode {
-						row.BankName = bk.Name
-					}
+	rows, err := reconWalk(req, kindRefund, func(tx *platform.Tx, rf *Refund) (*item, error) {
+		if !q.in(rf.Created) {
+			return nil, nil
+		}
+		var d Deposit
+		if _, err := tx.Records().Get(kindDeposit, strconv.FormatInt(rf.DepositID, 10), &d); err != nil {
+			return nil, err
+		}
+		if (q.country != "" && d.Country != q.country) || (q.method != "" && d.PaymentMethod != q.method) || (q.status != "" && rf.Status != q.status) {
+			return nil, nil
+		}
+		row := reconRefund{Amount: rf.Amount, RefundCurrency: d.Currency, Comments: rf.Comments, ID: rf.RefundID, IDBoleto: rf.DepositID,
+			IDMerchant: merchantID(tenant), Date: recDate(rf.Created), LastChangeDate: recDate(lastChange(rf.Updated, rf.Created)), Country: d.Country,
+			PaymentMethod: d.PaymentMethod, Status: rf.Status, AmountType: "PARTIAL", MerchantName: merchantName(tenant),
+			Type: "DEPOSIT", APIVersion: "API_V3"}
+		if rf.Amount >= d.LocalAmount {
+			row.AmountType = "TOTAL"
+		}
+		if b := rf.BankAccount; b != nil {
+			row.Beneficiary, row.BranchNumber, row.BankAccount, row.AccountType, row.BankCode = b.Beneficiary, b.Branch, b.AccountNumber, b.AccountType, b.BankCode
+			for _, bk := range countries[d.Country].Banks {
+				if bk.Code == b.BankCode {
+					row.BankName = bk.Name
 				}
 			}
-			rows = append(rows, item{rf.Created, rf.RefundID, row})
-			return nil
-		})
+		}
+		return &item{rf.Created, rf.RefundID, row}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return pageOf(rows, q.page), nil
+}
+
+// reconWalk is the walk of one reconciliation list: each of the tenant's
+// records of kind, decoded as T, becomes the row keep makes of it (nil
+// leaves it out). A record that cannot be decoded is skipped and logged by
+// the store's walk, as in every other list.
+func reconWalk[T any](req *platform.Request, kind string, keep func(tx *platform.Tx, rec *T) (*item, error)) ([]item, error) {
+	var rows []item
+	err := req.View(func(tx *platform.Tx) error {
+		return tx.Records().ForEach(kind, func(_ string, raw []byte) error {
+			var rec T
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				return err
+			}
+			it, err := keep(tx, &rec)
+			if it != nil {
+				rows = append(rows, *it)
+			}
+			return err
+		})
+	})
+	return rows, err
 }
 
 // constantEqual compares secrets in constant time.
