@@ -60,7 +60,7 @@ func TestBinaryHealthyWithinOneSecond(t *testing.T) {
 		if st := getJSON(t, p.URL+"/_fakeprovider/credentials", &cred); st != 200 || cred["tenant"] != "default" {
 			t.Errorf("credentials: %d %v", st, cred)
 		}
-		if !strings.Contains(p.Output(), "default tenant credentials") {
+		if !p.WaitOutput("default tenant credentials", 5*time.Second) {
 			t.Errorf("no credentials block printed: %q", p.Output())
 		}
 		p.Stop(t)

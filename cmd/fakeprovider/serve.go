@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -182,7 +183,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 
 // printReady prints the ready line, the listeners and the default
 // credentials for a person reading a terminal.
-func printReady(stdout io.Writer, a *app.App, token bool) {
+func printReady(out io.Writer, a *app.App, token bool) {
+	// One write: a reader that sees the ready line sees the whole block,
+	// and log lines from other goroutines cannot land inside it.
+	stdout := new(bytes.Buffer)
+	defer func() { out.Write(stdout.Bytes()) }()
 	// A wildcard address (as in a container) is not a URL anyone can open:
 	// print localhost and list the addresses it is reachable on.
 	fmt.Fprintf(stdout, "fakeprovider ready on %s\n", app.OpenableURL(a.URL()))

@@ -189,6 +189,22 @@ func (p *Process) Output() string {
 	return p.Stdout.String()
 }
 
+// WaitOutput waits up to timeout for stdout to contain substr and
+// reports whether it did: the reader goroutine may still be copying lines
+// that the process wrote before it answered.
+func (p *Process) WaitOutput(substr string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if strings.Contains(p.Output(), substr) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // Stop sends SIGTERM and waits for the exit (bounded).
 func (p *Process) Stop(t testing.TB) error {
 	t.Helper()
