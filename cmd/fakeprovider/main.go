@@ -15,12 +15,22 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // the scratch image has no zoneinfo
 )
 
+// gcPercent is the collector's target when GOGC is not set: the server's
+// live heap is a few MiB and it allocates fast, so at Go's default of 100
+// a stored-resource read spent about a fifth of its CPU collecting. 400
+// lets the heap grow to five times what is live between collections.
+const gcPercent = 400
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	stop()
