@@ -51,6 +51,8 @@ type Recorder struct {
 	e  Entry
 	// authSet tells whether a verifier ran at all.
 	authSet bool
+	// idHeader holds the id (IDHeader).
+	idHeader [1]string
 }
 
 // SetProvider labels the request with its provider and route name.
@@ -114,16 +116,19 @@ func (r *Recorder) SetBodies(req, resp string) {
 	r.mu.Unlock()
 }
 
-type ctxKey struct{}
+// ContextKey is the context key of a request's recorder. With sets it; a
+// context type that carries the recorder among other request data (the
+// platform's request scope) answers it itself, saving a context layer.
+type ContextKey struct{}
 
 // With returns ctx carrying rec.
 func With(ctx context.Context, rec *Recorder) context.Context {
-	return context.WithValue(ctx, ctxKey{}, rec)
+	return context.WithValue(ctx, ContextKey{}, rec)
 }
 
 // From returns the recorder of the request, or nil (all methods accept nil).
 func From(ctx context.Context) *Recorder {
-	rec, _ := ctx.Value(ctxKey{}).(*Recorder)
+	rec, _ := ctx.Value(ContextKey{}).(*Recorder)
 	return rec
 }
 
@@ -155,9 +160,10 @@ func (j *Journal) Redactor() *Redactor { return j.redact }
 
 // Start begins the entry of a request.
 func (j *Journal) Start(r *http.Request, now time.Time) *Recorder {
-	id := j.seq.Add(1)
-	rec := &Recorder{e: Entry{
-		ID:     "req_" + strconv.FormatUint(id, 10),
+	var buf [24]byte
+	id := string(strconv.AppendUint(append(buf[:0], "req_"...), j.seq.Add(1), 10))
+	rec := &Recorder{idHeader: [1]string{id}, e: Entry{
+		ID:     id,
 		Time:   now,
 		Method: r.Method,
 		Path:   Cut(r.URL.EscapedPath(), MaxPath),
@@ -349,4 +355,14 @@ func (r *Recorder) ID() string {
 		return ""
 	}
 	return r.e.ID
+}
+
+// IDHeader is the id as a header value, to assign to the answer's
+// X-Request-Id without allocating: a fresh slice of one element (capacity
+// one, so that an Add copies instead of writing into the recorder).
+func (r *Recorder) IDHeader() []string {
+	if r == nil {
+		return nil
+	}
+	return r.idHeader[:1:1]
 }

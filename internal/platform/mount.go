@@ -91,7 +91,9 @@ type Route struct {
 	// ExtraHosts.
 	Host   string
 	Method string
-	// Path is a gorilla/mux template at the real path, e.g. "/v3/deposits/{id}".
+	// Path is a template at the real path, e.g. "/v3/deposits/{id}": literal
+	// segments and whole-segment {name} variables, each matching one
+	// non-empty escaped segment.
 	Path    string
 	Verify  Verifier
 	Handler HandlerFunc
@@ -424,38 +426,6 @@ func (tx *Tx) SetStatus(kind, id, status string, fields Fields) error {
 		}
 	}
 	return fn(tx, id, status, fields)
-}
-
-// pathVar reads a route variable set by the router.
-func pathVar(r *http.Request, name string) string {
-	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
-		return rc.vars[name]
-	}
-	return ""
-}
-
-type routeKey struct{}
-
-// routeCtx is what the server knows of a matched provider route.
-type routeCtx struct {
-	vars   map[string]string
-	prefix string
-}
-
-// WithRoute stores a matched route's variables and the mount prefix the
-// request came in under ("/d24", or "" at the real path), in one context
-// value (one request copy, not two). The server and the control API set it.
-func WithRoute(r *http.Request, vars map[string]string, prefix string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), routeKey{}, &routeCtx{vars: vars, prefix: prefix}))
-}
-
-// Prefix is the mount prefix the request came in under: "" at the real path,
-// "/<provider>" (or "/<host>") under the shared port's prefix.
-func Prefix(r *http.Request) string {
-	if rc, ok := r.Context().Value(routeKey{}).(*routeCtx); ok {
-		return rc.prefix
-	}
-	return ""
 }
 
 // BaseURL is the URL a client used to reach the provider, with the mount

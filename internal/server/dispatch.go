@@ -4,16 +4,10 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
-
-	"github.com/gorilla/mux"
 
 	"github.com/fakeprovider/fakeprovider/internal/journal"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
-
-// dispatchDepth is how many leading path segments select a bucket.
-const dispatchDepth = 4
 
 // pattern is one registered route template with its handler.
 type pattern struct {
@@ -23,22 +17,32 @@ type pattern struct {
 	// mount is the provider serving the route (nil in tests of the
 	// dispatcher alone): it answers a wrong method on the path.
 	mount *platform.Mount
+	// prefix is the mount prefix the template is served under ("/d24",
+	// or "" at the real path).
+	prefix string
+	// names[i] is the variable of segment i of the template ("" for a
+	// literal), set by newDispatcher.
+	names []string
 }
 
-// dispatcher picks a small gorilla router by the request's leading path
-// segments before gorilla matches. gorilla tries routes one by one (a
-// regexp each), so one router holding every provider's routes under every
-// prefix costs time linear in all routes. A request's leading segments are
-// reduced to a key: a segment stays as is when some template has that
-// literal at that position, and becomes "*" otherwise (an id, a network
-// name). The key's bucket holds, in the original order, every template that
-// could match such a path, so answers (404 and 405 included) are those of
-// one big router. Buckets are built on first use: the number of keys is
-// bounded by the templates' literals, not by the ids clients send.
+// dispatcher matches a request's escaped path against the route templates
+// and serves the first registered template matching path and method. A
+// template is a path of literal segments and {name} variables; a variable
+// matches one non-empty segment, anything but "/" (as gorilla/mux's
+// default pattern, which the templates were written for). Paths are taken
+// as escaped and never cleaned: "%2F" stays inside a segment, "//" and
+// "/../" are not rewritten, a trailing slash is one more (empty) segment.
+// A path some template matches with another method gets the 405 of the
+// first such template's provider; any other path a 404.
+//
+// The templates form a tree of segments, walked along both a literal child
+// and the variable child at each step, so the cost of a match grows with
+// the path's length, not with the number of routes, and takes no
+// allocation.
 type dispatcher struct {
 	control  http.Handler // /_fakeprovider/…, or nil
 	patterns []pattern
-	literals []map[string]bool // literal segments by position
+	root     *node
 
 	// owners answers unknown paths by their first segment (a provider's
 	// prefix or a first segment only it uses) with that provider's own
@@ -46,9 +50,15 @@ type dispatcher struct {
 	// own listener). Other unknown paths get the neutral 404.
 	owners map[string]http.Handler
 	only   http.Handler
+}
 
-	mu      sync.RWMutex
-	buckets map[string]*mux.Router
+// node is a segment of the template tree.
+type node struct {
+	literals map[string]*node
+	variable *node
+	// ends are the templates ending here, as indexes into patterns
+	// (ascending: registration order).
+	ends []int
 }
 
 // owners maps first path segments to the provider that alone uses them:
@@ -108,126 +118,133 @@ func isVar(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasS
 // newDispatcher dispatches to patterns (in match order) and routes the
 // control API to control.
 func newDispatcher(control http.Handler, patterns []pattern) *dispatcher {
-	d := &dispatcher{control: control, patterns: patterns, buckets: map[string]*mux.Router{}}
-	d.literals = make([]map[string]bool, dispatchDepth)
-	for i := range d.literals {
-		d.literals[i] = map[string]bool{}
-	}
-	for _, p := range patterns {
-		for i, seg := range segments(p.path) {
-			if i == dispatchDepth {
-				break
-			}
-			if !isVar(seg) {
-				d.literals[i][seg] = true
-			}
+	d := &dispatcher{control: control, patterns: patterns, root: &node{}}
+	for i := range d.patterns {
+		p := &d.patterns[i]
+		if !strings.HasPrefix(p.path, "/") {
+			continue // never matches: a request path starts with "/"
 		}
+		segs := segments(p.path)
+		p.names = make([]string, len(segs))
+		n := d.root
+		for k, seg := range segs {
+			if isVar(seg) {
+				p.names[k] = seg[1 : len(seg)-1]
+				if n.variable == nil {
+					n.variable = &node{}
+				}
+				n = n.variable
+				continue
+			}
+			if n.literals == nil {
+				n.literals = map[string]*node{}
+			}
+			next := n.literals[seg]
+			if next == nil {
+				next = &node{}
+				n.literals[seg] = next
+			}
+			n = next
+		}
+		n.ends = append(n.ends, i)
 	}
 	return d
 }
 
-// key reduces a request path to its bucket key. A path of at most
-// dispatchDepth segments is closed with "$": only templates of exactly that
-// many segments can match it.
-func (d *dispatcher) key(path string) (key []string) {
-	segs := segments(path)
-	for i, seg := range segs {
-		if i == dispatchDepth {
-			return key
-		}
-		if !d.literals[i][seg] {
-			seg = "*"
-		}
-		key = append(key, seg)
+// match returns the first template (in registration order) matching path
+// and method, or -1; any tells whether some template matches the path with
+// any method.
+func (d *dispatcher) match(path, method string) (best int, any bool) {
+	s := search{d: d, method: method, best: -1}
+	if strings.HasPrefix(path, "/") {
+		s.walk(d.root, path[1:])
 	}
-	return append(key, "$")
+	return s.best, s.any
 }
 
-// compatible reports whether template could match a path reduced to key.
-// Over-inclusion is harmless (gorilla then does not match); exclusion is
-// only for a literal that differs or a length that cannot match.
-func compatible(template string, key []string) bool {
-	tpl := segments(template)
-	for i, k := range key {
-		if k == "$" {
-			return len(tpl) == i
-		}
-		if i >= len(tpl) {
-			return false
-		}
-		if seg := tpl[i]; !isVar(seg) && seg != k {
-			return false
-		}
+// pathMatches lists, in registration order, the templates matching path
+// whatever the method (for the 405 answer).
+func (d *dispatcher) pathMatches(path string) []int {
+	s := search{d: d, best: -1, collect: true}
+	if strings.HasPrefix(path, "/") {
+		s.walk(d.root, path[1:])
 	}
-	return true
+	sort.Ints(s.all)
+	return s.all
 }
 
-func (d *dispatcher) bucket(path string) *mux.Router {
-	key := d.key(path)
-	name := strings.Join(key, "/")
-	d.mu.RLock()
-	b, ok := d.buckets[name]
-	d.mu.RUnlock()
-	if ok {
-		return b
-	}
-	b = newRouter()
-	b.NotFoundHandler = http.HandlerFunc(d.notFound)
-	var paths []pathRoute
-	probe := mux.NewRouter().SkipClean(true).UseEncodedPath()
-	for _, p := range d.patterns {
-		if compatible(p.path, key) {
-			b.Handle(p.path, p.handler).Methods(p.method)
-			paths = append(paths, pathRoute{route: probe.Path(p.path), method: p.method, mount: p.mount})
-		}
-	}
-	b.MethodNotAllowedHandler = methodNotAllowed(paths)
-	d.mu.Lock()
-	if prev, ok := d.buckets[name]; ok {
-		b = prev
-	} else {
-		d.buckets[name] = b
-	}
-	d.mu.Unlock()
-	return b
-}
-
-// pathRoute is a bucket's template without its method, to find who owns a
-// path that was requested with a method it does not serve.
-type pathRoute struct {
-	route  *mux.Route
+// search is one walk of the template tree for a path.
+type search struct {
+	d      *dispatcher
 	method string
-	mount  *platform.Mount
+	best   int  // first template matching path and method, or -1
+	any    bool // some template matches the path
+	// collect: gather every template matching the path in all.
+	collect bool
+	all     []int
+}
+
+// walk visits every node that rest (the path after a "/") leads to from n:
+// through the literal child named by the segment and, for a non-empty
+// segment, through the variable child.
+func (s *search) walk(n *node, rest string) {
+	seg, tail, more := strings.Cut(rest, "/")
+	if next := n.literals[seg]; next != nil {
+		s.step(next, tail, more)
+	}
+	if n.variable != nil && seg != "" {
+		s.step(n.variable, tail, more)
+	}
+}
+
+func (s *search) step(n *node, tail string, more bool) {
+	if more {
+		s.walk(n, tail)
+		return
+	}
+	if len(n.ends) == 0 {
+		return
+	}
+	s.any = true
+	if s.collect {
+		s.all = append(s.all, n.ends...)
+		return
+	}
+	for _, i := range n.ends {
+		if s.best >= 0 && i > s.best {
+			return
+		}
+		if s.d.patterns[i].method == s.method {
+			s.best = i
+			return
+		}
+	}
 }
 
 // methodNotAllowed answers a wrong method in the voice of the provider of
-// the first route matching the path, with an Allow header listing that
+// the first template matching the path, with an Allow header listing that
 // provider's methods for the path.
-func methodNotAllowed(paths []pathRoute) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		journal.From(r.Context()).SetUnmatched()
-		var owner *platform.Mount
-		var allow []string
-		seen := map[string]bool{}
-		for _, p := range paths {
-			if !p.route.Match(r, &mux.RouteMatch{}) {
-				continue
-			}
-			if owner == nil {
-				owner = p.mount
-			}
-			if p.mount == owner && !seen[p.method] {
-				seen[p.method] = true
-				allow = append(allow, p.method)
-			}
-		}
+func (d *dispatcher) methodNotAllowed(w http.ResponseWriter, r *http.Request, path string) {
+	journal.From(r.Context()).SetUnmatched()
+	var owner *platform.Mount
+	var allow []string
+	seen := map[string]bool{}
+	for _, i := range d.pathMatches(path) {
+		p := &d.patterns[i]
 		if owner == nil {
-			neutralMethodNotAllowed(w, r)
-			return
+			owner = p.mount
 		}
-		sort.Strings(allow)
-		owner.MethodNotAllowed(allow).ServeHTTP(w, r)
-	})
+		if p.mount == owner && !seen[p.method] {
+			seen[p.method] = true
+			allow = append(allow, p.method)
+		}
+	}
+	if owner == nil {
+		neutralMethodNotAllowed(w, r)
+		return
+	}
+	sort.Strings(allow)
+	owner.MethodNotAllowed(allow).ServeHTTP(w, r)
 }
 
 // InspectorPath is the web inspector's page.
@@ -250,5 +267,30 @@ func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.control.ServeHTTP(w, r)
 		return
 	}
-	d.bucket(path).ServeHTTP(w, r)
+	best, any := d.match(path, r.Method)
+	switch {
+	case best >= 0:
+		p := &d.patterns[best]
+		if s := platform.ScopeOf(r); s != nil {
+			s.SetRoute(p.names, path, p.prefix)
+		} else {
+			r = platform.WithRoute(r, p.vars(path), p.prefix)
+		}
+		p.handler.ServeHTTP(w, r)
+	case any:
+		d.methodNotAllowed(w, r, path)
+	default:
+		d.notFound(w, r)
+	}
+}
+
+// vars returns the variables of path matched by p, as a map.
+func (p *pattern) vars(path string) map[string]string {
+	out := map[string]string{}
+	for i, seg := range segments(path) {
+		if i < len(p.names) && p.names[i] != "" {
+			out[p.names[i]] = seg
+		}
+	}
+	return out
 }

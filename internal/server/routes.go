@@ -2,12 +2,9 @@ package server
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/gorilla/mux"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
@@ -22,7 +19,22 @@ type routeEntry struct {
 	shared bool
 }
 
-var varRE = regexp.MustCompile(`\{[^}]*\}`)
+var (
+	varRE  = regexp.MustCompile(`\{[^}]*\}`)
+	nameRE = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+)
+
+// checkTemplate refuses what the dispatcher's matcher does not support: a
+// segment is a literal without braces or a whole {name} variable (no
+// regexp patterns, no variable inside a segment).
+func checkTemplate(path string) error {
+	for _, seg := range segments(path) {
+		if strings.ContainsAny(seg, "{}") && !nameRE.MatchString(seg) {
+			return fmt.Errorf("segment %q: a variable is a whole segment {name}, without a pattern", seg)
+		}
+	}
+	return nil
+}
 
 // shape is a route template with variable names erased: two routes with one
 // method and one shape would answer the same requests.
@@ -71,6 +83,9 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 			if !strings.HasPrefix(rt.Path, "/") {
 				return nil, fmt.Errorf("provider %s: route path %q must start with /", m.Provider(), rt.Path)
 			}
+			if err := checkTemplate(rt.Path); err != nil {
+				return nil, fmt.Errorf("provider %s: route %s %s: %w", m.Provider(), rt.Method, rt.Path, err)
+			}
 			e := routeEntry{mount: m, route: rt, host: m.Provider(), shared: rt.Host == ""}
 			if rt.Host != "" {
 				e.host = rt.Host
@@ -105,16 +120,13 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 // trailing-slash twin.
 func patternsOf(prefix string, e routeEntry) []pattern {
 	h := e.mount.ServeRoute(e.route)
-	wrapped := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		h.ServeHTTP(w, platform.WithRoute(req, mux.Vars(req), prefix))
-	})
 	path := prefix + e.route.Path
 	twin := path + "/"
 	if strings.HasSuffix(path, "/") {
 		twin = strings.TrimSuffix(path, "/")
 	}
 	return []pattern{
-		{path: path, method: e.route.Method, handler: wrapped, mount: e.mount},
-		{path: twin, method: e.route.Method, handler: wrapped, mount: e.mount},
+		{path: path, method: e.route.Method, handler: h, mount: e.mount, prefix: prefix},
+		{path: twin, method: e.route.Method, handler: h, mount: e.mount, prefix: prefix},
 	}
 }

@@ -220,8 +220,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		var rec *journal.Recorder
 		if !control {
 			rec = s.journal.Start(r, s.now())
-			w.Header().Set("X-Request-Id", rec.ID())
-			r = r.WithContext(journal.With(r.Context(), rec))
+			w.Header()["X-Request-Id"] = rec.IDHeader()
+			r, _ = platform.Attach(r, rec)
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {

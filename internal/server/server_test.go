@@ -184,6 +184,8 @@ func TestRouteCollisions(t *testing.T) {
 		{"same shape other variable name", []platform.Provider{other("a", "/things"), other("b", "/things")}, "route collision"},
 		{"same name twice", []platform.Provider{platformtest.NewWidget(), platformtest.NewWidget()}, "listed twice"},
 		{"distinct paths", []platform.Provider{platformtest.NewWidget(), other("gizmo", "/gizmos")}, ""},
+		{"regexp variable", []platform.Provider{other("gizmo", "/gizmos/{kind:[a-z]+}")}, "a variable is a whole segment"},
+		{"variable inside a segment", []platform.Provider{other("gizmo", "/gizmos/v{n}")}, "a variable is a whole segment"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
