@@ -43,6 +43,22 @@ type Entry struct {
 	RespHeader map[string]string `json:"response_headers,omitempty"`
 	Body       string            `json:"request_body,omitempty"`
 	Response   string            `json:"response_body,omitempty"`
+
+	// header and respHeader are what Header and RespHeader are built from
+	// when the entry is read: the ring keeps the redacted headers as one
+	// flat list each, not as maps.
+	header, respHeader headerList
+}
+
+// withHeaders returns e with Header and RespHeader built.
+func (e Entry) withHeaders() Entry {
+	if e.Header == nil {
+		e.Header = e.header.toMap()
+	}
+	if e.RespHeader == nil {
+		e.RespHeader = e.respHeader.toMap()
+	}
+	return e
 }
 
 // Recorder is the entry of a request in flight; handlers annotate it.
@@ -168,7 +184,7 @@ func (j *Journal) Start(r *http.Request, now time.Time) *Recorder {
 		Method: r.Method,
 		Path:   Cut(r.URL.EscapedPath(), MaxPath),
 		Query:  Cut(j.redact.Query(r.URL.RawQuery), MaxQuery),
-		Header: boundHeaders(j.redact.Headers(r.Header)),
+		header: j.redact.headerList(r.Header),
 	}}
 	return rec
 }
@@ -198,9 +214,9 @@ func (j *Journal) SetResponseHeaders(rec *Recorder, h http.Header) {
 	if rec == nil || len(h) == 0 {
 		return
 	}
-	kept := boundHeaders(j.redact.Headers(h))
+	kept := j.redact.headerList(h)
 	rec.mu.Lock()
-	rec.e.RespHeader = kept
+	rec.e.respHeader = kept
 	rec.mu.Unlock()
 }
 
@@ -284,7 +300,7 @@ func (j *Journal) List(f Filter) []Entry {
 			skip--
 			continue
 		}
-		out = append(out, *e)
+		out = append(out, e.withHeaders())
 		if f.Limit > 0 && len(out) >= f.Limit {
 			break
 		}

@@ -100,6 +100,51 @@ func (r *Redactor) Headers(h http.Header) map[string]string {
 	return out
 }
 
+// headerList is a header set as it is journaled, name and value
+// alternating: one allocation per set instead of a map's.
+type headerList []string
+
+// headerList returns h redacted (Headers) and bounded (boundHeaders).
+func (r *Redactor) headerList(h http.Header) headerList {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(headerList, 0, 2*len(h))
+	headers := *r.headers.Load()
+	total, long := 0, false
+	for k, vs := range h {
+		v := strings.Join(vs, ", ")
+		if headers[k] {
+			v = maskCredential(v)
+		}
+		out = append(out, k, v)
+		total += len(k) + len(v)
+		long = long || len(v) > MaxHeaderValue
+	}
+	if !long && total <= MaxHeaderTotal {
+		return out
+	}
+	// Rare: cut and drop as boundHeaders does.
+	kept := boundHeaders(out.toMap())
+	out = out[:0]
+	for k, v := range kept {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// toMap returns the list as a map (nil when empty).
+func (l headerList) toMap() map[string]string {
+	if len(l) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(l)/2)
+	for i := 0; i+1 < len(l); i += 2 {
+		m[l[i]] = l[i+1]
+	}
+	return m
+}
+
 // maskCredential keeps a scheme word and a short prefix, enough to tell
 // which key was used without revealing it.
 func maskCredential(v string) string {

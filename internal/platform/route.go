@@ -44,8 +44,15 @@ func (s *RequestScope) Value(key any) any {
 // Attach returns r carrying a fresh scope holding rec (nil for a request
 // that is not journaled), and that scope, for SetRoute once a route matched.
 func Attach(r *http.Request, rec *journal.Recorder) (*http.Request, *RequestScope) {
-	s := &RequestScope{Context: r.Context(), rec: rec}
-	return r.WithContext(s), s
+	s := &RequestScope{}
+	return s.Bind(r, rec), s
+}
+
+// Bind is Attach with a scope the caller allocated (a zero RequestScope,
+// part of its own per-request state, so that both cost one allocation).
+func (s *RequestScope) Bind(r *http.Request, rec *journal.Recorder) *http.Request {
+	*s = RequestScope{Context: r.Context(), rec: rec}
+	return r.WithContext(s)
 }
 
 // ScopeOf returns the scope Attach gave the request, or nil.

@@ -217,13 +217,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
+		// One allocation for the request's writer and scope.
+		st := &struct {
+			sw    statusWriter
+			scope platform.RequestScope
+		}{sw: statusWriter{ResponseWriter: w}}
+		sw := &st.sw
 		var rec *journal.Recorder
 		if !control {
 			rec = s.journal.Start(r, s.now())
 			w.Header()["X-Request-Id"] = rec.IDHeader()
-			r, _ = platform.Attach(r, rec)
+			r = st.scope.Bind(r, rec)
 		}
-		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
