@@ -176,17 +176,25 @@ func (j *Journal) Redactor() *Redactor { return j.redact }
 
 // Start begins the entry of a request.
 func (j *Journal) Start(r *http.Request, now time.Time) *Recorder {
+	rec := &Recorder{}
+	j.Begin(rec, r, now)
+	return rec
+}
+
+// Begin is Start with a recorder the caller allocated (a zero Recorder,
+// part of its own per-request state); rec must not be in use.
+func (j *Journal) Begin(rec *Recorder, r *http.Request, now time.Time) {
 	var buf [24]byte
 	id := string(strconv.AppendUint(append(buf[:0], "req_"...), j.seq.Add(1), 10))
-	rec := &Recorder{idHeader: [1]string{id}, e: Entry{
+	rec.idHeader, rec.authSet = [1]string{id}, false
+	rec.e = Entry{
 		ID:     id,
 		Time:   now,
 		Method: r.Method,
 		Path:   Cut(r.URL.EscapedPath(), MaxPath),
 		Query:  Cut(j.redact.Query(r.URL.RawQuery), MaxQuery),
 		header: j.redact.headerList(r.Header),
-	}}
-	return rec
+	}
 }
 
 // Finish completes the entry and adds it to the ring.

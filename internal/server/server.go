@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -217,15 +218,17 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			return
 		}
 		start := time.Now()
-		// One allocation for the request's writer and scope.
+		// One allocation for the request's writer, scope and recorder.
 		st := &struct {
 			sw    statusWriter
 			scope platform.RequestScope
+			rec   journal.Recorder
 		}{sw: statusWriter{ResponseWriter: w}}
 		sw := &st.sw
 		var rec *journal.Recorder
 		if !control {
-			rec = s.journal.Start(r, s.now())
+			rec = &st.rec
+			s.journal.Begin(rec, r, s.now())
 			w.Header()["X-Request-Id"] = rec.IDHeader()
 			r = st.scope.Bind(r, rec)
 		}
@@ -438,18 +441,27 @@ func (s *Server) Serve(ctx context.Context) error {
 type freshConns struct {
 	mu    sync.Mutex
 	conns map[net.Conn]bool
+	n     atomic.Int64 // len(conns)
 }
 
 func newFreshConns() *freshConns { return &freshConns{conns: map[net.Conn]bool{}} }
 
 func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	// Every request moves its connection to active and back to idle:
+	// with no fresh connection held (the steady state of keep-alive
+	// clients), there is nothing to forget and no lock to take. A
+	// connection's own StateNew happens before its later states.
+	if state != http.StateNew && f.n.Load() == 0 {
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if state == http.StateNew {
 		f.conns[c] = true
-	} else {
+	} else if f.conns[c] {
 		delete(f.conns, c)
 	}
+	f.n.Store(int64(len(f.conns)))
 }
 
 // closeAll closes the connections that have not sent a request yet.
@@ -460,4 +472,5 @@ func (f *freshConns) closeAll() {
 		c.Close()
 		delete(f.conns, c)
 	}
+	f.n.Store(0)
 }
