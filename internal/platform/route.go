@@ -55,7 +55,7 @@ func (s *RequestScope) Bind(r *http.Request, rec *journal.Recorder) *http.Reques
 	return r.WithContext(s)
 }
 
-// ScopeOf returns the scope Attach gave the request, or nil.
+// ScopeOf returns the request's scope (Attach, Bind or WithRoute), or nil.
 func ScopeOf(r *http.Request) *RequestScope {
 	if s, ok := r.Context().(*RequestScope); ok {
 		return s
