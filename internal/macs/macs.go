@@ -5,6 +5,7 @@ package macs
 
 import (
 	"crypto/hmac"
+	"encoding/base64"
 	"crypto/sha256"
 	"hash"
 	"sync"
@@ -64,6 +65,21 @@ func EqualHex(sent string, sum []byte) bool {
 	for i, b := range sum {
 		diff |= sent[2*i] ^ hexDigits[b>>4]
 		diff |= sent[2*i+1] ^ hexDigits[b&0xF]
+	}
+	return diff == 0
+}
+
+// EqualBase64 reports, in time independent of where they differ, whether
+// sent is sum in standard padded base64.
+func EqualBase64(sent string, sum [sha256.Size]byte) bool {
+	var enc [44]byte // base64.StdEncoding.EncodedLen(sha256.Size)
+	base64.StdEncoding.Encode(enc[:], sum[:])
+	if len(sent) != len(enc) {
+		return false
+	}
+	var diff byte
+	for i := range enc {
+		diff |= sent[i] ^ enc[i]
 	}
 	return diff == 0
 }

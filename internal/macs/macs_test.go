@@ -63,3 +63,19 @@ func TestSumConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// python3: base64.b64encode(hmac.new(b"Jefe", b"what do ya want for nothing?", "sha256").digest())
+func TestEqualBase64(t *testing.T) {
+	var p Pool
+	sum := p.Sum("Jefe", []byte("what do ya want for nothing?"))
+	for sent, want := range map[string]bool{
+		"W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=": true,
+		"W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM":  false,
+		"w9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=": false,
+		"": false,
+	} {
+		if got := EqualBase64(sent, sum); got != want {
+			t.Errorf("EqualBase64(%q) = %v, want %v", sent, got, want)
+		}
+	}
+}
