@@ -5,8 +5,8 @@ package macs
 
 import (
 	"crypto/hmac"
-	"encoding/base64"
 	"crypto/sha256"
+	"encoding/base64"
 	"hash"
 	"sync"
 )
