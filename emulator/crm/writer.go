@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/fakeprovider/fakeprovider/internal/jsonenc"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -18,7 +19,7 @@ func (writer) Success(_ *http.Request, status int, v any) platform.Rendered {
 	if status == http.StatusNoContent || v == nil {
 		return platform.Rendered{Status: status, Header: http.Header{}}
 	}
-	body, err := json.Marshal(v)
+	body, err := jsonenc.Marshal(v)
 	if err != nil {
 		return writer{}.Error(nil, platform.ErrInternal)
 	}

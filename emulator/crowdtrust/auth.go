@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/internal/macs"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -143,7 +144,7 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	for _, path := range paths {
 		sts := StringToSign(r.Method, md5Header, contentType, date, path)
 		for _, mode := range modes {
-			if want := Sign(who.Secret, mode, sts); want != "" && hmac.Equal([]byte(want), []byte(sig)) {
+			if p.signatureMatches(who.Secret, mode, sts, sig) {
 				return platform.Caller{Tenant: who.Tenant, Key: apiKey, Env: env, User: who.Account}, nil
 			}
 		}
@@ -151,6 +152,20 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 	sts := StringToSign(r.Method, md5Header, contentType, date, sentPath)
 	return platform.Caller{}, deny("signature mismatch: expected HMAC-SHA256 (key mode %s) over %q = %q",
 		p.opts.KeyMode, sts, Sign(who.Secret, modes[0], sts))
+}
+
+// signatureMatches is Sign(secret, mode, stringToSign) == sig, with the
+// provider's reused hashers and without building the expected string.
+func (p *Provider) signatureMatches(secret, mode, stringToSign, sig string) bool {
+	key := secret
+	if mode == KeyModeB64 {
+		decoded, err := base64.StdEncoding.DecodeString(secret)
+		if err != nil {
+			return false
+		}
+		key = string(decoded)
+	}
+	return macs.EqualBase64(sig, p.macs.Sum(key, nil, stringToSign))
 }
 
 // authFailure is the one answer to every authentication failure.

@@ -163,18 +163,19 @@ func checkFields(c *Check, tenant string) map[string]any {
 // findCheck reads a check visible to the caller: same account, same
 // environment; anything else is "This check does not exist". Its callers
 // only render the check, so the decoded record is shared with other reads
-// (store.Scope.GetShared): its slices and pointers are read-only.
-func findCheck(tx *platform.Tx, caller platform.Caller, id string) (*Check, error) {
+// (platform.Request.ReadShared): its slices and pointers are read-only.
+func findCheck(req *platform.Request) (*Check, error) {
+	id := req.Var("searchId")
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
 		return nil, errCheckNotFound
 	}
 	var c Check
-	ok, err := tx.Records().GetShared(kindCheck, id, &c)
+	ok, err := req.ReadShared(kindCheck, id, &c)
 	if err != nil {
 		return nil, err
 	}
-	account, _ := platform.UserOf[string](caller)
-	if !ok || c.Account != account || c.Env != caller.Env {
+	account, _ := platform.UserOf[string](req.Caller)
+	if !ok || c.Account != account || c.Env != req.Caller.Env {
 		return nil, errCheckNotFound
 	}
 	return &c, nil
@@ -182,12 +183,7 @@ func findCheck(tx *platform.Tx, caller platform.Caller, id string) (*Check, erro
 
 // getCheck is GET /bacapi[/test]/checks/{searchId}.
 func (p *Provider) getCheck(req *platform.Request) (any, error) {
-	var c *Check
-	err := req.View(func(tx *platform.Tx) error {
-		var err error
-		c, err = findCheck(tx, req.Caller, req.Var("searchId"))
-		return err
-	})
+	c, err := findCheck(req)
 	if err != nil {
 		return nil, err
 	}
@@ -197,12 +193,7 @@ func (p *Provider) getCheck(req *platform.Request) (any, error) {
 // getReport is GET /bacapi/checks/{searchId}/report (LIVE only): the PDF of
 // a completed check.
 func (p *Provider) getReport(req *platform.Request) (any, error) {
-	var c *Check
-	err := req.View(func(tx *platform.Tx) error {
-		var err error
-		c, err = findCheck(tx, req.Caller, req.Var("searchId"))
-		return err
-	})
+	c, err := findCheck(req)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
+	"github.com/fakeprovider/fakeprovider/internal/macs"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -20,6 +21,7 @@ type Provider struct {
 	deps  platform.Services
 	mount *platform.Mount
 	opts  Options
+	macs  macs.Pool // the request signatures' hashers, reused
 
 	fakerMu sync.Mutex
 	faker   *gofakeit.Faker

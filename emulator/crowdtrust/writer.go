@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/fakeprovider/fakeprovider/internal/jsonenc"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -12,7 +13,7 @@ import (
 type writer struct{}
 
 func jsonRendered(status int, v any) platform.Rendered {
-	body, err := json.Marshal(v)
+	body, err := jsonenc.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(apiError{Status: status, Message: "Internal Server Error"})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/internal/macs"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -96,8 +97,9 @@ func (p *Provider) verifyHMAC(r *http.Request, body []byte, keyPrefix, keyName s
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidDateRange, Tenant: tenant,
 			Reason: "X-Date " + xDate + " is " + skew.Round(time.Second).String() + " from the server clock " + now.UTC().Format(XDateLayout) + "; the window is ±" + p.opts.DateWindow.String()}
 	}
-	want := SignDeposit(secretOf(creds), xDate, login, body)
-	if !hmac.Equal([]byte(sent), []byte(want)) {
+	secret := secretOf(creds)
+	if sum := p.macs.Sum(secret, body, xDate, login); !macs.EqualHex(sent, sum[:]) {
+		want := SignDeposit(secret, xDate, login, body)
 		return platform.Caller{}, &platform.AuthError{Public: errInvalidSignature, Tenant: tenant,
 			Reason: "Authorization D24 " + sent + " does not match; expected D24 " + want + " = hex(HMAC-SHA256(API Signature, X-Date + X-Login + body)) over X-Date " + quote(xDate) + ", X-Login " + quote(login) + " and a " + itoa(len(body)) + "-byte body"}
 	}

@@ -245,18 +245,16 @@ func (p *Provider) getDeposit(req *platform.Request) (any, error) {
 	return d.statusView(), nil
 }
 
-// readRecord reads kind/id in a read transaction of the caller's tenant; a
-// missing record is notFound. Its callers only render the record, so the
-// decoded value is shared with other reads of the same stored bytes
-// (store.Scope.GetShared): the result's slices and pointers are read-only.
+// readRecord reads kind/id of the caller's tenant; a missing record is
+// notFound. Its callers only render the record, so the decoded value is
+// shared with other reads of the same stored bytes
+// (platform.Request.ReadShared): the result's slices and pointers are
+// read-only.
 func readRecord[T any](req *platform.Request, kind, id string, notFound error) (T, error) {
 	var v T
-	err := req.View(func(tx *platform.Tx) error {
-		ok, err := tx.Records().GetShared(kind, id, &v)
-		if err == nil && !ok {
-			err = notFound
-		}
-		return err
-	})
+	ok, err := req.ReadShared(kind, id, &v)
+	if err == nil && !ok {
+		err = notFound
+	}
 	return v, err
 }

@@ -94,14 +94,19 @@ func decodeLenient(body []byte, s schema, out any) ([]fieldProblem, error) {
 		return nil, errNotObject
 	}
 	var problems []fieldProblem
-	s.coerce("", obj, &problems)
+	changed := s.coerce("", obj, &problems)
 	sort.Slice(problems, func(i, j int) bool { return problems[i].Field < problems[j].Field })
 	if len(problems) > 0 {
 		return problems, nil
 	}
-	clean, err := json.Marshal(obj)
-	if err != nil {
-		return nil, errNotJSON
+	clean := body
+	if changed || len(body) == 0 {
+		// Only a rewritten body is encoded again; an untouched one decodes
+		// into out exactly as its re-encoding would.
+		var err error
+		if clean, err = json.Marshal(obj); err != nil {
+			return nil, errNotJSON
+		}
 	}
 	if err := json.Unmarshal(clean, out); err != nil {
 		// Only a field the schema does not cover can get here; name it.
@@ -143,8 +148,9 @@ func asObject(v any) (map[string]any, bool) {
 }
 
 // coerce rewrites m's fields in place: absent-meaning values (null, and ""
-// for non-strings) are removed, the rest converted or reported.
-func (s schema) coerce(prefix string, m map[string]any, problems *[]fieldProblem) {
+// for non-strings) are removed, the rest converted or reported. It reports
+// whether it changed anything.
+func (s schema) coerce(prefix string, m map[string]any, problems *[]fieldProblem) (changed bool) {
 	for key, v := range m {
 		path := key
 		if prefix != "" {
@@ -160,13 +166,36 @@ func (s schema) coerce(prefix string, m map[string]any, problems *[]fieldProblem
 			*problems = append(*problems, fieldProblem{Field: path, Want: want})
 		case !keep:
 			delete(m, key)
+			changed = true
 		default:
 			m[key] = nv
-			if want == kObject {
-				s.coerce(path, nv.(map[string]any), problems)
+			changed = changed || !unchanged(v, nv)
+			if want == kObject && s.coerce(path, nv.(map[string]any), problems) {
+				changed = true
 			}
 		}
 	}
+	return changed
+}
+
+// unchanged reports whether coerceValue gave back v itself: the same
+// scalar, or the same object (not a [] turned into one).
+func unchanged(v, nv any) bool {
+	switch a := v.(type) {
+	case string:
+		b, ok := nv.(string)
+		return ok && a == b
+	case json.Number:
+		b, ok := nv.(json.Number)
+		return ok && a == b
+	case bool:
+		b, ok := nv.(bool)
+		return ok && a == b
+	case map[string]any:
+		b, ok := nv.(map[string]any)
+		return ok && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	}
+	return false
 }
 
 // coerceValue converts v to want: keep false means the value stands for

@@ -9,6 +9,7 @@ package d24
 import (
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/internal/macs"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -20,6 +21,7 @@ type Provider struct {
 	deps  platform.Services
 	mount *platform.Mount
 	opts  Options
+	macs  macs.Pool // the deposit signatures' hashers, reused
 }
 
 // Options are D24's settings; the platform binds each to its flag and

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/fakeprovider/fakeprovider/internal/jsonenc"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -18,7 +19,7 @@ type writer struct {
 
 // Success implements platform.Writer.
 func (w writer) Success(r *http.Request, status int, v any) platform.Rendered {
-	body, err := json.Marshal(v)
+	body, err := jsonenc.Marshal(v)
 	if err != nil {
 		return w.Error(r, platform.ErrInternal)
 	}

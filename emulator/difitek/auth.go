@@ -427,20 +427,24 @@ type authState struct {
 // is not "", the user's login entry and auth record.
 func (p *Provider) authState(ctx context.Context, tenant, email string) (authState, error) {
 	var st authState
-	err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		st.seeded = isSeeded(tx)
-		if email == "" {
-			return nil
-		}
-		// Read on every request and never modified: decoded records are
-		// shared (store.Scope.GetShared).
-		ok, err := tx.Records().GetShared(kindLogin, emailKey(email), &st.login)
-		if err != nil || !ok {
-			return err
-		}
-		if st.found, err = tx.Records().GetShared(kindUserAuth, idKey(st.login.UserID), &st.user); err != nil || st.found {
-			return err
-		}
+	var err error
+	// Read on every request and never modified: decoded records are shared
+	// and need no transaction while nothing was written since
+	// (platform.Mount.ReadShared). Each read is of its own moment: a
+	// change between them is as if the request had come just before it.
+	if st.seeded, err = p.seeded(ctx, tenant); err != nil || email == "" {
+		return st, err
+	}
+	ok, err := p.mount.ReadShared(ctx, tenant, kindLogin, emailKey(email), &st.login)
+	if err != nil || !ok {
+		return st, err
+	}
+	if st.found, err = p.mount.ReadShared(ctx, tenant, kindUserAuth, idKey(st.login.UserID), &st.user); err != nil || st.found {
+		return st, err
+	}
+	// A store written before the projection existed: the user record.
+	err = p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
+		var err error
 		st.found, err = tx.Records().Get(kindUser, idKey(st.login.UserID), &st.user)
 		return err
 	})

@@ -83,7 +83,7 @@ func (p *Provider) listOrganizations(req *platform.Request) (any, error) {
 
 func (p *Provider) getOrganization(req *platform.Request) (any, error) {
 	pr := principalOf(req)
-	return oneOf(req, kindOrganization, "organization", func(_ *platform.Tx, o Organization) error {
+	return oneShared(req, kindOrganization, "organization", func(o Organization) error {
 		if o.Visibility == visibilityPrivate && !pr.Admin && !isMember(o, pr.UserID) {
 			return errNotFound
 		}

@@ -67,6 +67,31 @@ func listOf[T any](req *platform.Request, kind string, keep func(tx *platform.Tx
 
 // oneOf reads one record of a kind by the {id} path variable; check may
 // hide it (Not Found).
+// oneShared is oneOf for objects whose access check needs nothing else
+// from the store: the read needs no transaction while nothing was written
+// since (platform.Request.ReadShared). Not for users, whose organizations
+// are other records.
+func oneShared[T any](req *platform.Request, kind, key string, check func(v T) error) (any, error) {
+	id, err := pathID(req, "id")
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	ok, err := req.ReadShared(kind, idKey(id), &v)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errNotFound
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			return nil, err
+		}
+	}
+	return object(key, v), nil
+}
+
 func oneOf[T any](req *platform.Request, kind, key string, check func(tx *platform.Tx, v T) error) (any, error) {
 	id, err := pathID(req, "id")
 	if err != nil {
@@ -118,7 +143,7 @@ func (p *Provider) publicOrganizations(req *platform.Request) (any, error) {
 }
 
 func (p *Provider) publicOrganization(req *platform.Request) (any, error) {
-	return oneOf(req, kindOrganization, "organization", func(_ *platform.Tx, o Organization) error {
+	return oneShared(req, kindOrganization, "organization", func(o Organization) error {
 		if o.Visibility == visibilityPrivate {
 			return errNotFound
 		}
@@ -135,7 +160,7 @@ func (p *Provider) publicOfferings(req *platform.Request) (any, error) {
 }
 
 func (p *Provider) publicOffering(req *platform.Request) (any, error) {
-	return oneOf(req, kindOffering, "offering", func(_ *platform.Tx, o Offering) error {
+	return oneShared(req, kindOffering, "offering", func(o Offering) error {
 		if !publicStage(o.LifeCycleStage) {
 			return errNotFound
 		}

@@ -306,7 +306,7 @@ func (p *Provider) createSelfWallet(req *platform.Request) (any, error) {
 
 func (p *Provider) selfWallet(req *platform.Request) (any, error) {
 	uid := principalOf(req).UserID
-	return oneOf(req, kindWallet, "wallet", func(_ *platform.Tx, w Wallet) error {
+	return oneShared(req, kindWallet, "wallet", func(w Wallet) error {
 		if w.UserID != uid {
 			return errNotFound
 		}
@@ -353,7 +353,7 @@ func (p *Provider) createInvitation(req *platform.Request) (any, error) {
 
 func (p *Provider) selfInvitation(req *platform.Request) (any, error) {
 	uid := principalOf(req).UserID
-	return oneOf(req, kindInvitation, "invitation", func(_ *platform.Tx, inv Invitation) error {
+	return oneShared(req, kindInvitation, "invitation", func(inv Invitation) error {
 		if inv.UserID != uid {
 			return errNotFound
 		}

@@ -195,5 +195,5 @@ func (p *Provider) alive(req *platform.Request) (any, error) {
 }
 
 func (p *Provider) getPost(req *platform.Request) (any, error) {
-	return oneOf[Post](req, kindPost, "post", nil)
+	return oneShared[Post](req, kindPost, "post", nil)
 }

@@ -19,15 +19,18 @@ const seededMarker = "seeded"
 // isSeeded reports whether the tenant's demo network is in the store.
 func isSeeded(tx *platform.Tx) bool { return tx.Records().GetRaw(kindMeta, seededMarker) != nil }
 
+// seeded reports whether the tenant's network is seeded, read on every
+// request (without a transaction while nothing was written since).
+func (p *Provider) seeded(ctx context.Context, tenant string) (bool, error) {
+	var marker json.RawMessage
+	return p.mount.ReadShared(ctx, tenant, kindMeta, seededMarker, &marker)
+}
+
 // ensureSeeded creates the tenant's demo network the first time its data is
 // touched, in one transaction guarded by a marker record (tenants can be
 // minted at run time; concurrent first calls seed once).
 func (p *Provider) ensureSeeded(ctx context.Context, tenant string, creds *Credentials) error {
-	var done bool
-	if err := p.mount.View(ctx, tenant, func(tx *platform.Tx) error {
-		done = isSeeded(tx)
-		return nil
-	}); err != nil || done {
+	if done, err := p.seeded(ctx, tenant); err != nil || done {
 		return err
 	}
 	return p.mount.Update(ctx, tenant, func(tx *platform.Tx) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/fakeprovider/fakeprovider/internal/jsonenc"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -38,7 +39,7 @@ func (writer) Success(r *http.Request, status int, v any) platform.Rendered {
 	if v == nil {
 		v = map[string]any{}
 	}
-	body, err := json.Marshal(successEnvelope{Outcome: "success", Data: v, Status: status})
+	body, err := jsonenc.Marshal(successEnvelope{Outcome: "success", Data: v, Status: status})
 	if err != nil {
 		return writer{}.Error(r, errInternal)
 	}

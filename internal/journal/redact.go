@@ -182,12 +182,10 @@ func (r *Redactor) Query(raw string) string {
 }
 
 var (
-	digitsRE = regexp.MustCompile(`\d(?:[ -]{0,3}\d)+`)
 	// keyRE finds a "key": in text that is not valid JSON; the value after
 	// it is a string (possibly unterminated) or a bare token (valueRE).
 	keyRE   = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*`)
 	valueRE = regexp.MustCompile(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
-	ssnRE   = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
 )
 
 // value redacts one value under key.
@@ -210,11 +208,96 @@ func scrub(v string) string {
 	if run < minScrubDigits {
 		return v
 	}
-	v = ssnRE.ReplaceAllString(v, Redacted)
+	v = maskSSNs(v)
 	if run < 13 {
 		return v
 	}
-	return digitsRE.ReplaceAllStringFunc(v, scrubCards)
+	return maskDigitRuns(v)
+}
+
+// maskSSNs replaces every ddd-dd-dddd standing as a word of its own (the
+// regular expression \b\d{3}-\d{2}-\d{4}\b, scanned by hand: regexps
+// were most of the journal's cost of a create) with Redacted.
+func maskSSNs(v string) string {
+	const n = len("123-45-6789")
+	var out strings.Builder
+	prev := 0
+	for i := 0; i+n <= len(v); {
+		if !ssnAt(v, i) {
+			i++
+			continue
+		}
+		out.WriteString(v[prev:i])
+		out.WriteString(Redacted)
+		i += n
+		prev = i
+	}
+	if prev == 0 {
+		return v
+	}
+	out.WriteString(v[prev:])
+	return out.String()
+}
+
+func ssnAt(v string, i int) bool {
+	const shape = "ddd-dd-dddd"
+	if i > 0 && isWordByte(v[i-1]) || i+len(shape) < len(v) && isWordByte(v[i+len(shape)]) {
+		return false
+	}
+	for k := 0; k < len(shape); k++ {
+		c := v[i+k]
+		if shape[k] == '-' && c != '-' || shape[k] == 'd' && !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isWordByte is a byte of \w: the ASCII letters, digits and underscore.
+func isWordByte(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// maskDigitRuns hands every run of at least two digits separated by at
+// most three spaces or dashes (the regular expression \d(?:[ -]{0,3}\d)+,
+// leftmost first, scanned by hand) to scrubCards.
+func maskDigitRuns(v string) string {
+	var out strings.Builder
+	prev := 0
+	for i := 0; i < len(v); {
+		if !isDigit(v[i]) {
+			i++
+			continue
+		}
+		end := i + 1
+		for {
+			k := end
+			for seps := 0; seps < 3 && k < len(v) && (v[k] == ' ' || v[k] == '-'); seps++ {
+				k++
+			}
+			if k >= len(v) || !isDigit(v[k]) {
+				break
+			}
+			end = k + 1
+		}
+		if end-i < 2 { // a lone digit
+			i++
+			continue
+		}
+		if m := v[i:end]; scrubCards(m) != m {
+			out.WriteString(v[prev:i])
+			out.WriteString(scrubCards(m))
+			prev = end
+		}
+		i = end
+	}
+	if prev == 0 {
+		return v
+	}
+	out.WriteString(v[prev:])
+	return out.String()
 }
 
 func scrubCards(m string) string {

@@ -370,6 +370,15 @@ func (m *Mount) View(ctx context.Context, tenant string, fn func(tx *Tx) error) 
 	})
 }
 
+// ReadShared reads one record of the provider's kind for tenant, for
+// reads that only render it (store.Store.ReadShared): the decoded value may
+// be shared with other readers, so its maps, slices and pointed-to values
+// are read-only; it needs no transaction while no write has happened since
+// the record was last read.
+func (m *Mount) ReadShared(ctx context.Context, tenant, kind, id string, v any) (bool, error) {
+	return m.deps.Store.ReadShared(ctx, tenant, m.provider, kind, id, v)
+}
+
 // NewTx wraps a store transaction for the provider and tenant.
 func (m *Mount) NewTx(stx *store.Tx, tenant string) *Tx {
 	return &Tx{Tx: stx, Tenant: tenant, mount: m}

@@ -57,6 +57,12 @@ func (r *Request) View(fn func(tx *Tx) error) error {
 	return r.mount.View(r.Context(), r.Caller.Tenant, fn)
 }
 
+// ReadShared reads one record of the caller's tenant for a read that only
+// renders it (Mount.ReadShared).
+func (r *Request) ReadShared(kind, id string, v any) (bool, error) {
+	return r.mount.ReadShared(r.Context(), r.Caller.Tenant, kind, id, v)
+}
+
 // Update runs fn in one write transaction for the caller's tenant.
 func (r *Request) Update(fn func(tx *Tx) error) error {
 	return r.mount.Update(r.Context(), r.Caller.Tenant, fn)

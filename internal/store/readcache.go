@@ -2,10 +2,12 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 )
 
 // readCacheSize bounds the decoded records kept for GetShared: about
@@ -19,6 +21,11 @@ const readCacheSize = 4096
 // invalidation hook (and no race between a commit and a read caching what
 // it saw before it). The key names tenant, provider, kind and id, and the
 // bytes must match too, so a tenant never gets another tenant's record.
+//
+// An entry also keeps the store's commit count at which its bytes were
+// last seen in a read transaction: while no write transaction has run
+// since, the entry is what a transaction would read, and ReadShared
+// answers from it without opening one.
 type readCache struct {
 	mu      sync.Mutex
 	entries map[cacheKey]*cacheEntry
@@ -32,20 +39,40 @@ type cacheKey struct {
 type cacheEntry struct {
 	raw []byte        // the stored bytes, copied out of the transaction
 	val reflect.Value // the decoded value (not a pointer)
+	seq atomic.Uint64 // the commit count of the latest read that saw raw
 }
 
-func (c *readCache) get(k cacheKey, raw []byte) (reflect.Value, bool) {
+// get returns k's value when raw, read by a transaction that began at
+// commit count seq, is the entry's bytes.
+func (c *readCache) get(k cacheKey, raw []byte, seq uint64) (reflect.Value, bool) {
 	c.mu.Lock()
 	e := c.entries[k]
 	c.mu.Unlock()
 	if e == nil || !bytes.Equal(e.raw, raw) {
 		return reflect.Value{}, false
 	}
+	if seq != writeSeq {
+		for old := e.seq.Load(); old < seq && !e.seq.CompareAndSwap(old, seq); old = e.seq.Load() {
+		}
+	}
 	return e.val, true
 }
 
-func (c *readCache) put(k cacheKey, raw []byte, val reflect.Value) {
+// current returns k's value when no write transaction has run since it was
+// last read: seq is the store's commit count now.
+func (c *readCache) current(k cacheKey, seq uint64) (reflect.Value, bool) {
+	c.mu.Lock()
+	e := c.entries[k]
+	c.mu.Unlock()
+	if e == nil || e.seq.Load() != seq {
+		return reflect.Value{}, false
+	}
+	return e.val, true
+}
+
+func (c *readCache) put(k cacheKey, raw []byte, val reflect.Value, seq uint64) {
 	e := &cacheEntry{raw: bytes.Clone(raw), val: val}
+	e.seq.Store(seq)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
@@ -76,7 +103,7 @@ func (s Scope) GetShared(kind, id string, v any) (bool, error) {
 	}
 	c := &s.tx.store.cache
 	k := cacheKey{tenant: s.tenant, provider: s.provider, kind: kind, id: id, typ: pv.Type()}
-	if val, ok := c.get(k, raw); ok {
+	if val, ok := c.get(k, raw, s.tx.seq); ok {
 		pv.Elem().Set(val)
 		return true, nil
 	}
@@ -84,7 +111,38 @@ func (s Scope) GetShared(kind, id string, v any) (bool, error) {
 	if err := json.Unmarshal(raw, fresh.Interface()); err != nil {
 		return true, fmt.Errorf("store: decode %s/%s/%s/%s: %w", s.tenant, s.provider, kind, id, err)
 	}
-	c.put(k, raw, fresh.Elem())
+	// What a write transaction reads may still roll back: not kept.
+	if s.tx.seq != writeSeq {
+		c.put(k, raw, fresh.Elem(), s.tx.seq)
+	}
 	pv.Elem().Set(fresh.Elem())
 	return true, nil
+}
+
+// ReadShared is GetShared of tenant/provider/kind/id in a read transaction
+// of its own, for the reads of a request that need one record: when no
+// write transaction has run since the record's cached copy was read, it
+// answers from that copy without opening a transaction. The same rules for
+// v hold as for GetShared; a missing record is read again every time.
+func (s *Store) ReadShared(ctx context.Context, tenant, provider, kind, id string, v any) (bool, error) {
+	pv := reflect.ValueOf(v)
+	if pv.Kind() == reflect.Pointer && !pv.IsNil() {
+		select {
+		case <-s.closed:
+			return false, ErrClosed
+		default:
+		}
+		k := cacheKey{tenant: tenant, provider: provider, kind: kind, id: id, typ: pv.Type()}
+		if val, ok := s.cache.current(k, s.commits.Load()); ok {
+			pv.Elem().Set(val)
+			return true, nil
+		}
+	}
+	var found bool
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		found, err = tx.In(tenant, provider).GetShared(kind, id, v)
+		return err
+	})
+	return found, err
 }

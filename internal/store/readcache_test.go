@@ -8,6 +8,18 @@ import (
 	"github.com/fakeprovider/fakeprovider/internal/store"
 )
 
+// sharedReader is one of the two shared reads: GetShared in a read
+// transaction, or ReadShared (which may answer without one).
+type sharedReader func(t *testing.T, st *store.Store, tenant, id string) (rec, bool)
+
+var sharedReaders = []struct {
+	name string
+	read sharedReader
+}{
+	{"GetShared", getShared},
+	{"ReadShared", readShared},
+}
+
 func getShared(t *testing.T, st *store.Store, tenant, id string) (rec, bool) {
 	t.Helper()
 	var v rec
@@ -23,6 +35,16 @@ func getShared(t *testing.T, st *store.Store, tenant, id string) (rec, bool) {
 	return v, ok
 }
 
+func readShared(t *testing.T, st *store.Store, tenant, id string) (rec, bool) {
+	t.Helper()
+	var v rec
+	ok, err := st.ReadShared(ctx, tenant, "p", "k", id, &v)
+	if err != nil {
+		t.Fatalf("ReadShared %s/%s: %v", tenant, id, err)
+	}
+	return v, ok
+}
+
 func put(t *testing.T, st *store.Store, tenant, id string, v rec) {
 	t.Helper()
 	if err := st.Update(ctx, func(tx *store.Tx) error { return tx.In(tenant, "p").Put("k", id, v) }); err != nil {
@@ -33,6 +55,12 @@ func put(t *testing.T, st *store.Store, tenant, id string, v rec) {
 // A committed write is what the next shared read returns; a deleted
 // record is gone; each tenant reads its own record under the same id.
 func TestGetSharedSeesEveryCommit(t *testing.T) {
+	for _, r := range sharedReaders {
+		t.Run(r.name, func(t *testing.T) { testSeesEveryCommit(t, r.read) })
+	}
+}
+
+func testSeesEveryCommit(t *testing.T, getShared sharedReader) {
 	st := open(t, "")
 	if _, ok := getShared(t, st, "a", "1"); ok {
 		t.Fatal("missing record found")
@@ -66,6 +94,12 @@ func TestGetSharedSeesEveryCommit(t *testing.T) {
 // The value a caller gets is its own copy: assigning its fields does not
 // change what the next reader gets.
 func TestGetSharedCopyIsTheCallers(t *testing.T) {
+	for _, r := range sharedReaders {
+		t.Run(r.name, func(t *testing.T) { testCopyIsTheCallers(t, r.read) })
+	}
+}
+
+func testCopyIsTheCallers(t *testing.T, getShared sharedReader) {
 	st := open(t, "")
 	put(t, st, "a", "1", rec{ID: "1", Name: "one"})
 	v, _ := getShared(t, st, "a", "1")
@@ -78,6 +112,12 @@ func TestGetSharedCopyIsTheCallers(t *testing.T) {
 // Concurrent writers and shared readers: a reader never sees a value older
 // than the last write committed before its read began.
 func TestGetSharedConcurrentWrites(t *testing.T) {
+	for _, r := range sharedReaders {
+		t.Run(r.name, func(t *testing.T) { testConcurrentWrites(t, r.read) })
+	}
+}
+
+func testConcurrentWrites(t *testing.T, getShared sharedReader) {
 	st := open(t, "")
 	put(t, st, "a", "1", rec{ID: "1", Name: "0"})
 	var mu sync.Mutex
@@ -112,4 +152,41 @@ func TestGetSharedConcurrentWrites(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// What a write transaction read and then rolled back is never what a
+// shared read returns afterwards, and a write to another record does not
+// make a shared read return an older value.
+func TestReadSharedAfterRollbackAndOtherWrites(t *testing.T) {
+	st := open(t, "")
+	put(t, st, "a", "1", rec{ID: "1", Name: "kept"})
+	readShared(t, st, "a", "1")
+	errRollback := fmt.Errorf("roll back")
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		sc := tx.In("a", "p")
+		if err := sc.Put("k", "1", rec{ID: "1", Name: "rolled back"}); err != nil {
+			return err
+		}
+		var v rec
+		if _, err := sc.GetShared("k", "1", &v); err != nil || v.Name != "rolled back" {
+			t.Errorf("the write transaction reads %+v, %v", v, err)
+		}
+		return errRollback
+	})
+	if err != errRollback {
+		t.Fatalf("Update: %v", err)
+	}
+	for range 2 {
+		if got, _ := readShared(t, st, "a", "1"); got.Name != "kept" {
+			t.Fatalf("after the rollback: %+v", got)
+		}
+	}
+	put(t, st, "a", "2", rec{ID: "2", Name: "other"})
+	put(t, st, "a", "1", rec{ID: "1", Name: "new"})
+	put(t, st, "a", "2", rec{ID: "2", Name: "other again"})
+	for range 2 {
+		if got, _ := readShared(t, st, "a", "1"); got.Name != "new" {
+			t.Fatalf("after later writes: %+v", got)
+		}
+	}
 }

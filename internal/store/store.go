@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -70,6 +71,11 @@ type Store struct {
 	isClosed bool
 
 	cache readCache // decoded records of GetShared
+	// commits counts the write transactions run so far; it moves after
+	// the transaction is committed and before any of its writers is
+	// answered. A cached record read at a count still current is what a
+	// transaction would read now (ReadShared).
+	commits atomic.Uint64
 
 	commitLog limiter // failed commits (a full disk)
 	skipLog   limiter // records skipped because they cannot be decoded
@@ -186,8 +192,10 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 		return ErrClosed
 	default:
 	}
+	// Loaded before the transaction begins: it sees every commit counted.
+	seq := s.commits.Load()
 	return s.db.View(func(btx *bolt.Tx) error {
-		return fn(&Tx{btx: btx, ctx: ctx, store: s})
+		return fn(&Tx{btx: btx, ctx: ctx, store: s, seq: seq})
 	})
 }
 
@@ -259,13 +267,17 @@ func (s *Store) runBatch(batch []*write) {
 		var failErr error
 		err := s.db.Update(func(btx *bolt.Tx) error {
 			for i, w := range batch {
-				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx, store: s}); err != nil {
+				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx, store: s, seq: writeSeq}); err != nil {
 					failed, failErr = i, err
 					return err
 				}
 			}
 			return nil
 		})
+		// Counted committed or not (a rolled-back one changed nothing):
+		// before the writers learn of it, so that a reader told of the
+		// write never gets a cached copy from before it.
+		s.commits.Add(1)
 		if failed >= 0 {
 			batch[failed].err <- failErr
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
@@ -318,7 +330,14 @@ type Tx struct {
 	// above a kind was a fifth of the cost of a read.
 	scopeTenant, scopeProvider string
 	scopeBucket                *bolt.Bucket
+	// seq is the commit count loaded before a read transaction began;
+	// writeSeq in a write transaction, whose reads are never current.
+	seq uint64
 }
+
+// writeSeq marks a write transaction's reads: what it sees may still be
+// rolled back.
+const writeSeq = ^uint64(0)
 
 // Context is the context of the request that opened the transaction.
 func (tx *Tx) Context() context.Context { return tx.ctx }
