@@ -57,7 +57,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 }).Parse(pageSource))
 
 // ControlRoutes implements control.Module.
-func (Module) ControlRoutes(r *mux.Router, api *control.API) {
+func (Module) ControlRoutes(r *control.Routes, api *control.API) {
 	static, _ := fs.Sub(assets, "assets")
 	r.Handle("/ui", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		serve(w, req, r, api)
@@ -193,7 +193,7 @@ type kindState struct {
 	Records map[string]json.RawMessage
 }
 
-func serve(w http.ResponseWriter, req *http.Request, r *mux.Router, api *control.API) {
+func serve(w http.ResponseWriter, req *http.Request, r http.Handler, api *control.API) {
 	v := view{Version: api.Version, Tenant: req.URL.Query().Get("tenant")}
 	if server.ControlLocked(req) {
 		v.Locked = true
