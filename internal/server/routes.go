@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -22,12 +21,26 @@ type routeEntry struct {
 	shared bool
 }
 
-var varRE = regexp.MustCompile(`\{[^}]*\}`)
-
 // shape is a route template with variable names erased: two routes with one
 // method and one shape would answer the same requests.
 func shape(path string) string {
-	return strings.TrimSuffix(varRE.ReplaceAllString(path, "{}"), "/")
+	var b strings.Builder
+	b.Grow(len(path))
+	for {
+		open := strings.IndexByte(path, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(path[open:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(path[:open+1])
+		b.WriteByte('}')
+		path = path[open+end+1:]
+	}
+	b.WriteString(path)
+	return strings.TrimSuffix(b.String(), "/")
 }
 
 // specificity orders routes so that literal segments win over variables
@@ -90,14 +103,25 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 			out = append(out, e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		li, si := specificity(out[i].route.Path)
-		lj, sj := specificity(out[j].route.Path)
-		if li != lj {
-			return li > lj
+	// The keys are computed once, not at every comparison.
+	type keyed struct {
+		e                  routeEntry
+		literals, segments int
+	}
+	ks := make([]keyed, len(out))
+	for i, e := range out {
+		l, s := specificity(e.route.Path)
+		ks[i] = keyed{e, l, s}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if ks[i].literals != ks[j].literals {
+			return ks[i].literals > ks[j].literals
 		}
-		return si > sj
+		return ks[i].segments > ks[j].segments
 	})
+	for i := range ks {
+		out[i] = ks[i].e
+	}
 	return out, nil
 }
 
