@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // Redacted replaces a secret or personal value.
@@ -137,12 +138,12 @@ func (r *Redactor) Query(raw string) string {
 }
 
 var (
-	digitsRE = regexp.MustCompile(`\d(?:[ -]{0,3}\d)+`)
+	digitsRE = lazyre.New(`\d(?:[ -]{0,3}\d)+`)
 	// keyRE finds a "key": in text that is not valid JSON; the value after
 	// it is a string (possibly unterminated) or a bare token (valueRE).
-	keyRE   = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*`)
-	valueRE = regexp.MustCompile(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
-	ssnRE   = regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)
+	keyRE   = lazyre.New(`"([^"\\]{1,64})"\s*:\s*`)
+	valueRE = lazyre.New(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
+	ssnRE   = lazyre.New(`\b\d{3}-\d{2}-\d{4}\b`)
 )
 
 // value redacts one value under key.
