@@ -2,6 +2,7 @@ package control
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -83,7 +84,9 @@ func (r *Route) addTo(m *mux.Router) {
 		gr = m.Handle(r.path, r.handler)
 	}
 	if len(r.methods) > 0 {
-		gr.Methods(r.methods...)
+		// A copy: gorilla upper-cases the slice it is given in place, and
+		// groups are built concurrently.
+		gr.Methods(slices.Clone(r.methods)...)
 	}
 }
 
