@@ -59,8 +59,12 @@ func specificity(path string) (literals, segments int) {
 // one provider twice) claiming the same method and path shape on the same
 // listener.
 func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
-	var out []routeEntry
-	owner := map[string]string{} // "listener method shape" → provider
+	n := 0
+	for _, m := range mounts {
+		n += len(m.Routes())
+	}
+	out := make([]routeEntry, 0, n)
+	owner := make(map[string]string, 2*n) // "listener method shape" → provider
 	for _, m := range mounts {
 		if m.Writer() == nil {
 			return nil, fmt.Errorf("provider %s: no writer set in Mount", m.Provider())
