@@ -25,6 +25,10 @@ func lintScenarios(paths []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	// The built-ins are parsed on first use: a broken one fails here.
+	if err := a.Engine.LoadBuiltins(); err != nil {
+		return err
+	}
 
 	var files []string
 	for _, p := range paths {

@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // Time layouts of the API.
@@ -26,7 +27,7 @@ const (
 // idPattern is the docs' "length 8" rule of every id. The ids the CRM
 // makes are lowercase alphanumerics; the docs do not restrict what a client
 // may send, so any 8 letters or digits are accepted.
-var idPattern = regexp.MustCompile(`^[\p{L}\p{N}]{8}$`)
+var idPattern = lazyre.New(`^[\p{L}\p{N}]{8}$`)
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 

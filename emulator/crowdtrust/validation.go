@@ -7,10 +7,11 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // object is a decoded JSON object whose fields are read one by one, so
@@ -101,9 +102,9 @@ func (o object) objects(field string) ([]object, error) {
 }
 
 var (
-	tosTokenPattern = regexp.MustCompile(`^[a-z0-9]{8}$`)
-	ssnPattern      = regexp.MustCompile(`^\d{9}$`)
-	digitsPattern   = regexp.MustCompile(`^\d+$`)
+	tosTokenPattern = lazyre.New(`^[a-z0-9]{8}$`)
+	ssnPattern      = lazyre.New(`^\d{9}$`)
+	digitsPattern   = lazyre.New(`^\d+$`)
 )
 
 // validDate reports whether s is a real yyyy-MM-dd date.

@@ -3,6 +3,8 @@ package d24
 import (
 	"regexp"
 	"strings"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // method is a payment method of a country.
@@ -110,7 +112,7 @@ func (c country) hasBank(code string) bool {
 	return ok
 }
 
-var digitsRE = regexp.MustCompile(`^\d+$`)
+var digitsRE = lazyre.New(`^\d+$`)
 
 func onlyDigits(s string) string {
 	return strings.Map(func(r rune) rune {

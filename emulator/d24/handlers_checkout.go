@@ -10,13 +10,16 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
 // checkoutTemplate is the hosted checkout: the sandbox's pay / decline /
-// expire buttons, usable with a plain form POST (action=pay|decline|expire).
-var checkoutTemplate = template.Must(template.New("checkout").Parse(`<!doctype html>
+// expire buttons, usable with a plain form POST (action=pay|decline|expire);
+// parsed on first use.
+var checkoutTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("checkout").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>D24 checkout {{.DepositID}}</title>
 <style>body{font-family:sans-serif;max-width:32rem;margin:3rem auto}button{margin-right:.5rem;padding:.5rem 1rem}</style></head>
 <body><h1>D24 sandbox checkout</h1>
@@ -35,6 +38,7 @@ var checkoutTemplate = template.Must(template.New("checkout").Parse(`<!doctype h
 <button name="action" value="expire">Let it expire</button>
 </form>{{else}}<p>This deposit can no longer be paid.</p>{{end}}
 </body></html>`))
+})
 
 // checkoutView feeds the template.
 type checkoutView struct {
@@ -144,7 +148,7 @@ func (p *Provider) checkoutPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	checkoutTemplate.Execute(w, checkoutView{Deposit: d, Open: open(d.Status), Form: prefill(d.Payer)})
+	checkoutTemplate().Execute(w, checkoutView{Deposit: d, Open: open(d.Status), Form: prefill(d.Payer)})
 }
 
 // checkoutAction pays, declines or expires the deposit, as the payer (or

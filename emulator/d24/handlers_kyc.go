@@ -3,11 +3,11 @@ package d24
 import (
 	"encoding/json"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 	"github.com/fakeprovider/fakeprovider/internal/platform"
 )
 
@@ -49,8 +49,8 @@ var kycSchema = schema{
 }.with("bank_account", bankAccountSchema)
 
 var (
-	emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	phoneRE = regexp.MustCompile(`^\+?\d{8,15}$`)
+	emailRE = lazyre.New(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	phoneRE = lazyre.New(`^\+?\d{8,15}$`)
 )
 
 // kycRejected is the answer of a KYC check that failed: the reason code
@@ -258,8 +258,8 @@ func (p *Provider) validateAccount(req *platform.Request) (any, error) {
 }
 
 var (
-	pixPhoneRE = regexp.MustCompile(`^\+55\d{10,11}$`)
-	pixEVPRE   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	pixPhoneRE = lazyre.New(`^\+55\d{10,11}$`)
+	pixEVPRE   = lazyre.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
 // maxPixKeys bounds one validation call.

@@ -239,10 +239,12 @@ func New(ctx context.Context, opts Options, providers []platform.Provider) (a *A
 		IdleTimeout:       orDefault(opts.IdleTimeout, 120*time.Second),
 		ShutdownTimeout:   opts.ShutdownTimeout,
 	}, log, jr, clk.Now, mounts, func(r *mux.Router) {
-		api.Register(r)
+		routes := &control.Routes{}
+		api.Register(routes)
 		if opts.Pprof {
-			registerPprof(r)
+			registerPprof(routes)
 		}
+		routes.Mount(r)
 	})
 	if err != nil {
 		return nil, err

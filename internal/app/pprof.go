@@ -3,12 +3,12 @@ package app
 import (
 	"net/http/pprof"
 
-	"github.com/gorilla/mux"
+	"github.com/fakeprovider/fakeprovider/internal/control"
 )
 
 // registerPprof serves the Go runtime profiles on the control router
 // (/_fakeprovider/debug/pprof/…), only when asked for with --pprof.
-func registerPprof(r *mux.Router) {
+func registerPprof(r *control.Routes) {
 	r.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	r.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	r.HandleFunc("/debug/pprof/symbol", pprof.Symbol)

@@ -33,7 +33,7 @@ type Async struct {
 }
 
 // ControlRoutes implements Module.
-func (m *Async) ControlRoutes(r *mux.Router, a *API) {
+func (m *Async) ControlRoutes(r *Routes, a *API) {
 	r.Handle("/clock", a.JSON(m.clockState)).Methods(http.MethodGet)
 	r.Handle("/clock/advance", a.JSON(m.advance(a))).Methods(http.MethodPost)
 	r.Handle("/scenarios", a.JSON(m.listScenarios)).Methods(http.MethodGet)

@@ -24,7 +24,7 @@ import (
 
 // Module is a platform part with control endpoints of its own.
 type Module interface {
-	ControlRoutes(r *mux.Router, api *API)
+	ControlRoutes(r *Routes, api *API)
 }
 
 // API serves the control endpoints.
@@ -42,7 +42,7 @@ type API struct {
 }
 
 // Register adds the routes to r (a subrouter at /_fakeprovider).
-func (a *API) Register(r *mux.Router) {
+func (a *API) Register(r *Routes) {
 	r.Handle("/health", a.JSON(a.health)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/credentials", a.JSON(a.credentials)).Methods(http.MethodGet)
 	r.Handle("/tenants", a.JSON(a.listTenants)).Methods(http.MethodGet)

@@ -19,7 +19,7 @@ import (
 // registerRequests adds the journal's endpoints: list, count and find by
 // criteria, one entry, clearing, and unmatched requests with their nearest
 // routes (after WireMock's /__admin/requests family).
-func (a *API) registerRequests(r *mux.Router) {
+func (a *API) registerRequests(r *Routes) {
 	r.Handle("/requests", a.JSON(a.requests)).Methods(http.MethodGet)
 	r.Handle("/requests", a.JSON(a.clearRequests)).Methods(http.MethodDelete)
 	r.Handle("/requests/count", a.JSON(a.countRequests)).Methods(http.MethodGet, http.MethodPost)

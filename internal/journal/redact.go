@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // Redacted replaces a secret or personal value.
@@ -184,8 +185,8 @@ func (r *Redactor) Query(raw string) string {
 var (
 	// keyRE finds a "key": in text that is not valid JSON; the value after
 	// it is a string (possibly unterminated) or a bare token (valueRE).
-	keyRE   = regexp.MustCompile(`"([^"\\]{1,64})"\s*:\s*`)
-	valueRE = regexp.MustCompile(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
+	keyRE   = lazyre.New(`"([^"\\]{1,64})"\s*:\s*`)
+	valueRE = lazyre.New(`^(?:"(?:[^"\\]|\\.)*"?|[^\s,{}\[\]"]+)`)
 )
 
 // value redacts one value under key.

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gorilla/mux"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fakeprovider/fakeprovider/controlapi"
@@ -32,7 +31,7 @@ type Module struct {
 }
 
 // ControlRoutes implements control.Module.
-func (m *Module) ControlRoutes(r *mux.Router, api *control.API) {
+func (m *Module) ControlRoutes(r *control.Routes, api *control.API) {
 	r.Handle("/openapi.json", http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		m.once.Do(func() { m.doc, m.err = Document(api.Mounts) })
 		if m.err != nil {

@@ -269,8 +269,9 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	h := platformtest.New(t, providers())
 	doc := loadDoc(t, h)
 	api := &control.API{Mounts: h.App.Mounts, Modules: app.ControlModules(&control.Async{})}
-	r := mux.NewRouter()
-	api.Register(r)
+	var routes control.Routes
+	api.Register(&routes)
+	r := routes.Router()
 	var missing []string
 	n := 0
 	err := r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {

@@ -82,6 +82,13 @@ type Engine struct {
 	mounts map[string]*platform.Mount
 	events map[string]map[string]string // provider → event → kind
 
+	// builtin are the mounts' built-in scenario files, parsed on first
+	// use (loadBuiltins): they are linted by the tests and by `scenarios
+	// lint`, so a start does not pay for parsing them.
+	builtin     []builtinFS
+	builtinOnce sync.Once
+	builtinErr  error
+
 	mu        sync.RWMutex
 	scenarios map[string]*Scenario
 	// shadowed are built-in defaults replaced by a user default.
@@ -115,16 +122,30 @@ func (e *Engine) SetMounts(mounts []*platform.Mount) {
 // Events lists every provider's events and their kinds (for lint).
 func (e *Engine) Events() map[string]map[string]string { return e.events }
 
-// Load reads the built-in scenarios of every mount, the user directory
-// (may be "") and the scenarios loaded at run time (the pending runs are
-// the scheduler's: Pending). A broken built-in or user file stops the
-// start with its line-numbered error.
+// builtinFS is one mount's folder of built-in scenario files.
+type builtinFS struct {
+	fsys   fs.FS
+	source string // "builtin:<provider>/"
+}
+
+// Load reads the user directory (may be "") and the scenarios loaded at
+// run time (the pending runs are the scheduler's: Pending), and notes the
+// built-in scenarios of every mount, which are parsed on first use. A
+// broken user file stops the start with its line-numbered error.
+//
+// Precedence is that of loading the built-ins first: a user or run-time
+// scenario replaces the built-in one of the same name, and a user or
+// run-time default replaces the built-in default of its event (until it
+// is removed: see restoreShadowed).
 func (e *Engine) Load(ctx context.Context, userDir string) error {
-	for name, m := range e.mounts {
-		for _, fsys := range m.ScenarioFS() {
-			if err := e.loadFS(fsys, "builtin:"+name+"/"); err != nil {
-				return err
-			}
+	names := make([]string, 0, len(e.mounts))
+	for name := range e.mounts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, fsys := range e.mounts[name].ScenarioFS() {
+			e.builtin = append(e.builtin, builtinFS{fsys: fsys, source: "builtin:" + name + "/"})
 		}
 	}
 	if userDir != "" {
@@ -163,8 +184,94 @@ func (e *Engine) Pending(tx *store.Tx, add func(schedule.Entry)) error {
 	})
 }
 
-// loadFS reads every .yaml, .yml and .json file under fsys.
+// LoadBuiltins parses the built-in scenarios now, if that has not been
+// done, and returns the first problem of a built-in file (`scenarios lint`
+// and the tests report it; a running emulator logs it and goes on without
+// the built-ins).
+func (e *Engine) LoadBuiltins() error {
+	e.builtinOnce.Do(e.loadBuiltins)
+	return e.builtinErr
+}
+
+// ensureBuiltins is called by every reader and writer of e.scenarios,
+// before taking e.mu.
+func (e *Engine) ensureBuiltins() { e.builtinOnce.Do(e.loadBuiltins) }
+
+// loadBuiltins parses and lints every built-in file, then adds them under
+// the user and run-time scenarios already loaded, as if they had been
+// loaded first. A broken built-in adds none of them.
+func (e *Engine) loadBuiltins() {
+	var all []*Scenario
+	byName := map[string]*Scenario{}
+	for _, b := range e.builtin {
+		err := walkScenarios(b.fsys, func(p string, data []byte) error {
+			sc, err := e.Lint(context.Background(), b.source+p, data)
+			if err != nil {
+				return err
+			}
+			if prev, dup := byName[sc.Name]; dup {
+				return fmt.Errorf("%s: scenario name %q already used by %s", b.source+p, sc.Name, prev.Source)
+			}
+			sc.Source = b.source + p
+			for _, other := range all {
+				if sc.Default && other.Default && other.Provider == sc.Provider && other.On == sc.On {
+					return fmt.Errorf("%s: %s already has a default scenario for %s (%s)", sc.Source, sc.Provider, sc.On, other.Name)
+				}
+			}
+			byName[sc.Name] = sc
+			all = append(all, sc)
+			return nil
+		})
+		if err != nil {
+			e.builtinErr = err
+			e.log.Error("built-in scenarios not loaded", "err", err)
+			return
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, sc := range all {
+		if _, replaced := e.scenarios[sc.Name]; replaced {
+			continue
+		}
+		if sc.Default && e.hasDefault(sc.Provider, sc.On) {
+			e.shadow(sc)
+			continue
+		}
+		e.scenarios[sc.Name] = sc
+	}
+}
+
+// hasDefault reports whether a default scenario of provider's event is
+// active (e.mu held).
+func (e *Engine) hasDefault(provider, event string) bool {
+	for _, sc := range e.scenarios {
+		if sc.Default && sc.Provider == provider && sc.On == event {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFS reads every user scenario file under fsys.
 func (e *Engine) loadFS(fsys fs.FS, source string) error {
+	return walkScenarios(fsys, func(p string, data []byte) error {
+		sc, err := e.Lint(context.Background(), source+p, data)
+		if err != nil {
+			return err
+		}
+		if prev, dup := e.scenarios[sc.Name]; dup && !strings.HasPrefix(prev.Source, "builtin:") {
+			return fmt.Errorf("%s: scenario name %q already used by %s", source+p, sc.Name, prev.Source)
+		}
+		sc.Source = source + p
+		// Not add: that would parse the built-ins now; loadBuiltins
+		// applies their precedence when they are parsed.
+		return e.insert(sc)
+	})
+}
+
+// walkScenarios calls fn with every .yaml, .yml and .json file under fsys.
+func walkScenarios(fsys fs.FS, fn func(p string, data []byte) error) error {
 	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -179,15 +286,7 @@ func (e *Engine) loadFS(fsys fs.FS, source string) error {
 		if err != nil {
 			return err
 		}
-		sc, err := e.Lint(context.Background(), source+p, data)
-		if err != nil {
-			return err
-		}
-		if prev, dup := e.scenarios[sc.Name]; dup && strings.HasPrefix(prev.Source, "builtin:") == strings.HasPrefix(source, "builtin:") {
-			return fmt.Errorf("%s: scenario name %q already used by %s", source+p, sc.Name, prev.Source)
-		}
-		sc.Source = source + p
-		return e.add(sc)
+		return fn(p, data)
 	})
 }
 
@@ -201,6 +300,12 @@ func isScenarioFile(p string) bool {
 
 // add registers a scenario, refusing a second default for one event.
 func (e *Engine) add(sc *Scenario) error {
+	e.ensureBuiltins()
+	return e.insert(sc)
+}
+
+// insert is add without parsing the built-ins first.
+func (e *Engine) insert(sc *Scenario) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if sc.Default {
@@ -240,6 +345,7 @@ func (e *Engine) AddRuntime(ctx context.Context, data []byte) (*Scenario, error)
 
 // List returns the scenarios by provider, event, then name.
 func (e *Engine) List() []*Scenario {
+	e.ensureBuiltins()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	out := make([]*Scenario, 0, len(e.scenarios))
@@ -261,6 +367,7 @@ func (e *Engine) List() []*Scenario {
 
 // Get returns a scenario by name.
 func (e *Engine) Get(name string) (*Scenario, bool) {
+	e.ensureBuiltins()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	sc, ok := e.scenarios[name]
@@ -321,6 +428,7 @@ func (e *Engine) runDue(tx *store.Tx, r *Run, sc *Scenario, now time.Time, newFa
 }
 
 func (e *Engine) match(provider, tenant string, ev platform.Event) *Scenario {
+	e.ensureBuiltins()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	var best, def *Scenario

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/fakeprovider/fakeprovider/internal/lazyre"
 )
 
 // CurrentVersion is the newest scenario file format.
@@ -123,8 +125,8 @@ type Webhook struct {
 type Duration time.Duration
 
 var (
-	dayRE      = regexp.MustCompile(`^(\d+)d(.*)$`)
-	durationRE = regexp.MustCompile(`^\+?(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|μs|ms|s|m|h))+$`)
+	dayRE      = lazyre.New(`^(\d+)d(.*)$`)
+	durationRE = lazyre.New(`^\+?(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|μs|ms|s|m|h))+$`)
 )
 
 // fmtDays writes a bound in days ("36500d").
@@ -272,7 +274,7 @@ func (e *LintError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var lineRE = lazyre.New(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // Parse reads one scenario file (YAML, or JSON which is YAML too) and checks
 // its structure. events lists, per provider, the known event names and
@@ -371,7 +373,7 @@ func decodeErrs(file string, root *yaml.Node, err error) error {
 	return es
 }
 
-var typeErrRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?(.*?)`? into (.+)$")
+var typeErrRE = lazyre.New("^cannot unmarshal !!(\\w+) `?(.*?)`? into (.+)$")
 
 // plainType rewrites yaml's "cannot unmarshal !!str `high` into int" as
 // "priority: "high" is not a whole number", naming the key on that line.
@@ -456,7 +458,7 @@ func lineOf(root *yaml.Node) func(key string) int {
 	}
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var nameRE = lazyre.New(`^[a-z0-9][a-z0-9-]*$`)
 
 func (sc *Scenario) validate(events map[string]map[string]string, line func(string) int) error {
 	var errs LintErrors

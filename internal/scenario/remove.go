@@ -68,6 +68,7 @@ func (e *Engine) RemoveRuntime(tx *store.Tx, match func(*Scenario) bool) ([]stri
 		}
 	}
 	tx.OnCommit(func() {
+		e.ensureBuiltins()
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		for _, n := range names {

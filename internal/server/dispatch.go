@@ -74,7 +74,7 @@ func owners(entries []routeEntry) map[string]http.Handler {
 		if !e.shared {
 			continue
 		}
-		first := segments(e.route.Path)[0]
+		first := firstSegment(e.route.Path)
 		if isVar(first) {
 			continue
 		}
@@ -101,7 +101,7 @@ func (d *dispatcher) notFound(w http.ResponseWriter, r *http.Request) {
 		d.only.ServeHTTP(w, r)
 		return
 	}
-	if h, ok := d.owners[segments(r.URL.EscapedPath())[0]]; ok {
+	if h, ok := d.owners[firstSegment(r.URL.EscapedPath())]; ok {
 		h.ServeHTTP(w, r)
 		return
 	}
@@ -111,6 +111,12 @@ func (d *dispatcher) notFound(w http.ResponseWriter, r *http.Request) {
 // segments splits an escaped path into its segments ("/a/b/" → a, b, "").
 func segments(path string) []string {
 	return strings.Split(strings.TrimPrefix(path, "/"), "/")
+}
+
+// firstSegment is segments(path)[0], without splitting the rest.
+func firstSegment(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return first
 }
 
 func isVar(seg string) bool { return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") }

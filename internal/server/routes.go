@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -19,27 +18,52 @@ type routeEntry struct {
 	shared bool
 }
 
-var (
-	varRE  = regexp.MustCompile(`\{[^}]*\}`)
-	nameRE = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
-)
-
 // checkTemplate refuses what the dispatcher's matcher does not support: a
 // segment is a literal without braces or a whole {name} variable (no
 // regexp patterns, no variable inside a segment).
 func checkTemplate(path string) error {
 	for _, seg := range segments(path) {
-		if strings.ContainsAny(seg, "{}") && !nameRE.MatchString(seg) {
+		if strings.ContainsAny(seg, "{}") && !isNameVar(seg) {
 			return fmt.Errorf("segment %q: a variable is a whole segment {name}, without a pattern", seg)
 		}
 	}
 	return nil
 }
 
+// isNameVar reports whether seg is {name}, name an identifier.
+func isNameVar(seg string) bool {
+	if len(seg) < 3 || seg[0] != '{' || seg[len(seg)-1] != '}' {
+		return false
+	}
+	name := seg[1 : len(seg)-1]
+	for i, c := range name {
+		if c != '_' && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // shape is a route template with variable names erased: two routes with one
 // method and one shape would answer the same requests.
 func shape(path string) string {
-	return strings.TrimSuffix(varRE.ReplaceAllString(path, "{}"), "/")
+	var b strings.Builder
+	b.Grow(len(path))
+	for {
+		open := strings.IndexByte(path, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(path[open:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(path[:open+1])
+		b.WriteByte('}')
+		path = path[open+end+1:]
+	}
+	b.WriteString(path)
+	return strings.TrimSuffix(b.String(), "/")
 }
 
 // specificity orders routes so that literal segments win over variables
@@ -58,8 +82,12 @@ func specificity(path string) (literals, segments int) {
 // one provider twice) claiming the same method and path shape on the same
 // listener.
 func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
-	var out []routeEntry
-	owner := map[string]string{} // "listener method shape" → provider
+	n := 0
+	for _, m := range mounts {
+		n += len(m.Routes())
+	}
+	out := make([]routeEntry, 0, n)
+	owner := make(map[string]string, 2*n) // "listener method shape" → provider
 	for _, m := range mounts {
 		if m.Writer() == nil {
 			return nil, fmt.Errorf("provider %s: no writer set in Mount", m.Provider())
@@ -105,14 +133,25 @@ func collectRoutes(mounts []*platform.Mount) ([]routeEntry, error) {
 			out = append(out, e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		li, si := specificity(out[i].route.Path)
-		lj, sj := specificity(out[j].route.Path)
-		if li != lj {
-			return li > lj
+	// The keys are computed once, not at every comparison.
+	type keyed struct {
+		e                  routeEntry
+		literals, segments int
+	}
+	ks := make([]keyed, len(out))
+	for i, e := range out {
+		l, s := specificity(e.route.Path)
+		ks[i] = keyed{e, l, s}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if ks[i].literals != ks[j].literals {
+			return ks[i].literals > ks[j].literals
 		}
-		return si > sj
+		return ks[i].segments > ks[j].segments
 	})
+	for i := range ks {
+		out[i] = ks[i].e
+	}
 	return out, nil
 }
 

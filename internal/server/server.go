@@ -109,7 +109,9 @@ func New(cfg Config, log *slog.Logger, j *journal.Journal, now func() time.Time,
 	// A plain router behind StripPrefix: a PathPrefix subrouter would answer
 	// a wrong method with 404 instead of 405.
 	control(ctl)
-	var shared []pattern
+	// Two patterns (a path and its trailing-slash twin) per route under its
+	// prefix, two more at its real path when shared.
+	shared := make([]pattern, 0, 4*len(entries))
 	for _, e := range entries {
 		shared = append(shared, patternsOf("/"+e.host, e)...)
 	}

@@ -100,9 +100,15 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("store: temporary file: %w", err)
 		}
 		path, temporary = f.Name(), true
+		// A zero-length file is initialised by bbolt, which syncs it; the
+		// same bytes written here are not synced (the file dies with the
+		// process).
+		if img, err := emptyImage(); err == nil {
+			if _, err := f.Write(img); err != nil {
+				f.Truncate(0)
+			}
+		}
 		f.Close()
-		// bbolt refuses an empty non-db file only if it is not empty; a zero
-		// length file is initialised in place.
 	} else if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
