@@ -51,6 +51,13 @@ func newClient(conns int) *http.Client {
 // load runs conns workers sending mk's requests for d and measures them.
 // ok decides whether a status counts as a success (nil: any 2xx).
 func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeFunc, ok func(int) bool) Stats {
+	return loadCounting(ctx, name, conns, d, mk, ok, nil)
+}
+
+// loadCounting is load that also adds every successful answer, warm-up
+// included, to done as it arrives (nil: no live count), for a sampler
+// reading the rate while the workload runs.
+func loadCounting(ctx context.Context, name string, conns int, d time.Duration, mk MakeFunc, ok func(int) bool, done *atomic.Int64) Stats {
 	if ok == nil {
 		ok = func(st int) bool { return st >= 200 && st < 300 }
 	}
@@ -90,6 +97,9 @@ func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeF
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 					good = ok(resp.StatusCode)
+					if good && done != nil {
+						done.Add(1)
+					}
 					if !good {
 						firstErr.CompareAndSwap(nil, req.Method+" "+req.URL.Path+": "+resp.Status)
 					}

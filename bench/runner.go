@@ -45,9 +45,11 @@ func newRunner(ctx context.Context, cfg config, out io.Writer) (*runner, error) 
 			return nil, err
 		}
 	}
-	if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
+	if cfg.soak == 0 && cfg.profile == "" { // only the full run compares with it
+		if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
 	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(cfg.providers, ",") {
@@ -316,6 +318,21 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 // mixed runs 80 % GETs and 20 % creates across the providers; creates
 // whose body names a notification URL get the loopback receiver's.
 func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
+	s, hooked := r.mixedLoad(ctx, targets, r.cfg.duration, nil)
+	r.rep.webhooks = r.hook.count.Load()
+	if hooked == 0 {
+		r.rep.note("mixed workload: no wired provider's create example names a notification URL, so no webhook fired (the receiver got %d); add a notification/callback URL field to an Example to cover it", r.rep.webhooks)
+	} else {
+		r.rep.note("mixed workload: %d webhooks received by the loopback receiver during the run", r.rep.webhooks)
+	}
+	return s
+}
+
+// mixedLoad is the mixed workload for d, with scenario time advancing; it
+// resets the receiver's count, adds successful answers to done as they
+// arrive (nil: not counted live) and returns the figures and how many
+// providers' creates name the receiver.
+func (r *runner) mixedLoad(ctx context.Context, targets []*target, d time.Duration, done *atomic.Int64) (Stats, int) {
 	r.hook.count.Store(0)
 	hooked := 0
 	creates := make([]platform.Example, len(targets))
@@ -353,18 +370,12 @@ func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
 			}
 		}
 	}()
-	s := load(ctx, "mixed 80% GET / 20% create", r.cfg.conns, r.cfg.duration, mk, nil)
+	s := loadCounting(ctx, "mixed 80% GET / 20% create", r.cfg.conns, d, mk, nil, done)
 	close(stopClock)
 	<-clockDone
 	// Let the outbox drain briefly.
 	time.Sleep(200 * time.Millisecond)
-	r.rep.webhooks = r.hook.count.Load()
-	if hooked == 0 {
-		r.rep.note("mixed workload: no wired provider's create example names a notification URL, so no webhook fired (the receiver got %d); add a notification/callback URL field to an Example to cover it", r.rep.webhooks)
-	} else {
-		r.rep.note("mixed workload: %d webhooks received by the loopback receiver during the run", r.rep.webhooks)
-	}
-	return s
+	return s, hooked
 }
 
 // advanceClock fast-forwards scenario time for every tenant.
