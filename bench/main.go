@@ -23,7 +23,7 @@
 // RssAnon, Go heap, sampled every -soak-every) with a verdict on whether
 // RssAnon stays flat:
 //
-//	go run ./bench -soak 10m [-soak-every 30s] [-soak-data] [-profile DIR] [-out FILE]
+//	go run ./bench -soak 10m [-soak-every 30s] [-soak-rate N] [-soak-data] [-profile DIR] [-out FILE]
 package main
 
 import (
@@ -62,6 +62,7 @@ type config struct {
 	soak      time.Duration // 0: the full run
 	soakEvery time.Duration
 	soakData  bool
+	soakRate  float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -82,11 +83,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.soak, "soak", 0, "only the soak: the mixed workload with webhooks on one emulator for this long, memory sampled (e.g. 10m)")
 	fs.DurationVar(&c.soakEvery, "soak-every", 30*time.Second, "interval between the soak's samples")
 	fs.BoolVar(&c.soakData, "soak-data", false, "run the soak on a --data file (in -data-dir) instead of temporary mode")
+	fs.Float64Var(&c.soakRate, "soak-rate", 0, "requests per second the soak starts at most, over all clients (0: as fast as they go)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if c.soak < 0 || (c.soak > 0 && c.soakEvery <= 0) {
-		return c, fmt.Errorf("-soak and -soak-every must be positive")
+	if c.soak < 0 || (c.soak > 0 && c.soakEvery <= 0) || c.soakRate < 0 {
+		return c, fmt.Errorf("-soak, -soak-every and -soak-rate must be positive")
 	}
 	if c.quick {
 		c.duration = min(c.duration, 1500*time.Millisecond)

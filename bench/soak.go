@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -40,6 +39,8 @@ type soakSample struct {
 	LiveHeap   int64         // heap in use after the last collection (heap profile), -1 unknown
 	Goroutines int           // -1 unknown
 	RPS        float64       // successful answers per second since the previous sample
+	Advances   int64         // clock advances answered since the previous sample
+	Notifying  int64         // creates naming the receiver sent so far
 	Webhooks   int64         // received so far
 	StoreSize  int64         // bytes of the bbolt file, -1 unknown
 	Load1      float64       // the machine's 1-minute load average, -1 unknown
@@ -51,6 +52,7 @@ type soakReport struct {
 	duration  time.Duration
 	every     time.Duration
 	conns     int
+	rate      float64
 	store     string // "temporary mode" or "--data"
 	gogc      string
 	providers []string
@@ -82,7 +84,7 @@ func (r *runner) soak(ctx context.Context) (*soakReport, error) {
 	if v, ok := os.LookupEnv("GOGC"); ok {
 		gogc = v + " (from the environment)"
 	}
-	rep := &soakReport{date: time.Now().UTC(), duration: cfg.soak, every: cfg.soakEvery, conns: cfg.conns, store: store, gogc: gogc}
+	rep := &soakReport{date: time.Now().UTC(), duration: cfg.soak, every: cfg.soakEvery, conns: cfg.conns, rate: cfg.soakRate, store: store, gogc: gogc}
 	targets := r.prepare(ctx, p.URL)
 	for _, t := range targets {
 		rep.providers = append(rep.providers, t.name)
@@ -94,19 +96,21 @@ func (r *runner) soak(ctx context.Context) (*soakReport, error) {
 		}
 		return openDBSize(p.cmd.Process.Pid)
 	}
-	var done atomic.Int64
+	live := &mixedLive{rate: cfg.soakRate}
+	// Samples are read even when the run is interrupted (the last one).
+	sctx := context.WithoutCancel(ctx)
 	t0 := time.Now()
-	lastAt, lastDone := time.Duration(0), int64(0)
+	lastAt, lastDone, lastAdv := time.Duration(0), int64(0), int64(0)
 	sample := func() soakSample {
-		at, n := time.Since(t0), done.Load()
-		s := soakSample{At: at, RSS: p.RSS(), Anon: p.Anon(), Webhooks: r.hook.count.Load(), StoreSize: storeSize(), Load1: loadAverage()}
-		s.Heap, s.LiveHeap = heapFigures(ctx, p.URL)
-		s.Goroutines = goroutines(ctx, p.URL)
+		at, n, adv := time.Since(t0), live.done.Load(), live.advances.Load()
+		s := soakSample{At: at, RSS: p.RSS(), Anon: p.Anon(), Webhooks: r.hook.count.Load(), Notifying: live.notifying.Load(), Advances: adv - lastAdv, StoreSize: storeSize(), Load1: loadAverage()}
+		s.Heap, s.LiveHeap = heapFigures(sctx, p.URL)
+		s.Goroutines = goroutines(sctx, p.URL)
 		if at > lastAt {
 			s.RPS = float64(n-lastDone) / (at - lastAt).Seconds()
 		}
-		lastAt, lastDone = at, n
-		r.logf("soak %-6v VmRSS %s  RssAnon %s  heap %s  req/s %.0f  webhooks %d", at.Round(time.Second), mib(s.RSS), mib(s.Anon), mibOrDash(s.Heap), s.RPS, s.Webhooks)
+		lastAt, lastDone, lastAdv = at, n, adv
+		r.logf("soak %-6v VmRSS %s  RssAnon %s  heap %s (live %s)  req/s %.0f  advances %d  notifying creates %d  webhooks %d", at.Round(time.Second), mib(s.RSS), mib(s.Anon), mibOrDash(s.Heap), mibOrDash(s.LiveHeap), s.RPS, s.Advances, s.Notifying, s.Webhooks)
 		return s
 	}
 	warm := cfg.soak / soakWarmFraction
@@ -115,7 +119,7 @@ func (r *runner) soak(ctx context.Context) (*soakReport, error) {
 		if cfg.profile == "" {
 			return
 		}
-		if err := saveHeapProfile(ctx, p.URL, filepath.Join(cfg.profile, name)); err != nil {
+		if err := saveHeapProfile(sctx, p.URL, filepath.Join(cfg.profile, name)); err != nil {
 			rep.notes = append(rep.notes, fmt.Sprintf("heap profile %s: %v", name, err))
 		}
 	}
@@ -133,7 +137,7 @@ func (r *runner) soak(ctx context.Context) (*soakReport, error) {
 	loaded := make(chan struct{})
 	go func() {
 		defer close(loaded)
-		rep.total, rep.hooked = r.mixedLoad(ctx, targets, cfg.soak, &done)
+		rep.total, rep.hooked = r.mixedLoad(ctx, targets, cfg.soak, live)
 	}()
 	tick := time.NewTicker(cfg.soakEvery)
 	defer tick.Stop()
@@ -236,20 +240,24 @@ func (s *soakReport) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## fakeprovider soak: RSS over a mixed load with webhooks\n\n")
 	fmt.Fprintf(&b, "- date: %s\n- go: %s, %s/%s\n- CPU: %s, %d cores (GOMAXPROCS %d)\n", s.date.Format("2006-01-02 15:04 UTC"), runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	fmt.Fprintf(&b, "- run: %v of the mixed workload (80 %% signed GETs, 20 %% creates over %s; %d clients; scenario time advanced by 1 h every 250 ms), one emulator in %s, GOGC %s; samples every %v and at the end\n",
-		s.duration, strings.Join(s.providers, ", "), s.conns, s.store, s.gogc, s.every)
+	pace := "as fast as they go"
+	if s.rate > 0 {
+		pace = fmt.Sprintf("at most %.0f req/s", s.rate)
+	}
+	fmt.Fprintf(&b, "- run: %v of the mixed workload (80 %% signed GETs, 20 %% creates over %s; %d clients, %s; scenario time advanced by 1 h every 250 ms, each advance answering once what fell due has run), one emulator in %s, GOGC %s; samples every %v and at the end\n",
+		s.duration, strings.Join(s.providers, ", "), s.conns, pace, s.store, s.gogc, s.every)
 	fmt.Fprintf(&b, "- whole run: %.0f req/s, p50 %s ms, p99 %s ms, %d requests, %d errors", s.total.RPS(), ms(s.total.P50), ms(s.total.P99), s.total.Requests, s.total.Errors)
 	if s.total.Errors > 0 {
 		fmt.Fprintf(&b, " (first: %s)", s.total.FirstErr)
 	}
 	fmt.Fprintf(&b, "\n\n")
-	fmt.Fprintf(&b, "| t | VmRSS MiB | RssAnon MiB | Go heap MiB | live heap MiB | goroutines | req/s | webhooks | store file MiB | load avg |\n")
-	fmt.Fprintf(&b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| t | VmRSS MiB | RssAnon MiB | Go heap MiB | live heap MiB | goroutines | req/s | clock advances | notifying creates | webhooks | store file MiB | load avg |\n")
+	fmt.Fprintf(&b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, x := range s.samples {
-		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %s | %s | %s | %.0f | %d | %s | %s |\n",
-			x.At.Round(time.Second), float64(x.RSS)/(1<<20), float64(x.Anon)/(1<<20), mibCell(x.Heap), mibCell(x.LiveHeap), intCell(x.Goroutines), x.RPS, x.Webhooks, mibCell(x.StoreSize), loadCell(x.Load1))
+		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %s | %s | %s | %.0f | %d | %d | %d | %s | %s |\n",
+			x.At.Round(time.Second), float64(x.RSS)/(1<<20), float64(x.Anon)/(1<<20), mibCell(x.Heap), mibCell(x.LiveHeap), intCell(x.Goroutines), x.RPS, x.Advances, x.Notifying, x.Webhooks, mibCell(x.StoreSize), loadCell(x.Load1))
 	}
-	fmt.Fprintf(&b, "\nGo heap: `HeapAlloc` (in use now, including garbage not yet collected); live heap: in use after the last collection (heap profile); req/s: successful answers in the interval before the sample; load avg: the machine's 1-minute load average.\n\n")
+	fmt.Fprintf(&b, "\nGo heap: `HeapAlloc` (in use now, including garbage not yet collected); live heap: in use after the last collection (heap profile, an estimate); req/s: successful answers in the interval before the sample; clock advances: answered in the interval (4 a second when nothing waits); notifying creates: creates sent so far whose body names the receiver (D24 deposits); webhooks: received so far; load avg: the machine's 1-minute load average.\n\n")
 	fmt.Fprintf(&b, "Verdict: **%s**. Judged on RssAnon (heap and stacks; VmRSS also counts the pages of the mapped bbolt file, which grow with the data), after the first %d %% of the run (warm-up).\n", s.verdict, 100/soakWarmFraction)
 	if len(s.notes) > 0 {
 		fmt.Fprintf(&b, "\nNotes:\n")
@@ -382,7 +390,7 @@ func getText(ctx context.Context, url string, limit int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
 	if err != nil {
 		return "", err
 	}

@@ -101,7 +101,7 @@ func TestParseHeapText(t *testing.T) {
 }
 
 func TestSoakFlags(t *testing.T) {
-	for _, args := range [][]string{{"-soak", "-1s"}, {"-soak", "1m", "-soak-every", "0s"}} {
+	for _, args := range [][]string{{"-soak", "-1s"}, {"-soak", "1m", "-soak-every", "0s"}, {"-soak", "1m", "-soak-rate", "-5"}} {
 		if _, err := parseFlags(args, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted it", args)
 		}
@@ -137,8 +137,8 @@ func TestSoak(t *testing.T) {
 	var rows [][]string
 	for _, line := range strings.Split(md, "\n") {
 		cells := strings.Split(line, "|")
-		if len(cells) == 12 && strings.HasSuffix(strings.TrimSpace(cells[1]), "s") {
-			rows = append(rows, cells[1:11])
+		if len(cells) == 14 && strings.HasSuffix(strings.TrimSpace(cells[1]), "s") {
+			rows = append(rows, cells[1:13])
 		}
 	}
 	// Start, about six during the load, end.
@@ -154,7 +154,7 @@ func TestSoak(t *testing.T) {
 	}
 	for _, row := range rows {
 		// VmRSS, RssAnon, Go heap, live heap, goroutines, store file.
-		for _, col := range []int{1, 2, 3, 4, 5, 8} {
+		for _, col := range []int{1, 2, 3, 4, 5, 10} {
 			if num(row, col) <= 0 {
 				t.Errorf("sample %q: column %d is not positive", row, col)
 			}
@@ -164,10 +164,13 @@ func TestSoak(t *testing.T) {
 	if num(rows[1], 6) <= 0 {
 		t.Errorf("no requests served in the first interval: %q", rows[1])
 	}
-	if num(last, 7) <= 0 {
-		t.Errorf("no webhooks received by the end: %q\n%s", last, md)
+	if num(rows[1], 7) <= 0 {
+		t.Errorf("no clock advance answered in the first interval: %q", rows[1])
 	}
-	if num(last, 8) <= num(rows[0], 8) {
+	if num(last, 8) <= 0 || num(last, 9) <= 0 {
+		t.Errorf("no notifying create sent or no webhook received by the end: %q\n%s", last, md)
+	}
+	if num(last, 10) <= num(rows[0], 10) {
 		t.Errorf("store file did not grow under creates: %q → %q", rows[0], last)
 	}
 	t.Logf("\n%s", md)
