@@ -59,7 +59,8 @@ type soakReport struct {
 	hooked    int
 	samples   []soakSample
 	total     Stats
-	verdict   flatness
+	verdict   flatness // on RssAnon
+	live      flatness // the same rule on the live heap, to tell a leak from collector peaks
 	notes     []string
 }
 
@@ -171,18 +172,21 @@ sampling:
 		rep.notes = append(rep.notes, "interrupted before the end of the run")
 	}
 	rep.verdict = judgeFlat(rep.samples, warm)
+	rep.live = judgeFlatOf("live heap", rep.samples, warm, func(s soakSample) int64 { return s.LiveHeap })
 	r.logStats(rep.total)
 	r.logf("soak verdict: %s", rep.verdict)
+	r.logf("live heap: %s", rep.live)
 	return rep, nil
 }
 
-// flatness is the soak's verdict on RssAnon.
+// flatness is the soak's verdict on one measure (RssAnon unless told).
 type flatness struct {
-	Judged   bool  // enough samples after warm-up (three at least)
-	Flat     bool  // the last third's max within the margin of the first third's
-	FirstMax int64 // highest RssAnon of the first third after warm-up
-	LastMax  int64 // highest RssAnon of the last third
-	N        int   // samples judged
+	What     string // the measure judged
+	Judged   bool   // enough samples after warm-up (three at least)
+	Flat     bool   // the last third's max within the margin of the first third's
+	FirstMax int64  // highest value of the first third after warm-up
+	LastMax  int64  // highest value of the last third
+	N        int    // samples judged
 }
 
 // judgeFlat applies the rule: drop the samples taken before warm; split
@@ -192,13 +196,19 @@ type flatness struct {
 // than means, because the Go heap grows and shrinks in a saw-tooth between
 // collections and RSS follows its peaks.
 func judgeFlat(samples []soakSample, warm time.Duration) flatness {
+	return judgeFlatOf("RssAnon", samples, warm, func(s soakSample) int64 { return s.Anon })
+}
+
+// judgeFlatOf is judgeFlat's rule on another measure (negative values,
+// unknown, are left out).
+func judgeFlatOf(what string, samples []soakSample, warm time.Duration, value func(soakSample) int64) flatness {
 	var vs []int64
 	for _, s := range samples {
-		if s.At >= warm {
-			vs = append(vs, s.Anon)
+		if v := value(s); s.At >= warm && v >= 0 {
+			vs = append(vs, v)
 		}
 	}
-	f := flatness{N: len(vs)}
+	f := flatness{What: what, N: len(vs)}
 	if len(vs) < 3 {
 		return f
 	}
@@ -231,8 +241,8 @@ func (f flatness) String() string {
 	if f.FirstMax > 0 {
 		growth = 100 * float64(f.LastMax-f.FirstMax) / float64(f.FirstMax)
 	}
-	return fmt.Sprintf("%s: RssAnon peak %s in the first third after warm-up, %s in the last third (%+.1f %%; flat allows +%.0f %% or +%s, whichever is more; %d samples judged)",
-		word, mib(f.FirstMax), mib(f.LastMax), growth, 100*flatTolerance, mib(flatSlack), f.N)
+	return fmt.Sprintf("%s: %s peak %s in the first third after warm-up, %s in the last third (%+.1f %%; flat allows +%.0f %% or +%s, whichever is more; %d samples judged)",
+		word, f.What, mib(f.FirstMax), mib(f.LastMax), growth, 100*flatTolerance, mib(flatSlack), f.N)
 }
 
 // Markdown renders the soak's curve and verdict.
@@ -253,12 +263,16 @@ func (s *soakReport) Markdown() string {
 	fmt.Fprintf(&b, "\n\n")
 	fmt.Fprintf(&b, "| t | VmRSS MiB | RssAnon MiB | Go heap MiB | live heap MiB | goroutines | req/s | clock advances | notifying creates | webhooks | store file MiB | load avg |\n")
 	fmt.Fprintf(&b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	unit := time.Second
+	if s.every < 5*time.Second {
+		unit = 100 * time.Millisecond
+	}
 	for _, x := range s.samples {
 		fmt.Fprintf(&b, "| %s | %.1f | %.1f | %s | %s | %s | %.0f | %d | %d | %d | %s | %s |\n",
-			x.At.Round(time.Second), float64(x.RSS)/(1<<20), float64(x.Anon)/(1<<20), mibCell(x.Heap), mibCell(x.LiveHeap), intCell(x.Goroutines), x.RPS, x.Advances, x.Notifying, x.Webhooks, mibCell(x.StoreSize), loadCell(x.Load1))
+			x.At.Round(unit), float64(x.RSS)/(1<<20), float64(x.Anon)/(1<<20), mibCell(x.Heap), mibCell(x.LiveHeap), intCell(x.Goroutines), x.RPS, x.Advances, x.Notifying, x.Webhooks, mibCell(x.StoreSize), loadCell(x.Load1))
 	}
 	fmt.Fprintf(&b, "\nGo heap: `HeapAlloc` (in use now, including garbage not yet collected); live heap: in use after the last collection (heap profile, an estimate); req/s: successful answers in the interval before the sample; clock advances: answered in the interval (4 a second when nothing waits); notifying creates: creates sent so far whose body names the receiver (D24 deposits); webhooks: received so far; load avg: the machine's 1-minute load average.\n\n")
-	fmt.Fprintf(&b, "Verdict: **%s**. Judged on RssAnon (heap and stacks; VmRSS also counts the pages of the mapped bbolt file, which grow with the data), after the first %d %% of the run (warm-up).\n", s.verdict, 100/soakWarmFraction)
+	fmt.Fprintf(&b, "Verdict: **%s**. Judged on RssAnon (heap and stacks; VmRSS also counts the pages of the mapped bbolt file, which grow with the data), after the first %d %% of the run (warm-up).\n\nThe same rule on the live heap (what the program holds, without the garbage the collector lets build up between collections): %s.\n", s.verdict, 100/soakWarmFraction, s.live)
 	if len(s.notes) > 0 {
 		fmt.Fprintf(&b, "\nNotes:\n")
 		for _, n := range s.notes {
