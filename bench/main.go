@@ -79,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.dataDir, "data-dir", "", "directory of the --data file and the fsync probe (default: a temporary directory)")
 	fs.StringVar(&c.bin, "bin", "", "use this fakeprovider binary instead of building one")
 	fs.StringVar(&c.providers, "providers", "", "comma-separated providers to measure (default: every wired provider with a ClientSigner and Examples)")
-	fs.StringVar(&c.profile, "profile", "", "only profile: save CPU profiles of the GET and create workloads (binary run with --pprof) in this directory")
+	fs.StringVar(&c.profile, "profile", "", "only profile: save CPU profiles of the GET and create workloads (binary run with --pprof) in this directory; with -soak, heap profiles after the warm-up and at the end")
 	fs.DurationVar(&c.soak, "soak", 0, "only the soak: the mixed workload with webhooks on one emulator for this long, memory sampled (e.g. 10m)")
 	fs.DurationVar(&c.soakEvery, "soak-every", 30*time.Second, "interval between the soak's samples")
 	fs.BoolVar(&c.soakData, "soak-data", false, "run the soak on a --data file (in -data-dir) instead of temporary mode")
