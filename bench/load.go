@@ -51,6 +51,15 @@ func newClient(conns int) *http.Client {
 // load runs conns workers sending mk's requests for d and measures them.
 // ok decides whether a status counts as a success (nil: any 2xx).
 func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeFunc, ok func(int) bool) Stats {
+	return loadCounting(ctx, name, conns, d, mk, ok, nil, 0)
+}
+
+// loadCounting is load that also adds every successful answer, warm-up
+// included, to done as it arrives (nil: no live count), for a sampler
+// reading the rate while the workload runs, and that starts at most rate
+// requests per second over all workers (0: as fast as they go). Latency
+// is measured from a request's start, not from the pacing wait.
+func loadCounting(ctx context.Context, name string, conns int, d time.Duration, mk MakeFunc, ok func(int) bool, done *atomic.Int64, rate float64) Stats {
 	if ok == nil {
 		ok = func(st int) bool { return st >= 200 && st < 300 }
 	}
@@ -66,7 +75,9 @@ func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeF
 		errs     atomic.Int64
 		firstErr atomic.Value
 		wg       sync.WaitGroup
+		issued   atomic.Int64
 	)
+	begin := time.Now()
 	for w := range conns {
 		wg.Add(1)
 		go func() {
@@ -74,6 +85,12 @@ func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeF
 			lat := make([]time.Duration, 0, 4096)
 			var nerr int64
 			for {
+				if rate > 0 {
+					due := begin.Add(time.Duration(float64(issued.Add(1)) / rate * float64(time.Second)))
+					if wait := time.Until(due); wait > 0 {
+						time.Sleep(min(wait, time.Until(deadline)))
+					}
+				}
 				t0 := time.Now()
 				if t0.After(deadline) || ctx.Err() != nil {
 					break
@@ -90,6 +107,9 @@ func load(ctx context.Context, name string, conns int, d time.Duration, mk MakeF
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 					good = ok(resp.StatusCode)
+					if good && done != nil {
+						done.Add(1)
+					}
 					if !good {
 						firstErr.CompareAndSwap(nil, req.Method+" "+req.URL.Path+": "+resp.Status)
 					}

@@ -17,6 +17,13 @@
 // for the bare server too.
 //
 //	go run ./bench [-duration 10s] [-conns 64] [-out docs/bench-latest.md] [-quick]
+//
+// With -soak it runs only the mixed workload with webhooks, for the given
+// duration on one emulator, and writes the curve of its memory (VmRSS,
+// RssAnon, Go heap, sampled every -soak-every) with a verdict on whether
+// RssAnon stays flat:
+//
+//	go run ./bench -soak 10m [-soak-every 30s] [-soak-rate N] [-soak-data] [-profile DIR] [-out FILE]
 package main
 
 import (
@@ -52,6 +59,10 @@ type config struct {
 	bin       string
 	providers string
 	profile   string
+	soak      time.Duration // 0: the full run
+	soakEvery time.Duration
+	soakData  bool
+	soakRate  float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -68,9 +79,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.dataDir, "data-dir", "", "directory of the --data file and the fsync probe (default: a temporary directory)")
 	fs.StringVar(&c.bin, "bin", "", "use this fakeprovider binary instead of building one")
 	fs.StringVar(&c.providers, "providers", "", "comma-separated providers to measure (default: every wired provider with a ClientSigner and Examples)")
-	fs.StringVar(&c.profile, "profile", "", "only profile: save CPU profiles of the GET and create workloads (binary run with --pprof) in this directory")
+	fs.StringVar(&c.profile, "profile", "", "only profile: save CPU profiles of the GET and create workloads (binary run with --pprof) in this directory; with -soak, heap profiles after the warm-up and at the end")
+	fs.DurationVar(&c.soak, "soak", 0, "only the soak: the mixed workload with webhooks on one emulator for this long, memory sampled (e.g. 10m)")
+	fs.DurationVar(&c.soakEvery, "soak-every", 30*time.Second, "interval between the soak's samples")
+	fs.BoolVar(&c.soakData, "soak-data", false, "run the soak on a --data file (in -data-dir) instead of temporary mode")
+	fs.Float64Var(&c.soakRate, "soak-rate", 0, "requests per second the soak starts at most, over all clients (0: as fast as they go)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	if c.soak < 0 || (c.soak > 0 && c.soakEvery <= 0) || c.soakRate < 0 {
+		return c, fmt.Errorf("-soak, -soak-every and -soak-rate must be positive")
 	}
 	if c.quick {
 		c.duration = min(c.duration, 1500*time.Millisecond)
@@ -91,6 +109,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer r.cleanup()
+	if cfg.soak > 0 {
+		rep, err := r.soak(ctx)
+		if err != nil {
+			return err
+		}
+		return writeReport(stdout, cfg.out, rep.Markdown())
+	}
 	if cfg.profile != "" {
 		return r.profiles(ctx, cfg.profile)
 	}
@@ -98,14 +123,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	md := rep.Markdown()
+	return writeReport(stdout, cfg.out, rep.Markdown())
+}
+
+// writeReport prints the markdown report and writes it to out when set.
+func writeReport(stdout io.Writer, out, md string) error {
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, md)
-	if cfg.out != "" {
-		if err := os.WriteFile(cfg.out, []byte(md), 0o644); err != nil {
+	if out != "" {
+		if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "\nwrote %s\n", cfg.out)
+		fmt.Fprintf(stdout, "\nwrote %s\n", out)
 	}
 	return nil
 }

@@ -45,9 +45,11 @@ func newRunner(ctx context.Context, cfg config, out io.Writer) (*runner, error) 
 			return nil, err
 		}
 	}
-	if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
-		os.RemoveAll(tmp)
-		return nil, err
+	if cfg.soak == 0 && cfg.profile == "" { // only the full run compares with it
+		if r.hello, err = buildBinary(ctx, tmp, "hello", "./bench/hello"); err != nil {
+			os.RemoveAll(tmp)
+			return nil, err
+		}
 	}
 	want := map[string]bool{}
 	for _, n := range strings.Split(cfg.providers, ",") {
@@ -316,48 +318,7 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 // mixed runs 80 % GETs and 20 % creates across the providers; creates
 // whose body names a notification URL get the loopback receiver's.
 func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
-	r.hook.count.Store(0)
-	hooked := 0
-	creates := make([]platform.Example, len(targets))
-	for i, t := range targets {
-		creates[i] = t.create
-		if nb := hookURL.ReplaceAll(t.create.Body, []byte(`"${1}${2}":"`+r.hook.URL+`"`)); !bytes.Equal(nb, t.create.Body) {
-			creates[i].Body = nb
-			hooked++
-		}
-	}
-	var n atomic.Int64
-	mk := func(ctx context.Context, w int) (*http.Request, error) {
-		i := n.Add(1)
-		t := targets[int(i)%len(targets)]
-		if i%5 == 0 {
-			return t.sess.Request(ctx, creates[int(i)%len(targets)])
-		}
-		return t.sess.Request(ctx, t.read)
-	}
-	// Scenario time moves on while the load runs, so the creates'
-	// scheduled outcomes (a deposit completing, a check finishing) fall due
-	// and their webhooks go out through the outbox to the receiver.
-	stopClock := make(chan struct{})
-	clockDone := make(chan struct{})
-	go func() {
-		defer close(clockDone)
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stopClock:
-				return
-			case <-tick.C:
-				advanceClock(ctx, targets[0].sess.Base, "1h")
-			}
-		}
-	}()
-	s := load(ctx, "mixed 80% GET / 20% create", r.cfg.conns, r.cfg.duration, mk, nil)
-	close(stopClock)
-	<-clockDone
-	// Let the outbox drain briefly.
-	time.Sleep(200 * time.Millisecond)
+	s, hooked := r.mixedLoad(ctx, targets, r.cfg.duration, nil)
 	r.rep.webhooks = r.hook.count.Load()
 	if hooked == 0 {
 		r.rep.note("mixed workload: no wired provider's create example names a notification URL, so no webhook fired (the receiver got %d); add a notification/callback URL field to an Example to cover it", r.rep.webhooks)
@@ -367,17 +328,92 @@ func (r *runner) mixed(ctx context.Context, targets []*target) Stats {
 	return s
 }
 
-// advanceClock fast-forwards scenario time for every tenant.
-func advanceClock(ctx context.Context, base, by string) {
+// mixedLive are the mixed workload's running counts, read by the soak's
+// sampler while it runs, and its pace.
+type mixedLive struct {
+	rate      float64      // requests started per second at most (0: no limit)
+	done      atomic.Int64 // successful answers
+	notifying atomic.Int64 // creates sent whose body names the receiver
+	advances  atomic.Int64 // clock advances answered
+}
+
+// mixedLoad is the mixed workload for d, with scenario time advancing; it
+// resets the receiver's count, keeps live's counts (nil: none, no pace)
+// and returns the figures and how many providers' creates name the
+// receiver.
+func (r *runner) mixedLoad(ctx context.Context, targets []*target, d time.Duration, live *mixedLive) (Stats, int) {
+	if live == nil {
+		live = &mixedLive{}
+	}
+	r.hook.count.Store(0)
+	hooked := 0
+	creates := make([]platform.Example, len(targets))
+	notifies := make([]bool, len(targets))
+	for i, t := range targets {
+		creates[i] = t.create
+		if nb := hookURL.ReplaceAll(t.create.Body, []byte(`"${1}${2}":"`+r.hook.URL+`"`)); !bytes.Equal(nb, t.create.Body) {
+			creates[i].Body = nb
+			notifies[i] = true
+			hooked++
+		}
+	}
+	var n atomic.Int64
+	mk := func(ctx context.Context, w int) (*http.Request, error) {
+		i := n.Add(1)
+		t := targets[int(i)%len(targets)]
+		if i%5 == 0 {
+			if notifies[int(i)%len(targets)] {
+				live.notifying.Add(1)
+			}
+			return t.sess.Request(ctx, creates[int(i)%len(targets)])
+		}
+		return t.sess.Request(ctx, t.read)
+	}
+	// Scenario time moves on while the load runs, so the creates'
+	// scheduled outcomes (a deposit completing, a check finishing) fall due
+	// and their webhooks go out through the outbox to the receiver. An
+	// advance answers once everything due has run, so one that is still
+	// waiting when the load ends is abandoned.
+	clockCtx, stopClock := context.WithCancel(ctx)
+	clockDone := make(chan struct{})
+	go func() {
+		defer close(clockDone)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-clockCtx.Done():
+				return
+			case <-tick.C:
+				if advanceClock(clockCtx, targets[0].sess.Base, "1h") {
+					live.advances.Add(1)
+				}
+			}
+		}
+	}()
+	s := loadCounting(ctx, "mixed 80% GET / 20% create", r.cfg.conns, d, mk, nil, &live.done, live.rate)
+	stopClock()
+	<-clockDone
+	// Let the outbox drain briefly.
+	time.Sleep(200 * time.Millisecond)
+	return s, hooked
+}
+
+// advanceClock fast-forwards scenario time for every tenant and reports
+// whether the emulator answered 2xx.
+func advanceClock(ctx context.Context, base, by string) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_fakeprovider/clock/advance", strings.NewReader(`{"by":"`+by+`"}`))
 	if err != nil {
-		return
+		return false
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
 	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode < 300
 }
 
 // hookURL finds JSON fields naming a notification URL in example bodies.
