@@ -339,6 +339,13 @@ func (o *Outbox) Run(ctx context.Context, due []schedule.Entry) {
 	o.dispatch()
 }
 
+// Limit implements schedule.Limiter: the scheduler hands over at most
+// twice PerHost due deliveries of one tenant to one receiver host at a
+// time, enough to keep its slots busy. The rest stay queued, so a receiver
+// slower than the deliveries made for it grows no set in memory here, and
+// picking the next delivery costs the same however long the backlog is.
+func (o *Outbox) Limit() int { return 2 * o.opts.PerHost }
+
 // dueCandidate is a due delivery waiting for a slot.
 type dueCandidate struct {
 	id   string

@@ -11,7 +11,10 @@
 // attempts in flight, the engine its matching and steps) but no timer: an
 // entry handed to a handler is "taken" until the handler calls Done, and
 // what the handler schedules meanwhile for that entry waits until then, so
-// one entry never runs twice at once.
+// one entry never runs twice at once. A handler that is a Limiter is handed
+// at most Limit entries of one tenant and tag at a time: the rest wait in
+// the queue, so what a handler holds in memory stays bounded however much
+// work falls due (deliveries to a receiver slower than their creation).
 package schedule
 
 import (
@@ -46,7 +49,20 @@ type Handler interface {
 	Run(ctx context.Context, due []Entry)
 }
 
+// Limiter is a Handler that holds at most Limit() taken entries of one
+// tenant and tag (the outbox: of one receiver host) at a time.
+type Limiter interface {
+	Limit() int
+}
+
 type key struct{ kind, id string }
+
+// qkey names one queue: the entries of a tenant, a kind and a tag, so that
+// a kind whose handler is at its limit holds back nothing of another kind
+// or tag.
+type qkey struct{ tenant, kind, tag string }
+
+func qkeyOf(e Entry) qkey { return qkey{e.Tenant, e.Kind, e.Tag} }
 
 // Scheduler is the queue; New, Handle, Load, then Run.
 type Scheduler struct {
@@ -58,10 +74,11 @@ type Scheduler struct {
 	order    map[string]int // kind → registration order (runs first among equals)
 
 	mu      sync.Mutex
-	queues  map[string]*queue // tenant → its entries by due time
+	queues  map[qkey]*queue // tenant, kind, tag → its entries by due time
 	where   map[key]*item
 	later   map[key]Entry  // scheduled while taken: queued by Done
-	taken   map[key]string // handed to a handler, not done: → tenant
+	taken   map[key]qkey   // handed to a handler, not done: → its queue
+	inQueue map[qkey]int   // taken entries by queue
 	running map[string]int // tenant → taken entries
 	idle    *sync.Cond     // signalled when a taken entry is done
 	wake    chan struct{}
@@ -78,10 +95,11 @@ func New(st *store.Store, clk *clock.Clock, log *slog.Logger) *Scheduler {
 		store: st, clock: clk, log: log,
 		handlers: map[string]Handler{},
 		order:    map[string]int{},
-		queues:   map[string]*queue{},
+		queues:   map[qkey]*queue{},
 		where:    map[key]*item{},
 		later:    map[key]Entry{},
-		taken:    map[key]string{},
+		taken:    map[key]qkey{},
+		inQueue:  map[qkey]int{},
 		running:  map[string]int{},
 		wake:     make(chan struct{}, 1),
 	}
@@ -147,10 +165,13 @@ func (s *Scheduler) Remove(kind, id string) {
 func (s *Scheduler) Done(kind, id string) {
 	s.mu.Lock()
 	k := key{kind, id}
-	if tenant, ok := s.taken[k]; ok {
+	if qk, ok := s.taken[k]; ok {
 		delete(s.taken, k)
-		if s.running[tenant]--; s.running[tenant] <= 0 {
-			delete(s.running, tenant)
+		if s.running[qk.tenant]--; s.running[qk.tenant] <= 0 {
+			delete(s.running, qk.tenant)
+		}
+		if s.inQueue[qk]--; s.inQueue[qk] <= 0 {
+			delete(s.inQueue, qk)
 		}
 		if e, ok := s.later[k]; ok {
 			delete(s.later, k)
@@ -174,14 +195,14 @@ func (s *Scheduler) Reset(tx *store.Tx, tenant string) error {
 	tx.OnCommit(func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for t, q := range s.queues {
-			if tenant != "" && t != tenant {
+		for qk, q := range s.queues {
+			if tenant != "" && qk.tenant != tenant {
 				continue
 			}
 			for _, it := range q.items {
 				delete(s.where, key{it.e.Kind, it.e.ID})
 			}
-			delete(s.queues, t)
+			delete(s.queues, qk)
 		}
 		for k, e := range s.later {
 			if tenant == "" || e.Tenant == tenant {
@@ -195,18 +216,19 @@ func (s *Scheduler) Reset(tx *store.Tx, tenant string) error {
 // put queues e (s.mu held), replacing an earlier schedule of it.
 func (s *Scheduler) put(e Entry) {
 	k := key{e.Kind, e.ID}
+	qk := qkeyOf(e)
 	if it, ok := s.where[k]; ok {
-		if it.e.Tenant == e.Tenant {
+		if qkeyOf(it.e) == qk {
 			it.e = e
-			heap.Fix(s.queues[e.Tenant], it.index)
+			heap.Fix(s.queues[qk], it.index)
 			return
 		}
 		s.drop(k)
 	}
-	q := s.queues[e.Tenant]
+	q := s.queues[qk]
 	if q == nil {
 		q = &queue{order: s.order}
-		s.queues[e.Tenant] = q
+		s.queues[qk] = q
 	}
 	it := &item{e: e}
 	heap.Push(q, it)
@@ -220,10 +242,11 @@ func (s *Scheduler) drop(k key) {
 		return
 	}
 	delete(s.where, k)
-	q := s.queues[it.e.Tenant]
+	qk := qkeyOf(it.e)
+	q := s.queues[qk]
 	heap.Remove(q, it.index)
 	if q.Len() == 0 {
-		delete(s.queues, it.e.Tenant)
+		delete(s.queues, qk)
 	}
 }
 
@@ -234,27 +257,40 @@ func (s *Scheduler) signal() {
 	}
 }
 
+// room is how many more entries of queue qk its handler takes now
+// (s.mu held); -1 when its handler sets no limit.
+func (s *Scheduler) room(qk qkey) int {
+	l, ok := s.handlers[qk.kind].(Limiter)
+	if !ok {
+		return -1
+	}
+	return max(l.Limit()-s.inQueue[qk], 0)
+}
+
 // take removes the entries of tenant ("" = every tenant) that are due and
-// marks them taken, in due order.
+// marks them taken, in due order, as far as their handlers' limits allow.
 func (s *Scheduler) take(tenant string) []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var due []Entry
-	for t, q := range s.queues {
-		if tenant != "" && t != tenant {
+	for qk, q := range s.queues {
+		if tenant != "" && qk.tenant != tenant {
 			continue
 		}
-		now := s.clock.ScenarioNow(t)
-		for q.Len() > 0 && !q.items[0].e.Due.After(now) {
+		room := s.room(qk)
+		now := s.clock.ScenarioNow(qk.tenant)
+		for q.Len() > 0 && room != 0 && !q.items[0].e.Due.After(now) {
 			it := heap.Pop(q).(*item)
 			k := key{it.e.Kind, it.e.ID}
 			delete(s.where, k)
-			s.taken[k] = t
-			s.running[t]++
+			s.taken[k] = qk
+			s.inQueue[qk]++
+			s.running[qk.tenant]++
 			due = append(due, it.e)
+			room--
 		}
 		if q.Len() == 0 {
-			delete(s.queues, t)
+			delete(s.queues, qk)
 		}
 	}
 	sort.Slice(due, func(i, j int) bool { return s.before(due[i], due[j]) })
@@ -294,17 +330,18 @@ func (s *Scheduler) dispatch(ctx context.Context, due []Entry) map[string]int {
 }
 
 // nextWait is how long until the earliest queued entry of tenant ("" =
-// any) is due in its tenant's scenario time.
+// any) is due in its tenant's scenario time; a queue whose handler is at
+// its limit waits for a Done, not for time.
 func (s *Scheduler) nextWait(tenant string) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var best time.Duration
 	found := false
-	for t, q := range s.queues {
-		if (tenant != "" && t != tenant) || q.Len() == 0 {
+	for qk, q := range s.queues {
+		if (tenant != "" && qk.tenant != tenant) || q.Len() == 0 || s.room(qk) == 0 {
 			continue
 		}
-		w := q.items[0].e.Due.Sub(s.clock.ScenarioNow(t))
+		w := q.items[0].e.Due.Sub(s.clock.ScenarioNow(qk.tenant))
 		if !found || w < best {
 			best, found = w, true
 		}

@@ -322,3 +322,83 @@ func TestRunWakesForDueEntries(t *testing.T) {
 		}
 	}
 }
+
+// limited is a recorder that is a schedule.Limiter and notes how many
+// entries it held at once.
+type limited struct {
+	*recorder
+	limit int
+
+	mu      sync.Mutex
+	held    int
+	maxHeld int
+}
+
+func (l *limited) Limit() int { return l.limit }
+
+func (l *limited) Run(ctx context.Context, due []schedule.Entry) {
+	l.mu.Lock()
+	l.held += len(due)
+	l.maxHeld = max(l.maxHeld, l.held)
+	l.mu.Unlock()
+	for _, e := range due {
+		go func() {
+			time.Sleep(time.Millisecond)
+			l.recorder.mu.Lock()
+			l.recorder.ran = append(l.recorder.ran, e.Tag+" "+e.ID)
+			l.recorder.mu.Unlock()
+			l.mu.Lock()
+			l.held--
+			l.mu.Unlock()
+			l.s.Done(e.Kind, e.ID)
+		}()
+	}
+}
+
+// A Limiter is handed at most Limit entries of one tenant and tag at a
+// time, every due entry still runs, and a tag (or a kind) at its limit
+// holds back no other.
+func TestLimiterBoundsWhatAHandlerHolds(t *testing.T) {
+	s, clk, _ := setup(t)
+	lim := &limited{recorder: &recorder{t: t, s: s, clk: clk}, limit: 3}
+	other := &recorder{t: t, s: s, clk: clk}
+	lim.recorder.s = s
+	s.Handle("delivery", lim)
+	s.Handle("step", other)
+	for i := range 40 {
+		s.Schedule(schedule.Entry{Kind: "delivery", ID: fmt.Sprintf("slow-%02d", i), Tenant: "a", Tag: "slow:1", Due: at(0)})
+	}
+	s.Schedule(schedule.Entry{Kind: "delivery", ID: "fast-1", Tenant: "a", Tag: "fast:1", Due: at(0)})
+	s.Schedule(schedule.Entry{Kind: "step", ID: "run-1", Tenant: "a", Due: at(0)})
+	counts, err := s.Advance(ctx, "a", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["delivery"] != 41 || counts["step"] != 1 {
+		t.Fatalf("counts %v, want 41 deliveries and 1 step", counts)
+	}
+	if n := len(lim.got()); n != 41 {
+		t.Fatalf("%d deliveries ran, want 41", n)
+	}
+	if lim.maxHeld > 2*lim.limit { // two tags, each at most limit
+		t.Errorf("the handler held %d entries at once, want at most %d", lim.maxHeld, 2*lim.limit)
+	}
+	// The background loop too: entries due while others are held wait in
+	// the queue, and a Done lets the next ones through without a timer.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.Run(runCtx)
+	for i := range 20 {
+		s.Schedule(schedule.Entry{Kind: "delivery", ID: fmt.Sprintf("bg-%02d", i), Tenant: "a", Tag: "slow:1", Due: at(time.Second)})
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(lim.got()) < 61 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := len(lim.got()); n != 61 {
+		t.Fatalf("%d deliveries ran in the background, want 61", n)
+	}
+	if lim.maxHeld > 2*lim.limit {
+		t.Errorf("the handler held %d entries at once, want at most %d", lim.maxHeld, 2*lim.limit)
+	}
+}
