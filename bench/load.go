@@ -22,6 +22,17 @@ type Stats struct {
 	P50      time.Duration
 	P99      time.Duration
 	P999     time.Duration
+	// ServerCPU is the server process's CPU time during the workload, when
+	// measured (the wrk rows: wrk counts every request it sent).
+	ServerCPU time.Duration
+}
+
+// CPUPerRequest is the server's CPU time per request, 0 when not measured.
+func (s Stats) CPUPerRequest() time.Duration {
+	if s.ServerCPU <= 0 || s.Requests == 0 {
+		return 0
+	}
+	return s.ServerCPU / time.Duration(s.Requests)
 }
 
 // RPS is the rate of successful requests.

@@ -93,6 +93,27 @@ func (p *proc) RSS() int64 { return statusField(p.cmd.Process.Pid, "VmRSS:") }
 // the pages of the mapped bbolt file (RssFile), which grow with the data.
 func (p *proc) Anon() int64 { return statusField(p.cmd.Process.Pid, "RssAnon:") }
 
+// CPU is the process's user and system CPU time so far (/proc/<pid>/stat,
+// in clock ticks of 10 ms), 0 when unreadable.
+func (p *proc) CPU() time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The command name may hold spaces: fields count from after its ")".
+	i := strings.LastIndexByte(string(raw), ')')
+	if i < 0 {
+		return 0
+	}
+	fs := strings.Fields(string(raw[i+1:]))
+	if len(fs) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fs[11], 10, 64)
+	stime, _ := strconv.ParseInt(fs[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // statusField reads a kB field of /proc/<pid>/status, in bytes.
 func statusField(pid int, field string) int64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))

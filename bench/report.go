@@ -163,6 +163,17 @@ func (r *Report) Markdown() string {
 	if r.fsyncLimit > 0 {
 		fmt.Fprintf(&b, "| raw write+fsync, 32 goroutines, same directory | 32 | %.0f | | | | %.0f %% | | |\n", r.fsyncLimit, 100*r.fsyncLimit/max(r.baseline.RPS(), 1))
 	}
+	if base := r.wrkBaseline.CPUPerRequest(); base > 0 {
+		// CPU time per request does not depend on what else the machine
+		// runs as much as a rate does: a second view of the wrk rows.
+		fmt.Fprintf(&b, "\n| wrk replay | server CPU per request | bare server's / this |\n|---|---:|---:|\n")
+		fmt.Fprintf(&b, "| %s | %.1f µs | 100 %% |\n", r.wrkBaseline.Name, float64(base)/float64(time.Microsecond))
+		for _, x := range r.rows {
+			if c := x.CPUPerRequest(); x.kind == kindWrk && c > 0 {
+				fmt.Fprintf(&b, "| %s | %.1f µs | %.0f %% |\n", x.Name, float64(c)/float64(time.Microsecond), 100*float64(base)/float64(c))
+			}
+		}
+	}
 	fmt.Fprintf(&b, "\n| measure | value | target | verdict |\n|---|---|---|---|\n")
 	startQ := 0.0
 	if r.baselineStart > 0 {

@@ -217,9 +217,11 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 		r.rep.note("wrk workloads skipped: %v", err)
 	} else {
 		wrkBase = func() Stats {
+			cpu := bp.CPU()
 			s := runWrk(ctx, wrk, r.tmp, "baseline: bare net/http hello-world", wrkDuration, func(ctx context.Context, _ int) (*http.Request, error) {
 				return http.NewRequestWithContext(ctx, http.MethodGet, bp.URL+"/", nil)
 			})
+			s.ServerCPU = bp.CPU() - cpu
 			r.logStats(s)
 			return s
 		}
@@ -250,7 +252,9 @@ func (r *runner) all(ctx context.Context) (*Report, error) {
 	if wrk != "" {
 		before := wrkBase()
 		for _, t := range targets {
+			cpu := p.CPU()
 			s := runWrk(ctx, wrk, r.tmp, "GET "+t.read.Name, wrkDuration, t.readReq)
+			s.ServerCPU = p.CPU() - cpu
 			r.logStats(s)
 			r.rep.add(s, kindWrk)
 		}

@@ -192,6 +192,7 @@ func sumStats(a, b Stats) Stats {
 	s.Requests += b.Requests
 	s.Errors += b.Errors
 	s.Elapsed += b.Elapsed
+	s.ServerCPU += b.ServerCPU
 	s.P50, s.P99, s.P999 = max(a.P50, b.P50), max(a.P99, b.P99), max(a.P999, b.P999)
 	if s.FirstErr == "" {
 		s.FirstErr = b.FirstErr

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"os/exec"
 	"testing"
 	"time"
 )
@@ -45,5 +46,35 @@ func TestWrkScript(t *testing.T) {
 	want := "wrk.method = \"POST\"\nwrk.headers[\"Authorization\"] = \"D24 \\\"a\\\\b\\\"\"\nwrk.body = \"\\195\\169\\010\"\n"
 	if got != want {
 		t.Errorf("wrkScript =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// A server's CPU per request is its CPU time over every request of the
+// workload, summed with the baseline's two halves.
+func TestCPUPerRequest(t *testing.T) {
+	a := Stats{Requests: 1000, ServerCPU: 10 * time.Millisecond}
+	b := Stats{Requests: 3000, ServerCPU: 30 * time.Millisecond}
+	if got := sumStats(a, b).CPUPerRequest(); got != 10*time.Microsecond {
+		t.Errorf("CPU per request %v, want 10µs", got)
+	}
+	if got := (Stats{Requests: 5}).CPUPerRequest(); got != 0 {
+		t.Errorf("unmeasured CPU per request %v, want 0", got)
+	}
+}
+
+// The process's own CPU time is read from /proc.
+func TestProcCPU(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer cmd.Process.Kill()
+	p := &proc{cmd: cmd}
+	deadline := time.Now().Add(5 * time.Second)
+	for p.CPU() < 20*time.Millisecond && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if p.CPU() < 20*time.Millisecond {
+		t.Fatalf("CPU %v after a busy loop", p.CPU())
 	}
 }
