@@ -27,9 +27,18 @@ import (
 // lets the heap grow to five times what is live between collections.
 const gcPercent = 400
 
+// memoryLimit is the collector's soft ceiling when GOMEMLIMIT is not set:
+// near it the collector runs as often as a heap that size needs, so a
+// large live heap (a long backlog, a big store's free-page list) does not
+// get five times its size.
+const memoryLimit = 256 << 20
+
 func main() {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
