@@ -1,7 +1,6 @@
 package d24
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/fakeprovider/fakeprovider/internal/lazyre"
@@ -112,7 +111,12 @@ func (c country) hasBank(code string) bool {
 	return ok
 }
 
-var digitsRE = lazyre.New(`^\d+$`)
+var (
+	digitsRE = lazyre.New(`^\d+$`)
+	// Colombian and Brazilian bank account numbers, compiled once.
+	coAccountRE = lazyre.New(`^\d{8,19}$`)
+	brAccountRE = lazyre.New(`^\d{1,14}(-)?[\dxX]$`)
+)
 
 func onlyDigits(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -267,14 +271,14 @@ func bankAccountProblem(cc, bankCode, account string) string {
 		if sameBankCode(bankCode, "1507") || sameBankCode(bankCode, "1551") {
 			return ""
 		}
-		if !regexp.MustCompile(`^\d{8,19}$`).MatchString(account) {
+		if !coAccountRE.MatchString(account) {
 			return "bank_account must have 8 to 19 digits"
 		}
 	case "BR":
 		if pixBankCode(bankCode) {
 			return ""
 		}
-		if !regexp.MustCompile(`^\d{1,14}(-)?[\dxX]$`).MatchString(account) {
+		if !brAccountRE.MatchString(account) {
 			return "bank_account is not a valid account number"
 		}
 	case "CL":
