@@ -9,23 +9,16 @@ import "github.com/fakeprovider/fakeprovider/internal/jsonenc"
 // AppendJSON implements jsonenc.Appender.
 func (v clientView) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("created_at")
-	w.String(v.CreatedAt)
-	w.Key("email")
-	w.String(v.Email)
-	w.Key("id")
-	w.String(v.ID)
-	w.Key("name")
-	w.String(v.Name)
+	w.StringField("created_at", v.CreatedAt)
+	w.StringField("email", v.Email)
+	w.StringField("id", v.ID)
+	w.StringField("name", v.Name)
 	if v.Owner != nil {
 		w.Key("owner")
 		w.Open()
-		w.Key("id")
-		w.String(v.Owner.ID)
-		w.Key("name")
-		w.String(v.Owner.Name)
-		w.Key("email")
-		w.String(v.Owner.Email)
+		w.StringField("id", v.Owner.ID)
+		w.StringField("name", v.Owner.Name)
+		w.StringField("email", v.Owner.Email)
 		w.Close()
 	}
 	if v.Participants != nil {
@@ -34,31 +27,18 @@ func (v clientView) AppendJSON(w *jsonenc.Writer) {
 	}
 	w.Key("phone")
 	w.Open()
-	w.Key("country_code")
-	w.String(v.Phone.CountryCode)
-	w.Key("number")
-	w.String(v.Phone.Number)
+	w.StringField("country_code", v.Phone.CountryCode)
+	w.StringField("number", v.Phone.Number)
 	w.Close()
-	w.Key("referral_code")
-	w.String(v.ReferralCode)
+	w.StringField("referral_code", v.ReferralCode)
 	w.Key("trading_accounts")
-	if v.TradingAccounts == nil {
-		w.Null()
-	} else {
-		w.OpenArray()
-		for _, a := range v.TradingAccounts {
-			w.Open()
-			w.Key("platform")
-			w.String(a.Platform)
-			w.Key("connection_id")
-			w.String(a.ConnectionID)
-			w.Key("trading_id")
-			w.String(a.TradingID)
-			w.Close()
-		}
-		w.CloseArray()
-	}
-	w.Key("type")
-	w.String(v.Type)
+	jsonenc.Array(w, v.TradingAccounts, func(a TradingAccountRef, w *jsonenc.Writer) {
+		w.Open()
+		w.StringField("platform", a.Platform)
+		w.StringField("connection_id", a.ConnectionID)
+		w.StringField("trading_id", a.TradingID)
+		w.Close()
+	})
+	w.StringField("type", v.Type)
 	w.Close()
 }

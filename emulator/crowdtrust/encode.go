@@ -9,73 +9,39 @@ import "github.com/fakeprovider/fakeprovider/internal/jsonenc"
 // AppendJSON implements jsonenc.Appender.
 func (v CheckView) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("searchId")
-	w.String(v.SearchID)
-	w.Key("status")
-	w.String(v.Status)
-	w.Key("badActorCheckPass")
-	w.String(v.BadActorCheckPass)
-	w.Key("firstName")
-	w.String(v.FirstName)
-	w.Key("lastName")
-	w.String(v.LastName)
-	w.Key("ssn")
-	w.String(v.SSN)
-	w.Key("dateOfBirth")
-	w.String(v.DateOfBirth)
-	w.Key("regulationType")
-	w.String(v.RegulationType)
-	w.Key("disqualifyingEventDate")
-	w.String(v.DisqualifyingEventDate)
+	w.StringField("searchId", v.SearchID)
+	w.StringField("status", v.Status)
+	w.StringField("badActorCheckPass", v.BadActorCheckPass)
+	w.StringField("firstName", v.FirstName)
+	w.StringField("lastName", v.LastName)
+	w.StringField("ssn", v.SSN)
+	w.StringField("dateOfBirth", v.DateOfBirth)
+	w.StringField("regulationType", v.RegulationType)
+	w.StringField("disqualifyingEventDate", v.DisqualifyingEventDate)
 	w.Key("workHistory")
-	if v.WorkHistory == nil {
-		w.Null()
-	} else {
-		w.OpenArray()
-		for _, e := range v.WorkHistory {
-			e.AppendJSON(w)
-		}
-		w.CloseArray()
-	}
+	jsonenc.Array(w, v.WorkHistory, WorkHistory.AppendJSON)
 	w.Key("homeAddresses")
-	if v.HomeAddresses == nil {
-		w.Null()
-	} else {
-		w.OpenArray()
-		for _, e := range v.HomeAddresses {
-			e.AppendJSON(w)
-		}
-		w.CloseArray()
-	}
+	jsonenc.Array(w, v.HomeAddresses, HomeAddress.AppendJSON)
 	w.Close()
 }
 
 // AppendJSON implements jsonenc.Appender.
 func (h WorkHistory) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("company")
-	w.String(h.Company)
-	w.Key("title")
-	w.String(h.Title)
-	w.Key("startDate")
-	w.String(h.StartDate)
-	w.Key("endDate")
-	w.String(h.EndDate)
+	w.StringField("company", h.Company)
+	w.StringField("title", h.Title)
+	w.StringField("startDate", h.StartDate)
+	w.StringField("endDate", h.EndDate)
 	w.Close()
 }
 
 // AppendJSON implements jsonenc.Appender.
 func (a HomeAddress) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("address1")
-	w.String(a.Address1)
-	w.Key("address2")
-	w.String(a.Address2)
-	w.Key("city")
-	w.String(a.City)
-	w.Key("state")
-	w.String(a.State)
-	w.Key("zip")
-	w.String(a.Zip)
+	w.StringField("address1", a.Address1)
+	w.StringField("address2", a.Address2)
+	w.StringField("city", a.City)
+	w.StringField("state", a.State)
+	w.StringField("zip", a.Zip)
 	w.Close()
 }

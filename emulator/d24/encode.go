@@ -9,39 +9,26 @@ import "github.com/fakeprovider/fakeprovider/internal/jsonenc"
 // AppendJSON implements jsonenc.Appender.
 func (s depositStatus) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("user_id")
-	w.String(s.UserID)
-	w.Key("deposit_id")
-	w.Int(s.DepositID)
-	w.Key("invoice_id")
-	w.String(s.InvoiceID)
-	w.Key("country")
-	w.String(s.Country)
-	w.Key("currency")
-	w.String(s.Currency)
-	w.Key("local_amount")
-	w.Float(s.LocalAmount)
-	w.Key("usd_amount")
-	w.Float(s.USDAmount)
-	w.Key("bonus_amount")
-	w.Float(s.BonusAmount)
-	w.Key("bonus_relative")
-	w.Bool(s.BonusRelative)
-	optString(w, "payment_method", s.PaymentMethod)
-	optString(w, "payment_type", s.PaymentType)
-	w.Key("status")
-	w.String(s.Status)
+	w.StringField("user_id", s.UserID)
+	w.IntField("deposit_id", s.DepositID)
+	w.StringField("invoice_id", s.InvoiceID)
+	w.StringField("country", s.Country)
+	w.StringField("currency", s.Currency)
+	w.FloatField("local_amount", s.LocalAmount)
+	w.FloatField("usd_amount", s.USDAmount)
+	w.FloatField("bonus_amount", s.BonusAmount)
+	w.BoolField("bonus_relative", s.BonusRelative)
+	w.OptString("payment_method", s.PaymentMethod)
+	w.OptString("payment_type", s.PaymentType)
+	w.StringField("status", s.Status)
 	w.Key("payer")
 	s.Payer.AppendJSON(w)
 	if s.FeeAmount != nil {
-		w.Key("fee_amount")
-		w.Float(*s.FeeAmount)
+		w.FloatField("fee_amount", *s.FeeAmount)
 	}
-	optString(w, "fee_currency", s.FeeCurrency)
-	w.Key("refunded")
-	w.Bool(s.Refunded)
-	w.Key("current_payer_verification")
-	w.String(s.CurrentPayerVerification)
+	w.OptString("fee_currency", s.FeeCurrency)
+	w.BoolField("refunded", s.Refunded)
+	w.StringField("current_payer_verification", s.CurrentPayerVerification)
 	w.Key("subscription_id")
 	if s.SubscriptionID == nil {
 		w.Null()
@@ -58,59 +45,44 @@ func (s depositStatus) AppendJSON(w *jsonenc.Writer) {
 // AppendJSON implements jsonenc.Appender.
 func (p Payer) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	optString(w, "id", p.ID)
-	optString(w, "document", p.Document)
-	optString(w, "document_type", p.DocumentType)
-	optString(w, "email", p.Email)
-	optString(w, "first_name", p.FirstName)
-	optString(w, "last_name", p.LastName)
-	optString(w, "phone", p.Phone)
-	optString(w, "birth_date", p.BirthDate)
+	w.OptString("id", p.ID)
+	w.OptString("document", p.Document)
+	w.OptString("document_type", p.DocumentType)
+	w.OptString("email", p.Email)
+	w.OptString("first_name", p.FirstName)
+	w.OptString("last_name", p.LastName)
+	w.OptString("phone", p.Phone)
+	w.OptString("birth_date", p.BirthDate)
 	if p.Address != nil {
 		w.Key("address")
 		p.Address.AppendJSON(w)
 	}
-	optString(w, "full_name", p.FullName)
+	w.OptString("full_name", p.FullName)
 	if p.PEP != nil {
-		w.Key("pep")
-		w.Bool(*p.PEP)
+		w.BoolField("pep", *p.PEP)
 	}
-	optString(w, "legal_situation", p.LegalSituation)
+	w.OptString("legal_situation", p.LegalSituation)
 	w.Close()
 }
 
 // AppendJSON implements jsonenc.Appender.
 func (a Address) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	optString(w, "street", a.Street)
-	optString(w, "city", a.City)
-	optString(w, "state", a.State)
-	optString(w, "zip_code", a.ZipCode)
+	w.OptString("street", a.Street)
+	w.OptString("city", a.City)
+	w.OptString("state", a.State)
+	w.OptString("zip_code", a.ZipCode)
 	w.Close()
 }
 
 // AppendJSON implements jsonenc.Appender.
 func (c CardDetail) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("card_holder")
-	w.String(c.CardHolder)
-	w.Key("brand")
-	w.String(c.Brand)
-	w.Key("masked_card")
-	w.String(c.MaskedCard)
-	w.Key("expiration")
-	w.String(c.Expiration)
-	w.Key("card_type")
-	w.String(c.CardType)
-	w.Key("transaction_result")
-	w.String(c.TransactionResult)
+	w.StringField("card_holder", c.CardHolder)
+	w.StringField("brand", c.Brand)
+	w.StringField("masked_card", c.MaskedCard)
+	w.StringField("expiration", c.Expiration)
+	w.StringField("card_type", c.CardType)
+	w.StringField("transaction_result", c.TransactionResult)
 	w.Close()
-}
-
-// optString writes an omitempty string field.
-func optString(w *jsonenc.Writer, key, v string) {
-	if v != "" {
-		w.Key(key)
-		w.String(v)
-	}
 }

@@ -77,6 +77,38 @@ func (w *Writer) sep() {
 	w.comma = true
 }
 
+// StringField writes a string field.
+func (w *Writer) StringField(key, v string) { w.Key(key); w.String(v) }
+
+// OptString writes a string field unless v is "" (omitempty).
+func (w *Writer) OptString(key, v string) {
+	if v != "" {
+		w.StringField(key, v)
+	}
+}
+
+// IntField writes an integer field.
+func (w *Writer) IntField(key string, v int64) { w.Key(key); w.Int(v) }
+
+// FloatField writes a float64 field.
+func (w *Writer) FloatField(key string, v float64) { w.Key(key); w.Float(v) }
+
+// BoolField writes a boolean field.
+func (w *Writer) BoolField(key string, v bool) { w.Key(key); w.Bool(v) }
+
+// Array writes s with each, or null for a nil slice (as encoding/json).
+func Array[T any](w *Writer, s []T, each func(T, *Writer)) {
+	if s == nil {
+		w.Null()
+		return
+	}
+	w.OpenArray()
+	for _, e := range s {
+		each(e, w)
+	}
+	w.CloseArray()
+}
+
 // Null writes null.
 func (w *Writer) Null() { w.sep(); w.B = append(w.B, "null"...) }
 

@@ -17,11 +17,9 @@ type inner struct {
 
 func (v inner) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("a")
-	w.String(v.A)
+	w.StringField("a", v.A)
 	if v.N != 0 {
-		w.Key("n")
-		w.Float(v.N)
+		w.FloatField("n", v.N)
 	}
 	w.Close()
 }
@@ -37,10 +35,8 @@ type outer struct {
 
 func (v outer) AppendJSON(w *jsonenc.Writer) {
 	w.Open()
-	w.Key("id")
-	w.Int(v.ID)
-	w.Key("ok")
-	w.Bool(v.OK)
+	w.IntField("id", v.ID)
+	w.BoolField("ok", v.OK)
 	w.Key("ptr")
 	if v.Ptr == nil {
 		w.Null()
@@ -58,8 +54,7 @@ func (v outer) AppendJSON(w *jsonenc.Writer) {
 		w.CloseArray()
 	}
 	if v.Opt != nil {
-		w.Key("opt")
-		w.Float(*v.Opt)
+		w.FloatField("opt", *v.Opt)
 	}
 	w.Key("other")
 	w.Value(v.Other)
