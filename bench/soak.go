@@ -447,7 +447,8 @@ func openDBSize(pid int) int64 {
 	}
 	for _, e := range ents {
 		target, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err == nil && strings.HasSuffix(target, ".db") {
+		// A temporary store's file is unlinked once open: " (deleted)".
+		if err == nil && strings.HasSuffix(strings.TrimSuffix(target, " (deleted)"), ".db") {
 			return fileSize(filepath.Join(dir, e.Name()))
 		}
 	}

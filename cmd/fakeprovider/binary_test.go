@@ -75,21 +75,39 @@ func TestBinaryHealthyWithinOneSecond(t *testing.T) {
 	}
 }
 
-// SIGTERM in temporary mode removes the state file.
-func TestBinaryTemporaryFileRemovedAtSIGTERM(t *testing.T) {
+// In temporary mode the state file's name is gone as soon as it is open,
+// so neither SIGTERM nor kill -9 leaves anything in TMPDIR.
+func TestBinaryTemporaryFileLeavesNothing(t *testing.T) {
 	platformtest.Binary(t) // built before TMPDIR changes
-	tmp := t.TempDir()
-	t.Setenv("TMPDIR", tmp)
-	p := platformtest.StartBinary(t)
-	files, _ := filepath.Glob(filepath.Join(tmp, "fakeprovider-*.db"))
-	if len(files) != 1 {
-		t.Fatalf("state files in TMPDIR while running: %v", files)
-	}
-	if err := p.Stop(t); err != nil {
-		t.Errorf("exit after SIGTERM: %v", err)
-	}
-	if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
-		t.Errorf("left behind after SIGTERM: %v", files)
+	for _, stop := range []string{"SIGTERM", "SIGKILL"} {
+		t.Run(stop, func(t *testing.T) {
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			p := platformtest.StartBinary(t)
+			// The store works on the unlinked file.
+			req, _ := http.NewRequest(http.MethodPost, p.URL+"/_fakeprovider/tenants", nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 201 {
+				t.Fatalf("POST tenants while the file is unlinked: %d", resp.StatusCode)
+			}
+			if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
+				t.Errorf("in TMPDIR while running: %v", files)
+			}
+			if stop == "SIGTERM" {
+				if err := p.Stop(t); err != nil {
+					t.Errorf("exit after SIGTERM: %v", err)
+				}
+			} else {
+				p.Kill()
+			}
+			if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
+				t.Errorf("left behind after %s: %v", stop, files)
+			}
+		})
 	}
 }
 

@@ -48,7 +48,7 @@ func newServeFlags(fs *flag.FlagSet, env func(string) (string, bool), providers 
 	f := platform.NewFlagSet(fs, env)
 	s := &serveFlags{hostAddrs: map[string]*string{}}
 	addrP := f.String("addr", "127.0.0.1:8080", "listen address of the shared port (all providers and the control API)")
-	dataP := f.String("data", "", "bbolt state file; empty: a fresh temporary file removed at exit")
+	dataP := f.String("data", "", "bbolt state file; empty: a fresh temporary file, unlinked once open (nothing is left behind, even by kill -9)")
 	explainP := f.Bool("explain-auth", false, "also put the auth-failure reason in the X-Fakeprovider-Auth-Error response header")
 	tlsP := f.Bool("tls", false, "serve HTTPS with a self-signed certificate generated at start (or --tls-cert/--tls-key)")
 	certP := f.String("tls-cert", "", "TLS certificate file (PEM); implies --tls")

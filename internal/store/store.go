@@ -39,7 +39,9 @@ var ErrClosed = errors.New("store: closed")
 
 // Options configure Open.
 type Options struct {
-	// Path is the bbolt file. Empty means a fresh temporary file that Close
+	// Path is the bbolt file. Empty means a fresh temporary file, unlinked
+	// as soon as it is open where the system allows (nothing is left
+	// behind even by kill -9), else removed by Close.
 	// removes; such a store skips fsync since its file dies with the process.
 	Path string
 	// NoSync skips fsync on commit even for a persistent file.
@@ -56,6 +58,7 @@ type Store struct {
 	db        *bolt.DB
 	path      string
 	temporary bool
+	unlinked  bool // the temporary file's name is already gone
 	log       *slog.Logger
 
 	writes chan *write
@@ -150,10 +153,15 @@ func Open(opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: init: %w", err)
 	}
+	// The open descriptor and the mapping keep an unlinked file alive; a
+	// process that is killed then leaves nothing in TMPDIR. Where an open
+	// file cannot be removed (Windows), Close removes it.
+	unlinked := temporary && os.Remove(path) == nil
 	s := &Store{
 		db:        db,
 		path:      path,
 		temporary: temporary,
+		unlinked:  unlinked,
 		log:       log,
 		writes:    make(chan *write, 1024),
 		done:      make(chan struct{}),
@@ -164,14 +172,15 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Path is the bbolt file in use.
+// Path is the bbolt file in use (for a temporary store, where it was
+// made: its name is removed once the file is open).
 func (s *Store) Path() string { return s.path }
 
-// Temporary reports whether the file is removed on Close.
+// Temporary reports whether the file lives only as long as the store.
 func (s *Store) Temporary() bool { return s.temporary }
 
 // Close stops accepting writes, waits for queued ones, closes the database
-// and, in temporary mode, removes the file.
+// and, in temporary mode, removes the file if its name is still there.
 func (s *Store) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
@@ -182,7 +191,7 @@ func (s *Store) Close() error {
 		close(s.done)
 		s.wg.Wait()
 		err = s.db.Close()
-		if s.temporary {
+		if s.temporary && !s.unlinked {
 			if rmErr := os.Remove(s.path); rmErr != nil && err == nil {
 				err = rmErr
 			}
