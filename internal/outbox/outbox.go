@@ -274,7 +274,10 @@ func (o *Outbox) Enqueue(tx *platform.Tx, d platform.Delivery) (string, error) {
 	}
 	if rec.Status == StatusPending {
 		e := entryOf(&rec)
-		tx.OnCommit(func() { o.opts.Schedule.Schedule(e) })
+		// The transaction's context: a notification that a fast-forward's
+		// step makes is waited for by that fast-forward.
+		ctx := tx.Context()
+		tx.OnCommit(func() { o.opts.Schedule.ScheduleFrom(ctx, e) })
 	}
 	return rec.ID, nil
 }
@@ -610,7 +613,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 			if settled {
 				o.forget(id)
 			} else {
-				o.opts.Schedule.Schedule(next)
+				o.opts.Schedule.ScheduleFrom(ctx, next)
 			}
 		})
 		return nil
@@ -627,7 +630,7 @@ func (o *Outbox) attempt(ctx context.Context, id string, resend bool) error {
 		if o.storeLog.allow(time.Now()) {
 			o.opts.Log.Error("outbox: recording attempt failed, the delivery is tried again in 30 s", "id", id, "err", err)
 		}
-		o.opts.Schedule.Schedule(schedule.Entry{Kind: Kind, ID: id, Tenant: rec.Tenant, Tag: hostKey(rec.Delivery.URL),
+		o.opts.Schedule.ScheduleFrom(ctx, schedule.Entry{Kind: Kind, ID: id, Tenant: rec.Tenant, Tag: hostKey(rec.Delivery.URL),
 			Due: o.opts.Clock.ScenarioNow(rec.Tenant).Add(30 * time.Second)})
 	}
 	return err

@@ -530,7 +530,9 @@ func (e *Engine) startRun(tx *store.Tx, sc *Scenario, tenant, kind, id string, n
 		return nil, err
 	}
 	next := schedule.Entry{Kind: Kind, ID: r.ID, Tenant: tenant, Due: r.DueAt}
-	tx.OnCommit(func() { e.sched.Schedule(next) })
+	// A run that a fast-forward's step starts is waited for by it.
+	ctx := tx.Context()
+	tx.OnCommit(func() { e.sched.ScheduleFrom(ctx, next) })
 	return r, nil
 }
 
@@ -647,7 +649,7 @@ func (e *Engine) step(ctx context.Context, id string) {
 		}
 	}
 	if next != nil {
-		e.sched.Schedule(*next)
+		e.sched.ScheduleFrom(ctx, *next)
 	} else {
 		e.sched.Remove(Kind, id)
 	}

@@ -84,6 +84,7 @@ type Scheduler struct {
 	wake    chan struct{}
 
 	advanceMu sync.Mutex // one fast-forward at a time
+	waiting   *waitSet   // the stop of the fast-forward in progress (s.mu)
 }
 
 // New returns an empty scheduler of the clock's time.
@@ -139,9 +140,19 @@ func (s *Scheduler) Load(ctx context.Context) error {
 // Schedule adds e, or moves it to its new due time. Call it after the
 // commit that stored the work (store.Tx.OnCommit), so that the queue
 // follows the store in commit order.
-func (s *Scheduler) Schedule(e Entry) {
+func (s *Scheduler) Schedule(e Entry) { s.ScheduleFrom(context.Background(), e) }
+
+// ScheduleFrom is Schedule for work that running an entry causes (its next
+// step, a notification its step made, a retry), with the context the entry
+// was handed with or the transaction's: a fast-forward waiting for that
+// entry waits for this one too. Work that requests cause is scheduled with
+// their own context, so a fast-forward does not wait for a stream of it.
+func (s *Scheduler) ScheduleFrom(ctx context.Context, e Entry) {
 	s.mu.Lock()
 	k := key{e.Kind, e.ID}
+	if w, _ := ctxValue(ctx).(*waitSet); w != nil && w == s.waiting {
+		w.keys[k] = true
+	}
 	if _, busy := s.taken[k]; busy {
 		s.later[k] = e
 	} else {
@@ -150,6 +161,16 @@ func (s *Scheduler) Schedule(e Entry) {
 	s.mu.Unlock()
 	s.signal()
 }
+
+// waitSet is what one fast-forward stop waits for: the entries of its
+// tenant that were due or running when it began, and what running them
+// schedules (ScheduleFrom with a context that carries the set).
+type waitSet struct {
+	tenant string
+	keys   map[key]bool
+}
+
+type waitKey struct{}
 
 // Remove drops the entry kind/id (settled work).
 func (s *Scheduler) Remove(kind, id string) {
@@ -358,7 +379,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 		if err := ctx.Err(); err != nil {
 			return
 		}
-		s.dispatch(ctx, s.take(""))
+		due := s.take("")
+		s.dispatch(s.markIfWaited(ctx, due), due)
 		wait, ok := s.nextWait("")
 		if !ok || wait > time.Hour {
 			wait = time.Hour
@@ -382,27 +404,103 @@ func (s *Scheduler) Run(ctx context.Context) {
 	}
 }
 
-// waitIdle waits until no entry of tenant ("" = any) is taken.
-func (s *Scheduler) waitIdle(tenant string) {
+// markIfWaited gives ctx the fast-forward's wait set when due holds an
+// entry it waits for, so that what running them schedules is waited for
+// too, whichever loop runs them.
+func (s *Scheduler) markIfWaited(ctx context.Context, due []Entry) context.Context {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for (tenant == "" && len(s.taken) > 0) || (tenant != "" && s.running[tenant] > 0) {
-		s.idle.Wait()
+	if w := s.waiting; w != nil {
+		for _, e := range due {
+			if w.keys[key{e.Kind, e.ID}] {
+				return context.WithValue(ctx, waitKey{}, w)
+			}
+		}
 	}
+	return ctx
 }
 
-// runDue runs every entry of tenant due now, and what falls due now as
-// they run, to completion (the background loop's included).
+// runDue runs every entry of tenant ("" = every tenant) that is due now or
+// running when it begins, and what running them schedules that falls due
+// now, to completion (entries the background loop runs included). Work that
+// requests schedule meanwhile is left to the background loop: a
+// fast-forward returns under a steady stream of new work too.
 func (s *Scheduler) runDue(ctx context.Context, tenant string, counts map[string]int) {
+	w := &waitSet{tenant: tenant, keys: map[key]bool{}}
+	s.mu.Lock()
+	for qk, q := range s.queues {
+		if tenant != "" && qk.tenant != tenant {
+			continue
+		}
+		now := s.clock.ScenarioNow(qk.tenant)
+		for _, it := range q.items {
+			if !it.e.Due.After(now) {
+				w.keys[key{it.e.Kind, it.e.ID}] = true
+			}
+		}
+	}
+	for k, qk := range s.taken {
+		if tenant == "" || qk.tenant == tenant {
+			w.keys[k] = true
+		}
+	}
+	s.waiting = w
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.waiting = nil
+		s.mu.Unlock()
+	}()
+	ctx = context.WithValue(ctx, waitKey{}, w)
 	for {
-		s.waitIdle(tenant)
-		due := s.take(tenant)
+		due := s.takeWaited(w)
 		if len(due) == 0 {
 			return
 		}
 		for k, n := range s.dispatch(ctx, due) {
 			counts[k] += n
 		}
+	}
+}
+
+// takeWaited takes, in due order, the entries of w that are due and that
+// their handlers' limits let through; it waits while entries of w run
+// elsewhere, and returns nothing once none of w is due or running.
+func (s *Scheduler) takeWaited(w *waitSet) []Entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		var due []Entry
+		pending := false
+		for k := range w.keys {
+			if _, running := s.taken[k]; running {
+				pending = true
+				continue
+			}
+			it, queued := s.where[k]
+			if !queued || it.e.Due.After(s.clock.ScenarioNow(it.e.Tenant)) {
+				delete(w.keys, k) // done, or due later (a later stop's)
+				continue
+			}
+			pending = true
+			qk := qkeyOf(it.e)
+			if s.room(qk) == 0 {
+				continue
+			}
+			s.drop(k)
+			s.taken[k] = qk
+			s.inQueue[qk]++
+			s.running[qk.tenant]++
+			due = append(due, it.e)
+		}
+		if len(due) > 0 {
+			sort.Slice(due, func(i, j int) bool { return s.before(due[i], due[j]) })
+			return due
+		}
+		if !pending {
+			return nil
+		}
+		s.idle.Wait() // an entry of w runs elsewhere, or its handler is at its limit
 	}
 }
 
@@ -488,4 +586,11 @@ func (q *queue) Pop() any {
 	q.items[n-1] = nil
 	q.items = q.items[:n-1]
 	return it
+}
+
+func ctxValue(ctx context.Context) any {
+	if ctx == nil {
+		return nil
+	}
+	return ctx.Value(waitKey{})
 }

@@ -402,3 +402,99 @@ func TestLimiterBoundsWhatAHandlerHolds(t *testing.T) {
 		t.Errorf("the handler held %d entries at once, want at most %d", lim.maxHeld, 2*lim.limit)
 	}
 }
+
+// chainer runs "chain-N" at once, scheduling "chain-N+1" due at the same
+// time with the context it was handed, up to chain-5; other entries end
+// 10 ms later.
+type chainer struct {
+	s *schedule.Scheduler
+
+	mu  sync.Mutex
+	ran []string
+}
+
+func (c *chainer) Pending(*store.Tx, func(schedule.Entry)) error { return nil }
+
+func (c *chainer) Run(ctx context.Context, due []schedule.Entry) {
+	for _, e := range due {
+		c.mu.Lock()
+		c.ran = append(c.ran, e.ID)
+		c.mu.Unlock()
+		var n int
+		if _, err := fmt.Sscanf(e.ID, "chain-%d", &n); err != nil {
+			// Other work takes a while, in a goroutine: some of it is
+			// always running.
+			go func() { time.Sleep(10 * time.Millisecond); c.s.Done(e.Kind, e.ID) }()
+			continue
+		}
+		if n < 5 {
+			next := e
+			next.ID = fmt.Sprintf("chain-%d", n+1)
+			c.s.ScheduleFrom(ctx, next)
+		}
+		c.s.Done(e.Kind, e.ID)
+	}
+}
+
+func (c *chainer) has(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range c.ran {
+		if r == id {
+			return true
+		}
+	}
+	return false
+}
+
+// A fast-forward runs what was due when it began and what running that
+// schedules (chain-1 … chain-5), and returns although other work for the
+// same tenant keeps falling due meanwhile (a steady stream of requests).
+func TestAdvanceReturnsUnderAStreamOfNewWork(t *testing.T) {
+	s, _, _ := setup(t)
+	c := &chainer{s: s}
+	s.Handle("step", c)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.Run(runCtx)
+	stop := make(chan struct{})
+	streamed := make(chan int)
+	go func() {
+		i := 0
+		for {
+			select {
+			case <-stop:
+				streamed <- i
+				return
+			default:
+			}
+			i++
+			s.Schedule(schedule.Entry{Kind: "step", ID: fmt.Sprintf("load-%06d", i), Tenant: "a", Due: at(0)})
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond) // the stream is running
+	s.Schedule(schedule.Entry{Kind: "step", ID: "chain-1", Tenant: "a", Due: at(time.Minute)})
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Advance(ctx, "a", time.Hour)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the fast-forward did not return while new work kept falling due")
+	}
+	close(stop)
+	if n := <-streamed; n == 0 {
+		t.Fatal("no stream")
+	}
+	for i := 1; i <= 5; i++ {
+		if !c.has(fmt.Sprintf("chain-%d", i)) {
+			t.Errorf("chain-%d had not run when the fast-forward returned", i)
+		}
+	}
+}
