@@ -65,8 +65,6 @@ func listOf[T any](req *platform.Request, kind string, keep func(tx *platform.Tx
 	return data, err
 }
 
-// oneOf reads one record of a kind by the {id} path variable; check may
-// hide it (Not Found).
 // oneShared is oneOf for objects whose access check needs nothing else
 // from the store: the read needs no transaction while nothing was written
 // since (platform.Request.ReadShared). Not for users, whose organizations
@@ -92,6 +90,8 @@ func oneShared[T any](req *platform.Request, kind, key string, check func(v T) e
 	return object(key, v), nil
 }
 
+// oneOf reads one record of a kind by the {id} path variable; check may
+// hide it (Not Found).
 func oneOf[T any](req *platform.Request, kind, key string, check func(tx *platform.Tx, v T) error) (any, error) {
 	id, err := pathID(req, "id")
 	if err != nil {

@@ -287,9 +287,9 @@ func maskDigitRuns(v string) string {
 			i++
 			continue
 		}
-		if m := v[i:end]; scrubCards(m) != m {
+		if r := scrubCards(v[i:end]); r != v[i:end] {
 			out.WriteString(v[prev:i])
-			out.WriteString(scrubCards(m))
+			out.WriteString(r)
 			prev = end
 		}
 		i = end

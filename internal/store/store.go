@@ -41,8 +41,8 @@ var ErrClosed = errors.New("store: closed")
 type Options struct {
 	// Path is the bbolt file. Empty means a fresh temporary file, unlinked
 	// as soon as it is open where the system allows (nothing is left
-	// behind even by kill -9), else removed by Close.
-	// removes; such a store skips fsync since its file dies with the process.
+	// behind even by kill -9), else removed by Close; such a store skips
+	// fsync since its file dies with the process.
 	Path string
 	// NoSync skips fsync on commit even for a persistent file.
 	NoSync bool
