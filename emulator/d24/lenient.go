@@ -77,7 +77,8 @@ var errNotObject = errors.New("request body: must be a JSON object")
 // empty body is an empty object.
 func decodeLenient(body []byte, s schema, out any) ([]fieldProblem, error) {
 	var v any
-	if len(bytes.TrimSpace(body)) == 0 {
+	blank := len(bytes.TrimSpace(body)) == 0
+	if blank {
 		v = map[string]any{}
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -100,9 +101,10 @@ func decodeLenient(body []byte, s schema, out any) ([]fieldProblem, error) {
 		return problems, nil
 	}
 	clean := body
-	if changed || len(body) == 0 {
-		// Only a rewritten body is encoded again; an untouched one decodes
-		// into out exactly as its re-encoding would.
+	// Only an object the coercion left as decoded is decoded again from the
+	// body itself (it reads exactly as its re-encoding would); a rewritten
+	// one, a blank body and a [] standing for {} are encoded again.
+	if _, decoded := v.(map[string]any); changed || blank || !decoded {
 		var err error
 		if clean, err = json.Marshal(obj); err != nil {
 			return nil, errNotJSON
