@@ -48,15 +48,11 @@ func StringToSign(method, contentMD5, contentType, date, path string) string {
 // Sign is the base64 HMAC-SHA256 of stringToSign keyed as mode says
 // (KeyModeRaw or KeyModeB64).
 func Sign(secret, mode, stringToSign string) string {
-	key := []byte(secret)
-	if mode == KeyModeB64 {
-		decoded, err := base64.StdEncoding.DecodeString(secret)
-		if err != nil {
-			return ""
-		}
-		key = decoded
+	key, ok := signingKey(secret, mode)
+	if !ok {
+		return ""
 	}
-	mac := hmac.New(sha256.New, key)
+	mac := hmac.New(sha256.New, []byte(key))
 	mac.Write([]byte(stringToSign))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
@@ -157,15 +153,18 @@ func (p *Provider) verify(r *http.Request, body []byte) (platform.Caller, error)
 // signatureMatches is Sign(secret, mode, stringToSign) == sig, with the
 // provider's reused hashers and without building the expected string.
 func (p *Provider) signatureMatches(secret, mode, stringToSign, sig string) bool {
-	key := secret
-	if mode == KeyModeB64 {
-		decoded, err := base64.StdEncoding.DecodeString(secret)
-		if err != nil {
-			return false
-		}
-		key = string(decoded)
+	key, ok := signingKey(secret, mode)
+	return ok && macs.EqualBase64(sig, p.macs.Sum(key, nil, stringToSign))
+}
+
+// signingKey is the HMAC key of secret in key mode mode: the secret's
+// bytes, or what its base64 decodes to (false when it does not decode).
+func signingKey(secret, mode string) (string, bool) {
+	if mode != KeyModeB64 {
+		return secret, true
 	}
-	return macs.EqualBase64(sig, p.macs.Sum(key, nil, stringToSign))
+	decoded, err := base64.StdEncoding.DecodeString(secret)
+	return string(decoded), err == nil
 }
 
 // authFailure is the one answer to every authentication failure.

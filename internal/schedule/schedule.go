@@ -150,8 +150,10 @@ func (s *Scheduler) Schedule(e Entry) { s.ScheduleFrom(context.Background(), e) 
 func (s *Scheduler) ScheduleFrom(ctx context.Context, e Entry) {
 	s.mu.Lock()
 	k := key{e.Kind, e.ID}
-	if w, _ := ctxValue(ctx).(*waitSet); w != nil && w == s.waiting {
-		w.keys[k] = true
+	if ctx != nil {
+		if w, _ := ctx.Value(waitKey{}).(*waitSet); w != nil && w == s.waiting {
+			w.keys[k] = true
+		}
 	}
 	if _, busy := s.taken[k]; busy {
 		s.later[k] = e
@@ -166,8 +168,7 @@ func (s *Scheduler) ScheduleFrom(ctx context.Context, e Entry) {
 // tenant that were due or running when it began, and what running them
 // schedules (ScheduleFrom with a context that carries the set).
 type waitSet struct {
-	tenant string
-	keys   map[key]bool
+	keys map[key]bool
 }
 
 type waitKey struct{}
@@ -278,6 +279,14 @@ func (s *Scheduler) signal() {
 	}
 }
 
+// markTaken counts k, of queue qk, as handed to its handler (s.mu held);
+// Done undoes it.
+func (s *Scheduler) markTaken(k key, qk qkey) {
+	s.taken[k] = qk
+	s.inQueue[qk]++
+	s.running[qk.tenant]++
+}
+
 // room is how many more entries of queue qk its handler takes now
 // (s.mu held); -1 when its handler sets no limit.
 func (s *Scheduler) room(qk qkey) int {
@@ -304,9 +313,7 @@ func (s *Scheduler) take(tenant string) []Entry {
 			it := heap.Pop(q).(*item)
 			k := key{it.e.Kind, it.e.ID}
 			delete(s.where, k)
-			s.taken[k] = qk
-			s.inQueue[qk]++
-			s.running[qk.tenant]++
+			s.markTaken(k, qk)
 			due = append(due, it.e)
 			room--
 		}
@@ -426,7 +433,7 @@ func (s *Scheduler) markIfWaited(ctx context.Context, due []Entry) context.Conte
 // requests schedule meanwhile is left to the background loop: a
 // fast-forward returns under a steady stream of new work too.
 func (s *Scheduler) runDue(ctx context.Context, tenant string, counts map[string]int) {
-	w := &waitSet{tenant: tenant, keys: map[key]bool{}}
+	w := &waitSet{keys: map[key]bool{}}
 	s.mu.Lock()
 	for qk, q := range s.queues {
 		if tenant != "" && qk.tenant != tenant {
@@ -488,9 +495,7 @@ func (s *Scheduler) takeWaited(w *waitSet) []Entry {
 				continue
 			}
 			s.drop(k)
-			s.taken[k] = qk
-			s.inQueue[qk]++
-			s.running[qk.tenant]++
+			s.markTaken(k, qk)
 			due = append(due, it.e)
 		}
 		if len(due) > 0 {
@@ -586,11 +591,4 @@ func (q *queue) Pop() any {
 	q.items[n-1] = nil
 	q.items = q.items[:n-1]
 	return it
-}
-
-func ctxValue(ctx context.Context) any {
-	if ctx == nil {
-		return nil
-	}
-	return ctx.Value(waitKey{})
 }
