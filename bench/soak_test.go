@@ -136,8 +136,8 @@ func TestSoak(t *testing.T) {
 	var log bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// Paced: under an unpaced load an advance waits for deliveries that
-	// keep coming and may not answer within 3 s.
+	// Paced: under an unpaced load deliveries fall behind, and an advance
+	// waits for those due when it began, which may take longer than 3 s.
 	if err := run(ctx, []string{"-soak", "3s", "-soak-every", "500ms", "-soak-rate", "1000", "-out", out}, &log); err != nil {
 		t.Fatalf("bench: %v\n%s", err, log.String())
 	}

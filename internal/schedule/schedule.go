@@ -439,12 +439,7 @@ func (s *Scheduler) runDue(ctx context.Context, tenant string, counts map[string
 		if tenant != "" && qk.tenant != tenant {
 			continue
 		}
-		now := s.clock.ScenarioNow(qk.tenant)
-		for _, it := range q.items {
-			if !it.e.Due.After(now) {
-				w.keys[key{it.e.Kind, it.e.ID}] = true
-			}
-		}
+		q.due(s.clock.ScenarioNow(qk.tenant), func(e Entry) { w.keys[key{e.Kind, e.ID}] = true })
 	}
 	for k, qk := range s.taken {
 		if tenant == "" || qk.tenant == tenant {
@@ -563,6 +558,22 @@ type item struct {
 type queue struct {
 	items []*item
 	order map[string]int
+}
+
+// due calls fn with every entry due by now, visiting only them: a heap's
+// children are never due before their parent, so a subtree whose root is
+// not due is passed over.
+func (q *queue) due(now time.Time, fn func(Entry)) {
+	var visit func(i int)
+	visit = func(i int) {
+		if i >= len(q.items) || q.items[i].e.Due.After(now) {
+			return
+		}
+		fn(q.items[i].e)
+		visit(2*i + 1)
+		visit(2*i + 2)
+	}
+	visit(0)
 }
 
 func (q *queue) Len() int { return len(q.items) }
