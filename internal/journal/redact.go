@@ -90,15 +90,21 @@ func (r *Redactor) Headers(h http.Header) map[string]string {
 		return nil
 	}
 	out := make(map[string]string, len(h))
-	headers := *r.headers.Load()
+	credentials := *r.headers.Load()
 	for k, vs := range h {
-		v := strings.Join(vs, ", ")
-		if headers[k] {
-			v = maskCredential(v)
-		}
-		out[k] = v
+		out[k] = headerValue(credentials, k, vs)
 	}
 	return out
+}
+
+// headerValue is one header as journaled: its values joined, masked when
+// credentials names it.
+func headerValue(credentials map[string]bool, name string, values []string) string {
+	v := strings.Join(values, ", ")
+	if credentials[name] {
+		v = maskCredential(v)
+	}
+	return v
 }
 
 // headerList is a header set as it is journaled, name and value
@@ -111,13 +117,10 @@ func (r *Redactor) headerList(h http.Header) headerList {
 		return nil
 	}
 	out := make(headerList, 0, 2*len(h))
-	headers := *r.headers.Load()
+	credentials := *r.headers.Load()
 	total, long := 0, false
 	for k, vs := range h {
-		v := strings.Join(vs, ", ")
-		if headers[k] {
-			v = maskCredential(v)
-		}
+		v := headerValue(credentials, k, vs)
 		out = append(out, k, v)
 		total += len(k) + len(v)
 		long = long || len(v) > MaxHeaderValue
