@@ -23,9 +23,10 @@ const readCacheSize = 4096
 // bytes must match too, so a tenant never gets another tenant's record.
 //
 // An entry also keeps the store's commit count at which its bytes were
-// last seen in a read transaction: while no write transaction has run
-// since, the entry is what a transaction would read, and ReadShared
-// answers from it without opening one.
+// last seen in a read transaction begun while no write was in progress:
+// while no write transaction has begun since, the entry is what a
+// transaction would read, and ReadShared answers from it without opening
+// one.
 type readCache struct {
 	mu      sync.Mutex
 	entries map[cacheKey]*cacheEntry
@@ -51,7 +52,7 @@ func (c *readCache) get(k cacheKey, raw []byte, seq uint64) (reflect.Value, bool
 	if e == nil || !bytes.Equal(e.raw, raw) {
 		return reflect.Value{}, false
 	}
-	if seq != writeSeq {
+	if stable(seq) {
 		for old := e.seq.Load(); old < seq && !e.seq.CompareAndSwap(old, seq); old = e.seq.Load() {
 		}
 	}
@@ -70,8 +71,15 @@ func (c *readCache) current(k cacheKey, seq uint64) (reflect.Value, bool) {
 	return e.val, true
 }
 
+// stable reports whether seq is a commit count at which no write was in
+// progress (writeSeq, a write transaction's, is odd).
+func stable(seq uint64) bool { return seq%2 == 0 }
+
 func (c *readCache) put(k cacheKey, raw []byte, val reflect.Value, seq uint64) {
 	e := &cacheEntry{raw: bytes.Clone(raw), val: val}
+	if !stable(seq) {
+		seq = 1 // never current: the count is even whenever it is compared
+	}
 	e.seq.Store(seq)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -133,9 +141,11 @@ func (s *Store) ReadShared(ctx context.Context, tenant, provider, kind, id strin
 		default:
 		}
 		k := cacheKey{tenant: tenant, provider: provider, kind: kind, id: id, typ: pv.Type()}
-		if val, ok := s.cache.current(k, s.commits.Load()); ok {
-			pv.Elem().Set(val)
-			return true, nil
+		if seq := s.commits.Load(); stable(seq) {
+			if val, ok := s.cache.current(k, seq); ok {
+				pv.Elem().Set(val)
+				return true, nil
+			}
 		}
 	}
 	var found bool

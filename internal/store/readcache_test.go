@@ -190,3 +190,30 @@ func TestReadSharedAfterRollbackAndOtherWrites(t *testing.T) {
 		}
 	}
 }
+
+// A commit hook (where a notification of the write starts) already reads
+// what the write committed, even from a record cached just before.
+func TestReadSharedInACommitHookSeesTheCommit(t *testing.T) {
+	st := open(t, "")
+	put(t, st, "a", "1", rec{ID: "1", Name: "old"})
+	for range 2 { // cached, then served without a transaction
+		if got, _ := readShared(t, st, "a", "1"); got.Name != "old" {
+			t.Fatalf("before the write: %+v", got)
+		}
+	}
+	seen := make(chan string, 1)
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		tx.OnCommit(func() {
+			var v rec
+			st.ReadShared(ctx, "a", "p", "k", "1", &v)
+			seen <- v.Name
+		})
+		return tx.In("a", "p").Put("k", "1", rec{ID: "1", Name: "new"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := <-seen; got != "new" {
+		t.Errorf("the commit hook read %q, want new", got)
+	}
+}

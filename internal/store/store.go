@@ -74,10 +74,12 @@ type Store struct {
 	isClosed bool
 
 	cache readCache // decoded records of GetShared
-	// commits counts the write transactions run so far; it moves after
-	// the transaction is committed and before any of its writers is
-	// answered. A cached record read at a count still current is what a
-	// transaction would read now (ReadShared).
+	// commits moves twice per write transaction: to odd when it begins and
+	// to even once it is over — for a committed one, before any of its
+	// commit hooks announces it (a notification, a writer answered). A
+	// record cached by a read transaction begun at an even count that is
+	// still current is what a transaction would read now (ReadShared);
+	// nothing read at an odd count is ever current.
 	commits atomic.Uint64
 
 	commitLog limiter // failed commits (a full disk)
@@ -280,7 +282,17 @@ func (s *Store) runBatch(batch []*write) {
 	for len(batch) > 0 {
 		failed := -1
 		var failErr error
+		s.commits.Add(1) // odd: a write is in progress
+		settled := false
+		settle := func() {
+			if !settled {
+				settled = true
+				s.commits.Add(1)
+			}
+		}
 		err := s.db.Update(func(btx *bolt.Tx) error {
+			// The first commit hook: before any hook of the writes.
+			btx.OnCommit(settle)
 			for i, w := range batch {
 				if err := safeCall(w.fn, &Tx{btx: btx, ctx: w.ctx, store: s, seq: writeSeq}); err != nil {
 					failed, failErr = i, err
@@ -289,10 +301,7 @@ func (s *Store) runBatch(batch []*write) {
 			}
 			return nil
 		})
-		// Counted committed or not (a rolled-back one changed nothing):
-		// before the writers learn of it, so that a reader told of the
-		// write never gets a cached copy from before it.
-		s.commits.Add(1)
+		settle() // rolled back or refused: no hook ran
 		if failed >= 0 {
 			batch[failed].err <- failErr
 			batch = append(batch[:failed:failed], batch[failed+1:]...)
@@ -345,8 +354,9 @@ type Tx struct {
 	// above a kind was a fifth of the cost of a read.
 	scopeTenant, scopeProvider string
 	scopeBucket                *bolt.Bucket
-	// seq is the commit count loaded before a read transaction began;
-	// writeSeq in a write transaction, whose reads are never current.
+	// seq is the commit count loaded before a read transaction began
+	// (odd while a write was in progress); writeSeq in a write
+	// transaction, whose reads are never current.
 	seq uint64
 }
 
