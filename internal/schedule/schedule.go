@@ -427,14 +427,20 @@ func (s *Scheduler) markIfWaited(ctx context.Context, due []Entry) context.Conte
 	return ctx
 }
 
-// runDue runs every entry of tenant ("" = every tenant) that is due now or
-// running when it begins, and what running them schedules that falls due
-// now, to completion (entries the background loop runs included). Work that
-// requests schedule meanwhile is left to the background loop: a
-// fast-forward returns under a steady stream of new work too.
-func (s *Scheduler) runDue(ctx context.Context, tenant string, counts map[string]int) {
+// runDue moves tenant's scenario time ("" = every tenant) forward by move,
+// then runs every entry of the tenant that is due or running at that
+// moment, and what running them schedules that falls due, to completion
+// (entries the background loop runs included). Work that requests schedule
+// meanwhile is left to the background loop: a fast-forward returns under a
+// steady stream of new work too. The clock moves under the lock the
+// background loop takes entries under, so nothing the move makes due is
+// taken before it is in the wait set.
+func (s *Scheduler) runDue(ctx context.Context, tenant string, move time.Duration, counts map[string]int) {
 	w := &waitSet{keys: map[key]bool{}}
 	s.mu.Lock()
+	if move > 0 {
+		s.clock.Advance(tenant, move)
+	}
 	for qk, q := range s.queues {
 		if tenant != "" && qk.tenant != tenant {
 			continue
@@ -517,26 +523,24 @@ func (s *Scheduler) Advance(ctx context.Context, tenant string, d time.Duration)
 	s.advanceMu.Lock()
 	defer s.advanceMu.Unlock()
 	counts := map[string]int{}
-	remaining := d
+	remaining, move := d, time.Duration(0)
 	for i := 0; ; i++ {
 		if i > maxStops {
 			return counts, fmt.Errorf("fast-forward stopped after %d stops", i)
 		}
-		s.runDue(ctx, tenant, counts)
+		s.runDue(ctx, tenant, move, counts)
 		wait, ok := s.nextWait(tenant)
 		if !ok || wait > remaining {
 			break
 		}
-		if wait > 0 {
-			s.clock.Advance(tenant, wait)
-			remaining -= wait
-		}
+		move = max(wait, 0)
+		remaining -= move
 		if err := ctx.Err(); err != nil {
+			s.clock.Advance(tenant, move)
 			return counts, err
 		}
 	}
-	s.clock.Advance(tenant, remaining)
-	s.runDue(ctx, tenant, counts)
+	s.runDue(ctx, tenant, remaining, counts)
 	err := s.store.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return s.clock.Save(tx, tenant) })
 	return counts, err
 }
